@@ -1,0 +1,144 @@
+//! Command-line flags. Each setting has one spelling: `--host-map` on the command
+//! line, `AMEIDE_TILT_HOST_MAP` in the environment, `host_map` in the config file.
+//! Flags and environment are read here; [`crate::config`] merges them with the file.
+
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Parser};
+use std::path::PathBuf;
+
+/// Helm post-renderer: turns any chart's manifests into an isolated inner-loop
+/// (Tilt) copy that can run next to the Argo CD baseline in the same namespace.
+///
+/// Reads a multi-document YAML stream on stdin, writes the rewritten stream on
+/// stdout. Every setting is also read from AMEIDE_TILT_<FLAG> (for example
+/// AMEIDE_TILT_HOST_MAP=dev.ameide.io=local.ameide.io) and from the --config file;
+/// precedence is flag > environment > file > default.
+#[derive(Debug, Parser)]
+#[command(name = "ameide-tilt-render", version, max_term_width = 100)]
+pub struct Cli {
+    /// Appended to object names and isolating label values [default: -tilt]
+    #[arg(long, env = "AMEIDE_TILT_SUFFIX", value_name = "S")]
+    pub suffix: Option<String>,
+
+    /// Hostname suffix rewrite for routes and ingresses, repeatable; giving any
+    /// replaces the default [default: dev.ameide.io=local.ameide.io]
+    #[arg(
+        long = "host-map",
+        env = "AMEIDE_TILT_HOST_MAP",
+        value_name = "FROM=TO",
+        value_delimiter = ','
+    )]
+    pub host_map: Vec<String>,
+
+    /// sectionName set on every route parentRef to a shared Gateway [default: https-local]
+    #[arg(long, env = "AMEIDE_TILT_LISTENER", value_name = "NAME")]
+    pub listener: Option<String>,
+
+    /// Kind removed from the stream (KIND or KIND.GROUP), repeatable; giving any
+    /// replaces the default [default: ExternalSecret.external-secrets.io]
+    #[arg(
+        long = "drop-kind",
+        env = "AMEIDE_TILT_DROP_KIND",
+        value_name = "KIND",
+        value_delimiter = ','
+    )]
+    pub drop_kind: Vec<String>,
+
+    /// Secret and key the Redis password comes from [default: redis-auth/password]
+    #[arg(
+        long = "redis-secret",
+        env = "AMEIDE_TILT_REDIS_SECRET",
+        value_name = "NAME/KEY"
+    )]
+    pub redis_secret: Option<String>,
+
+    /// Env var that carries the Redis password [default: REDIS_PASSWORD]
+    #[arg(long = "redis-env", env = "AMEIDE_TILT_REDIS_ENV", value_name = "VAR")]
+    pub redis_env: Option<String>,
+
+    /// Do not wire the Redis password (rule 6)
+    #[arg(long = "no-redis", env = "AMEIDE_TILT_NO_REDIS", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_redis: bool,
+
+    /// Do not rewrite own hosts and Services inside strings (rule 9)
+    #[arg(long = "no-string-refs", env = "AMEIDE_TILT_NO_STRING_REFS", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_string_refs: bool,
+
+    /// Over-long names are an error instead of being shortened
+    #[arg(long = "strict-names", env = "AMEIDE_TILT_STRICT_NAMES", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub strict_names: bool,
+
+    /// YAML file with the same settings (snake_case keys) and extra `references:`
+    #[arg(long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Report on stderr what was renamed, rewritten, kept, dropped and injected
+    #[arg(short, long, env = "AMEIDE_TILT_VERBOSE", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub verbose: bool,
+}
+
+/// The flags and environment as given: `None` where neither said anything, so the
+/// config file and the defaults can fill in (see [`crate::config::Config::resolve`]).
+#[derive(Debug, Default, Clone)]
+pub struct Given {
+    pub suffix: Option<String>,
+    pub host_map: Option<Vec<String>>,
+    pub listener: Option<String>,
+    pub drop_kind: Option<Vec<String>>,
+    pub redis_secret: Option<String>,
+    pub redis_env: Option<String>,
+    pub no_redis: Option<bool>,
+    pub no_string_refs: Option<bool>,
+    pub strict_names: Option<bool>,
+    pub verbose: Option<bool>,
+    pub config: Option<PathBuf>,
+}
+
+impl Given {
+    /// Parses argv (and the environment). Errors are clap's, printed by `main`.
+    pub fn parse_from<I, T>(args: I) -> Result<Given, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let cli = Cli::from_arg_matches(&matches)?;
+        let set = |id: &str| {
+            matches!(
+                matches.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        };
+        let flag = |id: &str, v: bool| set(id).then_some(v);
+        let list = |v: Vec<String>| (!v.is_empty()).then_some(v);
+        Ok(Given {
+            no_redis: flag("no_redis", cli.no_redis),
+            no_string_refs: flag("no_string_refs", cli.no_string_refs),
+            strict_names: flag("strict_names", cli.strict_names),
+            verbose: flag("verbose", cli.verbose),
+            suffix: cli.suffix,
+            host_map: list(cli.host_map),
+            listener: cli.listener,
+            drop_kind: list(cli.drop_kind),
+            redis_secret: cli.redis_secret,
+            redis_env: cli.redis_env,
+            config: cli.config,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

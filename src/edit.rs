@@ -1,0 +1,409 @@
+//! Edits against the original bytes, and how inserted text is written.
+//!
+//! An edit replaces a byte range (possibly empty: an insertion) with new text. All
+//! edits of a run are sorted and applied in one pass; bytes between edits are copied
+//! verbatim. Two edits that overlap are a bug in a rule, reported as an error rather
+//! than producing a corrupt stream.
+
+use crate::syntax::{Doc, NodeId, Style};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn replace(start: usize, end: usize, text: impl Into<String>) -> Self {
+        Edit {
+            start,
+            end,
+            text: text.into(),
+        }
+    }
+
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Edit::replace(at, at, text)
+    }
+
+    pub fn delete(start: usize, end: usize) -> Self {
+        Edit::replace(start, end, String::new())
+    }
+}
+
+/// Applies sorted, non-overlapping edits. Returns the offending pair on overlap.
+pub fn apply(input: &str, edits: &mut [Edit]) -> Result<String, (Edit, Edit)> {
+    edits.sort_by_key(|e| (e.start, e.end));
+    let grow: usize = edits.iter().map(|e| e.text.len()).sum();
+    let mut out = String::with_capacity(input.len() + grow);
+    let mut at = 0;
+    for (i, e) in edits.iter().enumerate() {
+        if e.start < at {
+            return Err((edits[i - 1].clone(), e.clone()));
+        }
+        out.push_str(&input[at..e.start]);
+        out.push_str(&e.text);
+        at = e.end;
+    }
+    out.push_str(&input[at..]);
+    Ok(out)
+}
+
+/// The line break used by the line that contains `at` (`\r\n` or `\n`).
+pub fn eol_at(input: &str, at: usize) -> &'static str {
+    let end = crate::syntax::line_end(input, at);
+    if end >= 2
+        && input.as_bytes().get(end - 1) == Some(&b'\n')
+        && input.as_bytes()[end - 2] == b'\r'
+    {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// True when `s` can be written as a plain scalar and still read back as the same
+/// string by a YAML 1.1 reader (Kubernetes). Conservative: anything unusual is quoted.
+pub fn plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !first.is_ascii_alphanumeric() {
+        return false;
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '/'))
+    {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
+    ) {
+        return false;
+    }
+    // Numbers, including 1e3, 0x1f, 1_000, 0755, 1.5 and sexagesimal-free forms.
+    !s.chars()
+        .all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | '_' | '+' | '-' | 'x' | 'o'))
+}
+
+/// Double-quoted YAML string.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes `value` in the style the original scalar had, so a changed name keeps its
+/// quoting. `None` for block scalars, which a rule must refuse rather than rewrite.
+pub fn scalar_text(style: Style, value: &str) -> Option<String> {
+    match style {
+        Style::Plain if plain_safe(value) => Some(value.to_string()),
+        Style::Plain | Style::Double => Some(quote(value)),
+        Style::Single => Some(format!("'{}'", value.replace('\'', "''"))),
+        _ => None,
+    }
+}
+
+/// An edit that gives scalar `id` the new value, keeping its style.
+pub fn set_scalar(doc: &Doc<'_>, id: NodeId, value: &str) -> Option<Edit> {
+    let n = doc.node(id);
+    scalar_text(n.style, value).map(|t| Edit::replace(n.start, n.end, t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_safety_follows_yaml_1_1() {
+        for ok in [
+            "web-tilt",
+            "www.local.ameide.io",
+            "a/b",
+            "v1-tilt",
+            "yes-tilt",
+        ] {
+            assert!(plain_safe(ok), "{ok}");
+        }
+        for bad in [
+            "yes", "0755", "1e3", "", "-a", "a: b", "a b", "on", "0x1f", "~", "1.5",
+        ] {
+            assert!(!plain_safe(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused() {
+        let mut e = vec![Edit::replace(0, 3, "x"), Edit::replace(2, 4, "y")];
+        assert!(apply("abcdef", &mut e).is_err());
+        let mut ok = vec![Edit::insert(6, "!"), Edit::replace(0, 3, "x")];
+        assert_eq!(apply("abcdef", &mut ok).unwrap(), "xdef!");
+    }
+
+    #[test]
+    fn quoting_escapes() {
+        assert_eq!(quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+    }
+}
+
+/// Where a line that follows `pos` begins: `pos` itself if it already starts a line.
+pub fn after_line(input: &str, pos: usize) -> usize {
+    if pos == 0 || input.as_bytes().get(pos - 1) == Some(&b'\n') {
+        pos
+    } else {
+        crate::syntax::line_end(input, pos)
+    }
+}
+
+/// True when only spaces stand between the start of the line and `pos`.
+fn starts_line(input: &str, pos: usize) -> bool {
+    input[crate::syntax::line_start(input, pos)..pos]
+        .bytes()
+        .all(|b| b == b' ')
+}
+
+/// Text to put in front of lines inserted at `at`: a line break first when `at`
+/// is the end of an input that does not end with one.
+fn lead(input: &str, at: usize, eol: &str) -> &'static str {
+    if at == input.len() && !input.is_empty() && !input.ends_with('\n') {
+        if eol == "\r\n" { "\r\n" } else { "\n" }
+    } else {
+        ""
+    }
+}
+
+/// Removes one key/value pair of a mapping. When it is the mapping's only pair
+/// and the mapping is itself the value of `parent_pair`, the parent pair goes too
+/// (so `annotations:` does not stay behind holding null).
+pub fn delete_pair(
+    input: &str,
+    doc: &Doc<'_>,
+    map: NodeId,
+    key: NodeId,
+    value: NodeId,
+    parent_pair: Option<(NodeId, NodeId)>,
+) -> Option<Edit> {
+    let pairs: Vec<(NodeId, NodeId)> = doc.pairs(map).collect();
+    if pairs.len() == 1 {
+        if let Some((pk, pv)) = parent_pair {
+            let parent_map = find_parent_map(doc, pk)?;
+            return delete_pair(input, doc, parent_map, pk, pv, None);
+        }
+    }
+    let m = doc.node(map);
+    if m.style == Style::Flow {
+        if pairs.len() == 1 {
+            return Some(Edit::replace(m.start, m.end, "{}"));
+        }
+        let pos = pairs.iter().position(|&(k, _)| k == key)?;
+        return Some(if pos + 1 < pairs.len() {
+            Edit::delete(doc.node(key).start, doc.node(pairs[pos + 1].0).start)
+        } else {
+            Edit::delete(doc.content_end(pairs[pos - 1].1), doc.content_end(value))
+        });
+    }
+    let ks = doc.node(key).start;
+    if !starts_line(input, ks) {
+        return None;
+    }
+    Some(Edit::delete(
+        crate::syntax::line_start(input, ks),
+        after_line(input, doc.content_end(value)),
+    ))
+}
+
+/// The mapping that holds key node `key` (the nearest map that starts before it
+/// and whose subtree contains it).
+fn find_parent_map(doc: &Doc<'_>, key: NodeId) -> Option<NodeId> {
+    (0..key)
+        .rev()
+        .find(|&i| doc.is_map(i) && doc.node(i).next > key)
+}
+
+/// Inserts `key: value` (value text already rendered) as the last pair of `map`.
+pub fn insert_pair(input: &str, doc: &Doc<'_>, map: NodeId, key: &str, value: &str) -> Edit {
+    let m = doc.node(map);
+    let last = doc.pairs(map).last();
+    if m.style == Style::Flow {
+        return match last {
+            Some((_, v)) => Edit::insert(doc.content_end(v), format!(", {key}: {value}")),
+            None => Edit::insert(m.start + 1, format!("{key}: {value}")),
+        };
+    }
+    let at = after_line(input, doc.content_end(map));
+    let eol = eol_at(input, m.start);
+    let col = doc.node(doc.children(map).next().unwrap_or(map)).col;
+    Edit::insert(
+        at,
+        format!(
+            "{}{}{key}: {value}{eol}",
+            lead(input, at, eol),
+            " ".repeat(col)
+        ),
+    )
+}
+
+/// Column of the `-` that introduces block sequence item `item`.
+fn dash_col(input: &str, doc: &Doc<'_>, item: NodeId) -> Option<usize> {
+    let start = doc.node(item).start;
+    let before = input[..start].trim_end_matches([' ', '\n', '\r']);
+    if !before.ends_with('-') {
+        return None;
+    }
+    let dash = before.len() - 1;
+    starts_line(input, dash).then(|| dash - crate::syntax::line_start(input, dash))
+}
+
+/// A block mapping rendered as lines: (depth, key, value) with depth counted in
+/// steps of two spaces; an empty value opens a nested mapping.
+pub type Lines<'t> = [(usize, &'t str, String)];
+
+/// Appends a new mapping item to sequence `seq`, matching its style: compact
+/// (`- ` at the parent key's column, as Helm 4 writes) or indented, block or flow.
+pub fn append_map_item(input: &str, doc: &Doc<'_>, seq: NodeId, lines: &Lines<'_>) -> Option<Edit> {
+    let s = doc.node(seq);
+    let last = doc.children(seq).last()?;
+    if s.style == Style::Flow {
+        return Some(Edit::insert(
+            doc.content_end(last),
+            format!(", {}", flow_map(lines)),
+        ));
+    }
+    let dash = dash_col(input, doc, last)?;
+    let content = if doc.is_map(last) {
+        doc.node(doc.children(last).next().unwrap_or(last)).col
+    } else {
+        doc.node(last).col
+    };
+    let content = content.max(dash + 2);
+    let at = after_line(input, doc.content_end(seq));
+    let eol = eol_at(input, s.start);
+    let mut text = String::from(lead(input, at, eol));
+    for (i, (depth, key, value)) in lines.iter().enumerate() {
+        if i == 0 {
+            text.push_str(&" ".repeat(dash));
+            text.push('-');
+            text.push_str(&" ".repeat(content - dash - 1));
+        } else {
+            text.push_str(&" ".repeat(content + 2 * depth));
+        }
+        push_line(&mut text, key, value, eol);
+    }
+    Some(Edit::insert(at, text))
+}
+
+fn push_line(text: &mut String, key: &str, value: &str, eol: &str) {
+    text.push_str(key);
+    text.push(':');
+    if !value.is_empty() {
+        text.push(' ');
+        text.push_str(value);
+    }
+    text.push_str(eol);
+}
+
+/// The same lines in flow style: `{a: "x", b: {c: "y"}}`.
+pub fn flow_map(lines: &Lines<'_>) -> String {
+    let mut out = String::from("{");
+    let mut depth = 0;
+    for (i, (d, key, value)) in lines.iter().enumerate() {
+        while depth > *d {
+            out.push('}');
+            depth -= 1;
+        }
+        if i > 0 && !out.ends_with('{') {
+            out.push_str(", ");
+        }
+        out.push_str(key);
+        out.push_str(": ");
+        if value.is_empty() {
+            out.push('{');
+            depth += 1;
+        } else {
+            out.push_str(value);
+        }
+    }
+    for _ in 0..=depth {
+        out.push('}');
+    }
+    out
+}
+
+/// Replaces a key/value pair with a nested mapping written as `lines` (depth 0 is
+/// the pair's own key), in the surrounding style.
+pub fn replace_pair(
+    input: &str,
+    doc: &Doc<'_>,
+    map: NodeId,
+    key: NodeId,
+    value: NodeId,
+    lines: &Lines<'_>,
+) -> Edit {
+    let k = doc.node(key);
+    let end = doc.content_end(value);
+    if doc.node(map).style == Style::Flow {
+        let inner = flow_map(lines);
+        // `{a: ...}` → the pair without its braces.
+        return Edit::replace(k.start, end, inner[1..inner.len() - 1].to_string());
+    }
+    let eol = eol_at(input, k.start);
+    let mut text = String::new();
+    for (i, (depth, key, value)) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push_str(&" ".repeat(k.col + 2 * depth));
+        }
+        push_line(&mut text, key, value, eol);
+    }
+    // The replaced text ended before its line break unless the value was a block scalar.
+    if !input[..end].ends_with('\n') {
+        text.truncate(text.len() - eol.len());
+    }
+    Edit::replace(k.start, end, text)
+}
+
+/// Removes block sequence item `item` (its whole lines).
+pub fn delete_item(input: &str, doc: &Doc<'_>, seq: NodeId, item: NodeId) -> Option<Edit> {
+    let s = doc.node(seq);
+    if s.style == Style::Flow {
+        let items: Vec<NodeId> = doc.children(seq).collect();
+        let pos = items.iter().position(|&i| i == item)?;
+        return Some(if pos + 1 < items.len() {
+            Edit::delete(doc.node(item).start, doc.node(items[pos + 1]).start)
+        } else if pos > 0 {
+            Edit::delete(doc.content_end(items[pos - 1]), doc.content_end(item))
+        } else {
+            Edit::replace(s.start, s.end, "[]")
+        });
+    }
+    let dash = dash_col(input, doc, item)?;
+    let start = crate::syntax::line_start(input, doc.node(item).start);
+    let start = if input[start..].trim_start().starts_with('-') {
+        start
+    } else {
+        // `-` alone on the line above the item.
+        crate::syntax::line_start(input, start.saturating_sub(1))
+    };
+    let _ = dash;
+    Some(Edit::delete(
+        start,
+        after_line(input, doc.content_end(item)),
+    ))
+}

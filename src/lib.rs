@@ -1,0 +1,55 @@
+//! ameide-tilt-render: a Helm post-renderer that turns any chart's manifests into
+//! an isolated inner-loop (Tilt) copy that can run next to the Argo CD baseline.
+//!
+//! The library takes the stream's bytes and returns the rewritten bytes; only the
+//! binary prints or chooses exit codes. See SPEC rules 1–9 in the README.
+
+pub mod cli;
+pub mod config;
+pub mod edit;
+pub mod error;
+pub mod names;
+pub mod refs;
+pub mod render;
+pub mod rules;
+pub mod syntax;
+
+pub use config::Config;
+pub use error::Error;
+pub use render::Rendered;
+
+use error::Place;
+
+/// Runs the filter on raw input bytes.
+pub fn run(input: &[u8], cfg: &Config) -> Result<Rendered, Error> {
+    let text = std::str::from_utf8(input).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = input[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::input(
+            Place {
+                doc: 0,
+                object: None,
+                line,
+            },
+            format!("the input is not valid UTF-8 (byte {at})"),
+        )
+        .with_hint(
+            "Kubernetes manifests must be UTF-8: check the chart's files for another encoding",
+        )
+    })?;
+    if let Some(at) = text.find('\0') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(Error::input(
+            Place {
+                doc: 0,
+                object: None,
+                line,
+            },
+            format!("the input contains a NUL byte (byte {at})"),
+        )
+        .with_hint(
+            "binary data belongs in a Secret or ConfigMap `binaryData` field, base64-encoded",
+        ));
+    }
+    render::render(text, cfg)
+}

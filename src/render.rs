@@ -1,0 +1,342 @@
+//! The pipeline: bytes → documents with spans → a plan of edits from every rule →
+//! one pass that applies them → bytes.
+//!
+//! Phase 1 reads each document once and records what it is, the edits that need no
+//! other document, and the candidates that do (references, label pairs, strings,
+//! the Redis secret name). Phase 2 builds the stream-wide index (which objects are
+//! emitted, which label pairs are selected, which hosts and Services are ours) and
+//! turns the candidates into edits. Rules read; only [`crate::edit::apply`] writes.
+
+use crate::config::Config;
+use crate::edit::{self, Edit};
+use crate::error::{Error, Place};
+use crate::rules;
+use crate::syntax::{self, Doc, NodeId, Style};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// Kinds the baseline owns and whose names cannot change: never emitted.
+pub const BASELINE_KINDS: &[&str] = &["CustomResourceDefinition", "APIService", "Namespace"];
+
+/// Cluster-scoped kinds: a reference to them ignores namespaces.
+pub const CLUSTER_SCOPED: &[&str] = &[
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PriorityClass",
+    "StorageClass",
+    "IngressClass",
+    "PersistentVolume",
+    "RuntimeClass",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "GatewayClass",
+    "ClusterIssuer",
+    "ClusterSecretStore",
+    "ClusterTriggerAuthentication",
+    "CustomResourceDefinition",
+    "APIService",
+    "Namespace",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Comment-only or empty document: copied as it is.
+    Empty,
+    Object,
+    /// A drop kind (rule 5).
+    Dropped,
+    /// Owned by the baseline (rule 1): not emitted.
+    Baseline,
+}
+
+/// A name found at a reference-table path, waiting for the stream index.
+#[derive(Debug)]
+pub struct RefCand<'a> {
+    pub leaf: NodeSpan<'a>,
+    /// Target kind (or RBAC resource plural when `plural`).
+    pub kind: Cow<'a, str>,
+    pub plural: bool,
+    /// API group given next to the name, if any.
+    pub group: Option<Cow<'a, str>>,
+    pub ns: Option<Cow<'a, str>>,
+    pub rule: usize,
+}
+
+/// What phase 2 needs of a scalar: where it is, how it is written, what it says.
+#[derive(Clone, Debug)]
+pub struct NodeSpan<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub style: Style,
+    pub anchored: bool,
+    pub value: Cow<'a, str>,
+}
+
+impl<'a> NodeSpan<'a> {
+    pub fn of(doc: &Doc<'a>, id: NodeId) -> Self {
+        let n = doc.node(id);
+        NodeSpan {
+            start: n.start,
+            end: n.end,
+            line: n.line,
+            style: n.style,
+            anchored: n.anchored,
+            value: n.value.clone(),
+        }
+    }
+}
+
+/// A label key/value pair found in labels or a selector.
+#[derive(Debug)]
+pub struct LabelOcc<'a> {
+    pub key: Cow<'a, str>,
+    pub value: NodeSpan<'a>,
+    /// Found in a selector of a pod-owning or pod-selecting object.
+    pub source: bool,
+}
+
+/// Text to insert whose middle is the Redis Secret's name, known only in phase 2
+/// (the Secret may be emitted by this stream and so renamed).
+#[derive(Debug)]
+pub struct Injection<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub before: String,
+    pub after: String,
+    pub ns: Option<Cow<'a, str>>,
+}
+
+/// Everything phase 1 learned about one document.
+#[derive(Debug)]
+pub struct DocPlan<'a> {
+    pub index: usize,
+    pub region: (usize, usize),
+    pub status: Status,
+    pub api_version: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub name: Option<Cow<'a, str>>,
+    pub ns: Option<Cow<'a, str>>,
+    pub line: usize,
+    pub edits: Vec<Edit>,
+    pub refs: Vec<RefCand<'a>>,
+    pub labels: Vec<LabelOcc<'a>>,
+    pub injections: Vec<Injection<'a>>,
+    /// Scalars where rule 9 looks for own hosts and Services.
+    pub strings: Vec<NodeSpan<'a>>,
+    /// Route/ingress hostnames as written (before the host map).
+    pub hosts: Vec<Cow<'a, str>>,
+}
+
+impl<'a> DocPlan<'a> {
+    pub fn group(&self) -> &str {
+        api_group(&self.api_version)
+    }
+
+    pub fn place(&self, line: usize) -> Place {
+        Place {
+            doc: self.index,
+            object: Some(self.object()),
+            line,
+        }
+    }
+
+    /// `Kind/name` for messages.
+    pub fn object(&self) -> String {
+        format!(
+            "{}/{}",
+            self.kind,
+            self.name.as_deref().unwrap_or("<generateName>")
+        )
+    }
+}
+
+pub fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// The result of a run.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub output: String,
+    /// Lines for stderr: always-shown notes.
+    pub notes: Vec<String>,
+    /// Lines for the `-v` report.
+    pub report: Vec<String>,
+}
+
+/// Renames one object name per rule 1 (and the shortening rule). `Ok(None)`: unchanged.
+pub fn renamed_name(cfg: &Config, kind: &str, name: &str) -> Result<Option<String>, usize> {
+    use crate::names::{Suffixed, name_limit, suffixed};
+    match suffixed(name, &cfg.suffix, name_limit(kind), !cfg.strict_names) {
+        Suffixed::Unchanged => Ok(None),
+        Suffixed::Appended(s) | Suffixed::Shortened(s) => Ok(Some(s)),
+        Suffixed::TooLong(n) => Err(n),
+    }
+}
+
+/// Runs the whole filter on one stream.
+pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
+    let mut out = Rendered::default();
+    let mut plans: Vec<DocPlan<'_>> = Vec::new();
+    let parsed = syntax::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), Error> {
+        let plan = rules::plan_document(input, doc, cfg, &mut out.report)?;
+        plans.push(plan);
+        Ok(())
+    });
+    match parsed {
+        Err(e) => {
+            return Err(Error::input(
+                Place {
+                    doc: e.doc_index,
+                    object: None,
+                    line: e.line,
+                },
+                format!("invalid YAML: {} (column {})", e.message, e.col),
+            )
+            .with_hint("fix the chart template that produced this document"));
+        }
+        Ok(r) => r?,
+    }
+
+    // Edits that needed no other document, taken before the index borrows the plans.
+    let mut edits: Vec<Edit> = plans
+        .iter_mut()
+        .filter(|p| p.status == Status::Object)
+        .flat_map(|p| std::mem::take(&mut p.edits))
+        .collect();
+    let index = StreamIndex::build(&plans, cfg);
+    let mut objects = 0usize;
+    let mut baseline: Vec<String> = Vec::new();
+    for plan in &plans {
+        match plan.status {
+            Status::Empty => {}
+            Status::Dropped | Status::Baseline => {
+                edits.push(Edit::delete(plan.region.0, plan.region.1));
+                if plan.status == Status::Baseline {
+                    baseline.push(plan.object());
+                }
+            }
+            Status::Object => {
+                objects += 1;
+                rules::resolve(input, plan, &index, cfg, &mut edits, &mut out.report)?;
+            }
+        }
+    }
+    if !baseline.is_empty() {
+        out.notes.push(format!(
+            "not emitted (owned by the baseline, their names cannot change): {}",
+            baseline.join(", ")
+        ));
+    }
+    if objects == 0 {
+        out.output = "---\n".to_string();
+        return Ok(out);
+    }
+    out.output = edit::apply(input, &mut edits).map_err(|(a, b)| {
+        Error::input(
+            Place {
+                doc: 0,
+                object: None,
+                line: syntax_line(input, b.start),
+            },
+            format!(
+                "internal error: two rules edit overlapping text (bytes {}..{} and {}..{}); please report this input",
+                a.start, a.end, b.start, b.end
+            ),
+        )
+    })?;
+    Ok(out)
+}
+
+fn syntax_line(input: &str, at: usize) -> usize {
+    input.as_bytes()[..at.min(input.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// What the whole stream emits, for the rules that look across documents.
+pub struct StreamIndex<'p> {
+    /// (kind, name) → (group, namespace) of every emitted object.
+    objects: HashMap<(&'p str, &'p str), Vec<(&'p str, Option<&'p str>)>>,
+    /// (plural, name) → (kind, namespace), for RBAC resourceNames.
+    plurals: HashMap<(String, &'p str), Vec<(&'p str, Option<&'p str>)>>,
+    /// Label pairs that appear in a selector (rule 3).
+    pub selected: HashSet<(&'p str, &'p str)>,
+    /// Route/ingress hostnames of the stream (rule 9a).
+    pub hosts: HashSet<&'p str>,
+    /// Service name → namespace, for rule 9b.
+    pub services: HashMap<&'p str, Vec<Option<&'p str>>>,
+}
+
+impl<'p> StreamIndex<'p> {
+    pub fn build(plans: &'p [DocPlan<'_>], cfg: &Config) -> Self {
+        let mut idx = StreamIndex {
+            objects: HashMap::new(),
+            plurals: HashMap::new(),
+            selected: HashSet::new(),
+            hosts: HashSet::new(),
+            services: HashMap::new(),
+        };
+        for p in plans.iter().filter(|p| p.status == Status::Object) {
+            let Some(name) = p.name.as_deref() else {
+                continue;
+            };
+            let ns = p.ns.as_deref();
+            idx.objects
+                .entry((p.kind.as_ref(), name))
+                .or_default()
+                .push((p.group(), ns));
+            idx.plurals
+                .entry((crate::refs::plural(&p.kind), name))
+                .or_default()
+                .push((p.kind.as_ref(), ns));
+            if p.kind == "Service" && p.group().is_empty() {
+                idx.services.entry(name).or_default().push(ns);
+            }
+            for occ in p.labels.iter().filter(|o| o.source) {
+                idx.selected
+                    .insert((occ.key.as_ref(), occ.value.value.as_ref()));
+            }
+            if cfg.string_refs {
+                for h in &p.hosts {
+                    idx.hosts.insert(h.as_ref());
+                }
+            }
+        }
+        idx
+    }
+
+    /// Is an object of `kind` named `name` emitted in a namespace compatible with
+    /// `ns`? An absent namespace means "the release namespace", which matches any.
+    pub fn emits(&self, kind: &str, group: Option<&str>, ns: Option<&str>, name: &str) -> bool {
+        let cluster = CLUSTER_SCOPED.contains(&kind);
+        self.objects.get(&(kind, name)).is_some_and(|v| {
+            v.iter().any(|(g, n)| {
+                group.is_none_or(|want| want == *g) && (cluster || ns_compatible(ns, *n))
+            })
+        })
+    }
+
+    /// The kind of an emitted object that RBAC names as `plural`/`name`.
+    pub fn emits_plural(&self, plural: &str, ns: Option<&str>, name: &str) -> Option<&'p str> {
+        self.plurals
+            .get(&(plural.to_string(), name))?
+            .iter()
+            .find(|(k, n)| CLUSTER_SCOPED.contains(k) || ns_compatible(ns, *n))
+            .map(|(k, _)| *k)
+    }
+}
+
+pub fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}

@@ -1,0 +1,154 @@
+//! Rule 2: a name reference follows its target if and only if the target (kind,
+//! namespace, name) is emitted by this same stream.
+//!
+//! ```yaml
+//! backendRefs:                 backendRefs:
+//!   - name: www-ameide           - name: www-ameide-tilt     # Service in the stream
+//! secretKeyRef:                secretKeyRef:
+//!   name: www-ameide-auth        name: www-ameide-auth      # made by a dropped ExternalSecret
+//! ```
+//! Where the table reads the kind from beside the name (`roleRef.kind`, a
+//! backendRef's `kind`/`group`), that kind is checked, so a same-named object of
+//! another kind is never confused with the target.
+
+use crate::config::Config;
+use crate::edit::{self, Edit};
+use crate::error::Error;
+use crate::refs::{Found, Target, pod_spec, walk};
+use crate::render::{DocPlan, NodeSpan, RefCand, StreamIndex, renamed_name};
+use crate::syntax::{Doc, NodeId};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, cfg: &Config, plan: &mut DocPlan<'a>) {
+    let group = plan.group().to_string();
+    let spec = pod_spec(doc, root, &plan.kind);
+    let mut found = Vec::new();
+    for (ri, rule) in cfg.rules.iter().enumerate() {
+        let start = if rule.in_pod_spec {
+            match spec {
+                Some(s) => s,
+                None => continue,
+            }
+        } else if rule.from.iter().any(|k| k.matches(&plan.kind, &group)) {
+            root
+        } else {
+            continue;
+        };
+        found.clear();
+        walk(doc, start, &rule.path, start, &mut found);
+        for &Found { leaf, holder } in &found {
+            if doc.is_null(leaf) {
+                continue;
+            }
+            let ns = match &rule.ns_key {
+                Some(k) => doc
+                    .get(holder, k)
+                    .filter(|&n| doc.is_scalar(n))
+                    .map(|n| doc.node(n).value.clone())
+                    .or_else(|| plan.ns.clone()),
+                None => plan.ns.clone(),
+            };
+            let sibling_group = ["group", "apiGroup"]
+                .iter()
+                .find_map(|g| doc.get(holder, g).filter(|&n| doc.is_scalar(n)))
+                .map(|n| doc.node(n).value.clone());
+            let mut push = |kind: Cow<'a, str>, plural: bool, group: Option<Cow<'a, str>>| {
+                plan.refs.push(RefCand {
+                    leaf: NodeSpan::of(doc, leaf),
+                    kind,
+                    plural,
+                    group,
+                    ns: ns.clone(),
+                    rule: ri,
+                });
+            };
+            match &rule.target {
+                Target::Kind(k) => push(Cow::Owned(k.clone()), false, None),
+                Target::Sibling { key, default } => {
+                    let kind = doc
+                        .get(holder, key)
+                        .filter(|&n| doc.is_scalar(n))
+                        .map(|n| doc.node(n).value.clone())
+                        .or_else(|| default.clone().map(Cow::Owned));
+                    if let Some(kind) = kind {
+                        push(kind, false, sibling_group);
+                    }
+                }
+                Target::Resources => {
+                    let Some(res) = doc.get(holder, "resources").filter(|&r| doc.is_seq(r)) else {
+                        continue;
+                    };
+                    for r in doc.children(res) {
+                        if let Some(v) = doc.str(r) {
+                            let plural = v.split('/').next().unwrap_or(v).to_string();
+                            push(Cow::Owned(plural), true, None);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn resolve(
+    plan: &DocPlan<'_>,
+    index: &StreamIndex<'_>,
+    cfg: &Config,
+    edits: &mut Vec<Edit>,
+    report: &mut Vec<String>,
+) -> Result<(), Error> {
+    let mut done: HashSet<usize> = HashSet::new();
+    for c in &plan.refs {
+        if done.contains(&c.leaf.start) {
+            continue;
+        }
+        let name = c.leaf.value.as_ref();
+        let target_kind = if c.plural {
+            index.emits_plural(&c.kind, c.ns.as_deref(), name)
+        } else {
+            let group = c.group.as_deref().map(|g| g.trim());
+            index
+                .emits(&c.kind, group, c.ns.as_deref(), name)
+                .then_some(c.kind.as_ref())
+        };
+        let path = &cfg.rules[c.rule].shown;
+        let Some(kind) = target_kind else {
+            if !c.plural {
+                report.push(format!(
+                    "kept {} {path}: {}/{name} is not emitted by this stream",
+                    plan.object(),
+                    c.kind
+                ));
+            }
+            continue;
+        };
+        done.insert(c.leaf.start);
+        let new = match renamed_name(cfg, kind, name) {
+            Ok(Some(n)) => n,
+            // Already suffixed, or too long (the target's own rename reports that).
+            Ok(None) | Err(_) => continue,
+        };
+        if c.leaf.anchored {
+            return Err(Error::input(
+                plan.place(c.leaf.line),
+                format!("the reference at {path} carries a YAML anchor (&name): rewriting it would also change every alias of it"),
+            )
+            .with_hint("write the value out instead of using an anchor/alias in the chart template"));
+        }
+        let Some(text) = edit::scalar_text(c.leaf.style, &new) else {
+            return Err(Error::input(
+                plan.place(c.leaf.line),
+                format!(
+                    "the reference at {path} is a block scalar, which this tool does not rewrite"
+                ),
+            ));
+        };
+        edits.push(Edit::replace(c.leaf.start, c.leaf.end, text));
+        report.push(format!(
+            "rewrote {} {path}: {kind}/{name} -> {new}",
+            plan.object()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! Rule 1: every emitted object gets the suffix on `metadata.name`.
+//!
+//! ```yaml
+//! metadata:            metadata:
+//!   name: www-ameide     name: www-ameide-tilt
+//! ```
+//! Names that already end with the suffix stay; over-long names are shortened
+//! (see [`crate::names`]) or refused under `--strict-names`; `generateName` is left alone.
+
+use crate::config::Config;
+use crate::edit;
+use crate::error::Error;
+use crate::names::name_limit;
+use crate::render::{DocPlan, renamed_name};
+use crate::syntax::{Doc, NodeId};
+
+/// Refuses to edit a scalar that other nodes alias, or that is a block scalar.
+pub fn editable(doc: &Doc<'_>, plan: &DocPlan<'_>, id: NodeId, what: &str) -> Result<(), Error> {
+    let n = doc.node(id);
+    if n.anchored {
+        return Err(Error::input(
+            plan.place(n.line),
+            format!("{what} carries a YAML anchor (&name): rewriting it would also change every alias of it"),
+        )
+        .with_hint("write the value out instead of using an anchor/alias in the chart template"));
+    }
+    Ok(())
+}
+
+pub fn plan(
+    doc: &Doc<'_>,
+    _root: NodeId,
+    metadata: NodeId,
+    cfg: &Config,
+    plan: &mut DocPlan<'_>,
+    report: &mut Vec<String>,
+) -> Result<(), Error> {
+    let Some(name_node) = doc.get(metadata, "name") else {
+        if doc.get(metadata, "generateName").is_some() {
+            report.push(format!(
+                "kept {}: only generateName, left as it is",
+                plan.object()
+            ));
+            return Ok(());
+        }
+        return Err(Error::input(
+            plan.place(plan.line),
+            "the object has neither metadata.name nor metadata.generateName",
+        )
+        .with_hint("fix the chart template that produced this document"));
+    };
+    let Some(name) = doc.str(name_node) else {
+        return Err(Error::input(
+            plan.place(doc.node(name_node).line),
+            "metadata.name is not a string (an alias or a collection)",
+        )
+        .with_hint("write the name out in the chart template"));
+    };
+    let new = match renamed_name(cfg, &plan.kind, name) {
+        Ok(None) => return Ok(()),
+        Ok(Some(n)) => n,
+        Err(len) => {
+            return Err(Error::input(
+                plan.place(doc.node(name_node).line),
+                format!(
+                    "name {name:?} would be {len} characters with suffix {:?}, over the {}-character limit for a {}",
+                    cfg.suffix,
+                    name_limit(&plan.kind),
+                    plan.kind
+                ),
+            )
+            .with_hint("shorten the name in the chart (nameOverride/fullnameOverride), or drop --strict-names to shorten it with a hash"));
+        }
+    };
+    editable(doc, plan, name_node, "metadata.name")?;
+    let Some(e) = edit::set_scalar(doc, name_node, &new) else {
+        return Err(Error::input(
+            plan.place(doc.node(name_node).line),
+            "metadata.name is a block scalar (| or >), which this tool does not rewrite",
+        )
+        .with_hint("write the name as a plain or quoted string"));
+    };
+    if new.starts_with(name) {
+        report.push(format!("renamed {} -> {new}", plan.object()));
+    } else {
+        report.push(format!(
+            "renamed {} -> {new} (shortened to {} characters)",
+            plan.object(),
+            new.len()
+        ));
+    }
+    plan.edits.push(e);
+    Ok(())
+}
