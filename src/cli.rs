@@ -17,7 +17,12 @@ use std::path::PathBuf;
 #[command(name = "ameide-tilt-render", version, max_term_width = 100)]
 pub struct Cli {
     /// Appended to object names and isolating label values [default: -tilt]
-    #[arg(long, env = "AMEIDE_TILT_SUFFIX", value_name = "S")]
+    #[arg(
+        long,
+        env = "AMEIDE_TILT_SUFFIX",
+        value_name = "S",
+        allow_hyphen_values = true
+    )]
     pub suffix: Option<String>,
 
     /// Hostname suffix rewrite for routes and ingresses, repeatable; giving any

@@ -128,42 +128,6 @@ pub fn set_scalar(doc: &Doc<'_>, id: NodeId, value: &str) -> Option<Edit> {
     scalar_text(n.style, value).map(|t| Edit::replace(n.start, n.end, t))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_safety_follows_yaml_1_1() {
-        for ok in [
-            "web-tilt",
-            "www.local.ameide.io",
-            "a/b",
-            "v1-tilt",
-            "yes-tilt",
-        ] {
-            assert!(plain_safe(ok), "{ok}");
-        }
-        for bad in [
-            "yes", "0755", "1e3", "", "-a", "a: b", "a b", "on", "0x1f", "~", "1.5",
-        ] {
-            assert!(!plain_safe(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn overlapping_edits_are_refused() {
-        let mut e = vec![Edit::replace(0, 3, "x"), Edit::replace(2, 4, "y")];
-        assert!(apply("abcdef", &mut e).is_err());
-        let mut ok = vec![Edit::insert(6, "!"), Edit::replace(0, 3, "x")];
-        assert_eq!(apply("abcdef", &mut ok).unwrap(), "xdef!");
-    }
-
-    #[test]
-    fn quoting_escapes() {
-        assert_eq!(quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
-    }
-}
-
 /// Where a line that follows `pos` begins: `pos` itself if it already starts a line.
 pub fn after_line(input: &str, pos: usize) -> usize {
     if pos == 0 || input.as_bytes().get(pos - 1) == Some(&b'\n') {
@@ -202,11 +166,9 @@ pub fn delete_pair(
     parent_pair: Option<(NodeId, NodeId)>,
 ) -> Option<Edit> {
     let pairs: Vec<(NodeId, NodeId)> = doc.pairs(map).collect();
-    if pairs.len() == 1 {
-        if let Some((pk, pv)) = parent_pair {
-            let parent_map = find_parent_map(doc, pk)?;
-            return delete_pair(input, doc, parent_map, pk, pv, None);
-        }
+    if let (1, Some((pk, pv))) = (pairs.len(), parent_pair) {
+        let parent_map = find_parent_map(doc, pk)?;
+        return delete_pair(input, doc, parent_map, pk, pv, None);
     }
     let m = doc.node(map);
     if m.style == Style::Flow {
@@ -406,4 +368,40 @@ pub fn delete_item(input: &str, doc: &Doc<'_>, seq: NodeId, item: NodeId) -> Opt
         start,
         after_line(input, doc.content_end(item)),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_safety_follows_yaml_1_1() {
+        for ok in [
+            "web-tilt",
+            "www.local.ameide.io",
+            "a/b",
+            "v1-tilt",
+            "yes-tilt",
+        ] {
+            assert!(plain_safe(ok), "{ok}");
+        }
+        for bad in [
+            "yes", "0755", "1e3", "", "-a", "a: b", "a b", "on", "0x1f", "~", "1.5",
+        ] {
+            assert!(!plain_safe(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused() {
+        let mut e = vec![Edit::replace(0, 3, "x"), Edit::replace(2, 4, "y")];
+        assert!(apply("abcdef", &mut e).is_err());
+        let mut ok = vec![Edit::insert(6, "!"), Edit::replace(0, 3, "x")];
+        assert_eq!(apply("abcdef", &mut ok).unwrap(), "xdef!");
+    }
+
+    #[test]
+    fn quoting_escapes() {
+        assert_eq!(quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+    }
 }

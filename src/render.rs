@@ -167,6 +167,9 @@ pub struct Rendered {
     pub notes: Vec<String>,
     /// Lines for the `-v` report.
     pub report: Vec<String>,
+    /// Byte ranges of the input that some rule replaced, deleted or inserted at,
+    /// sorted: everything outside them was copied unchanged.
+    pub touched: Vec<(usize, usize)>,
 }
 
 /// Renames one object name per rule 1 (and the shortening rule). `Ok(None)`: unchanged.
@@ -237,7 +240,9 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
         out.output = "---\n".to_string();
         return Ok(out);
     }
-    out.output = edit::apply(input, &mut edits).map_err(|(a, b)| {
+    let applied = edit::apply(input, &mut edits);
+    out.touched = edits.iter().map(|e| (e.start, e.end)).collect();
+    out.output = applied.map_err(|(a, b)| {
         Error::input(
             Place {
                 doc: 0,
@@ -261,12 +266,15 @@ fn syntax_line(input: &str, at: usize) -> usize {
         + 1
 }
 
+/// Where emitted objects of one (kind, name) live: (group or kind, namespace).
+type Homes<'p> = Vec<(&'p str, Option<&'p str>)>;
+
 /// What the whole stream emits, for the rules that look across documents.
 pub struct StreamIndex<'p> {
     /// (kind, name) → (group, namespace) of every emitted object.
-    objects: HashMap<(&'p str, &'p str), Vec<(&'p str, Option<&'p str>)>>,
+    objects: HashMap<(&'p str, &'p str), Homes<'p>>,
     /// (plural, name) → (kind, namespace), for RBAC resourceNames.
-    plurals: HashMap<(String, &'p str), Vec<(&'p str, Option<&'p str>)>>,
+    plurals: HashMap<(String, &'p str), Homes<'p>>,
     /// Label pairs that appear in a selector (rule 3).
     pub selected: HashSet<(&'p str, &'p str)>,
     /// Route/ingress hostnames of the stream (rule 9a).

@@ -68,16 +68,6 @@ pub fn plan_document<'a>(
         )
         .with_hint("fix the chart template that produced this document"));
     }
-    if let Some(k) = doc.duplicate_key() {
-        return Err(Error::input(
-            place(doc.node(k).line),
-            format!(
-                "key `{}` appears twice in the same mapping",
-                doc.node(k).value
-            ),
-        )
-        .with_hint("remove the duplicate key in the chart template"));
-    }
     let (Some(kind), Some(api_version)) = (doc.get(root, "kind"), doc.get(root, "apiVersion"))
     else {
         return Err(Error::input(
@@ -105,6 +95,16 @@ pub fn plan_document<'a>(
             .get(m, "namespace")
             .filter(|&n| doc.is_scalar(n) && !doc.is_null(n))
             .map(|n| doc.node(n).value.clone());
+    }
+    if let Some(k) = doc.duplicate_key() {
+        return Err(Error::input(
+            plan.place(doc.node(k).line),
+            format!(
+                "key `{}` appears twice in the same mapping",
+                doc.node(k).value
+            ),
+        )
+        .with_hint("remove the duplicate key in the chart template"));
     }
     if kind_s.ends_with("List") && doc.get(root, "items").is_some() {
         return Err(Error::input(

@@ -175,11 +175,13 @@ mod tests {
 
     #[test]
     fn host_map_longest_suffix_and_wildcards() {
-        let mut cfg = Config::default();
-        cfg.host_map = vec![
-            ("eu.dev.ameide.io".into(), "eu.local.ameide.io".into()),
-            ("dev.ameide.io".into(), "local.ameide.io".into()),
-        ];
+        let cfg = Config {
+            host_map: vec![
+                ("eu.dev.ameide.io".into(), "eu.local.ameide.io".into()),
+                ("dev.ameide.io".into(), "local.ameide.io".into()),
+            ],
+            ..Config::default()
+        };
         assert_eq!(
             map_host(&cfg, "a.eu.dev.ameide.io"),
             Mapped::To("a.eu.local.ameide.io".into())

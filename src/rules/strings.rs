@@ -97,7 +97,7 @@ fn rewrite_token(
     let ns_ok = |x: &str| namespaces.iter().any(|n| n.is_none_or(|n| n == x));
     let ours = match rest.split('.').collect::<Vec<_>>().as_slice() {
         [""] => host_context(raw, i, j),
-        [x] => namespaces.iter().any(|n| *n == Some(*x)) || (ns_ok(x) && host_context(raw, i, j)),
+        [x] => namespaces.contains(&Some(*x)) || (ns_ok(x) && host_context(raw, i, j)),
         [x, "svc"] | [x, "svc", "cluster", "local"] => ns_ok(x),
         _ => false,
     };

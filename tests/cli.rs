@@ -1,0 +1,231 @@
+//! The binary's contract: stdin → stdout, exit codes, stderr text, and the
+//! precedence flag > environment > config file > default.
+
+use assert_cmd::Command;
+use std::fs;
+
+const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n";
+const ROUTE: &str = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  parentRefs:\n    - name: gw\n  hostnames:\n    - www.dev.ameide.io\n";
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("ameide-tilt-render").unwrap();
+    c.env_clear();
+    c
+}
+
+fn run(cmd: &mut Command, input: &str) -> (i32, String, String) {
+    let out = cmd.write_stdin(input.to_string()).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn filters_stdin_to_stdout() {
+    let (code, out, err) = run(&mut bin(), SVC);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, SVC.replace("name: web", "name: web-tilt"));
+}
+
+#[test]
+fn suffix_precedence_is_flag_then_env_then_file_then_default() {
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    fs::write(&cfg, "suffix: -file\n").unwrap();
+    let name = |cmd: &mut Command| {
+        let (code, out, err) = run(cmd, SVC);
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .find(|l| l.contains("name:"))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(name(&mut bin()), "name: web-tilt");
+    assert_eq!(name(bin().arg("--config").arg(&cfg)), "name: web-file");
+    assert_eq!(
+        name(
+            bin()
+                .arg("--config")
+                .arg(&cfg)
+                .env("AMEIDE_TILT_SUFFIX", "-env")
+        ),
+        "name: web-env"
+    );
+    assert_eq!(
+        name(
+            bin()
+                .arg("--config")
+                .arg(&cfg)
+                .env("AMEIDE_TILT_SUFFIX", "-env")
+                .args(["--suffix", "-flag"])
+        ),
+        "name: web-flag"
+    );
+    // The config file itself can come from the environment.
+    assert_eq!(
+        name(bin().env("AMEIDE_TILT_CONFIG", &cfg)),
+        "name: web-file"
+    );
+}
+
+#[test]
+fn list_and_boolean_settings_from_env_and_file() {
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    fs::write(
+        &cfg,
+        "host_map: [dev.ameide.io=file.test]\nlistener: from-file\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(bin().arg("--config").arg(&cfg), ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("- www.file.test"), "{out}");
+    assert!(out.contains("sectionName: \"from-file\""), "{out}");
+    let (code, out, _) = run(
+        bin()
+            .arg("--config")
+            .arg(&cfg)
+            .env(
+                "AMEIDE_TILT_HOST_MAP",
+                "x.test=y.test,dev.ameide.io=env.test",
+            )
+            .env("AMEIDE_TILT_LISTENER", "from-env"),
+        ROUTE,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("- www.env.test"), "{out}");
+    assert!(out.contains("sectionName: \"from-env\""), "{out}");
+    // A boolean from the file, overridden by the environment saying false.
+    fs::write(&cfg, "no_redis: true\n").unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      env:\n        - name: REDIS_HOST\n          value: r\n";
+    let (_, out, _) = run(bin().arg("--config").arg(&cfg), pod);
+    assert!(!out.contains("REDIS_PASSWORD"), "{out}");
+    let (_, out, _) = run(
+        bin()
+            .arg("--config")
+            .arg(&cfg)
+            .env("AMEIDE_TILT_NO_REDIS", "false"),
+        pod,
+    );
+    assert!(out.contains("REDIS_PASSWORD"), "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2_with_nothing_on_stdout() {
+    for args in [
+        vec!["--bogus"],
+        vec!["--suffix", "-UPPER"],
+        vec!["--host-map", "no-equals-sign"],
+        vec!["--redis-secret", "no-key"],
+        vec!["--config", "/nonexistent/file.yaml"],
+    ] {
+        let (code, out, err) = run(bin().args(&args), SVC);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?} wrote to stdout");
+        assert!(!err.is_empty(), "{args:?} said nothing");
+    }
+}
+
+#[test]
+fn bad_config_file_names_file_and_line() {
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    fs::write(&cfg, "suffix: -x\nsufix: -typo\n").unwrap();
+    let (code, out, err) = run(bin().arg("--config").arg(&cfg), SVC);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("line 2") && err.contains("unknown setting `sufix`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn input_errors_exit_1_name_document_and_never_print_secret_values() {
+    let input = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: TOPSECRET\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n  hostnames: [a.example.com]\n";
+    let (code, out, err) = run(bin().arg("-v"), input);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("document 2 (HTTPRoute/r) line 13"), "{err}");
+    assert!(err.contains("--host-map"), "{err}");
+    assert!(!err.contains("TOPSECRET"), "{err}");
+}
+
+#[test]
+fn verbose_report_never_prints_secret_values() {
+    let input = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  url: http://web:80/TOPSECRET\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n";
+    let (code, _, err) = run(bin().arg("-v"), input);
+    assert_eq!(code, 0);
+    assert!(err.contains("renamed Service/web -> web-tilt"), "{err}");
+    assert!(!err.contains("TOPSECRET"), "{err}");
+}
+
+#[test]
+fn invalid_utf8_and_nul_are_input_errors() {
+    for input in [
+        &b"apiVersion: v1\nkind: \xff\n"[..],
+        &b"apiVersion: v1\n\0kind: x\n"[..],
+    ] {
+        let out = bin().write_stdin(input.to_vec()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("line "));
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let (code, out, _) = run(bin().arg("--help"), "");
+    assert_eq!(code, 0);
+    for flag in [
+        "--suffix",
+        "--host-map",
+        "--listener",
+        "--drop-kind",
+        "--redis-secret",
+        "--redis-env",
+        "--no-redis",
+        "--no-string-refs",
+        "--strict-names",
+        "--config",
+        "AMEIDE_TILT_SUFFIX",
+    ] {
+        assert!(out.contains(flag), "--help lacks {flag}");
+    }
+    let (code, out, _) = run(bin().arg("--version"), "");
+    assert_eq!(code, 0);
+    assert!(out.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn helm3_exec_contract_one_arg_per_post_renderer_args() {
+    // Helm 3 runs the binary with each --post-renderer-args value as one argv
+    // element (no shell) and pipes `---\n# Source: …\n` documents.
+    let input = format!(
+        "---\n# Source: web/templates/svc.yaml\n{SVC}---\n# Source: web/templates/route.yaml\n{ROUTE}"
+    );
+    let (code, out, err) = run(
+        bin().args(["--suffix", "-dev", "--listener", "https-dev"]),
+        &input,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("---\n# Source: web/templates/svc.yaml\n"));
+    assert!(out.contains("# Source: web/templates/route.yaml"));
+    assert!(out.contains("name: web-dev"));
+    assert!(out.contains("sectionName: \"https-dev\""));
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "ameide-tilt-render-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -1,0 +1,141 @@
+//! Properties over every stream in `../shared/corpus/` (Helm 3 form and the Helm 4
+//! form under `helm4/`): the run succeeds, the output parses, a second run changes
+//! nothing, objects out = objects in minus dropped and baseline kinds, every kept
+//! object is renamed, the Helm 4 filename annotation survives on every object, and
+//! every input line that no edit touched is in the output unchanged.
+//!
+//! The corpus lives beside the repository (`../shared/corpus`, as on CI); set
+//! AMEIDE_TILT_CORPUS to point elsewhere. A missing corpus fails the test.
+
+use ameide_tilt_render::syntax::{self, Doc};
+use ameide_tilt_render::{Config, run};
+use similar::{DiffOp, TextDiff};
+use std::path::PathBuf;
+
+fn corpus_files() -> Vec<PathBuf> {
+    let dir = std::env::var_os("AMEIDE_TILT_CORPUS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
+    let mut files = Vec::new();
+    for d in [dir.clone(), dir.join("helm4")] {
+        let entries =
+            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("corpus {}: {e}", d.display()));
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "yaml")
+                && !p.file_name().unwrap().to_string_lossy().starts_with("big")
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() >= 16,
+        "expected the 8 charts in both forms, found {}",
+        files.len()
+    );
+    files
+}
+
+/// (kind, name or "", has helm4 annotation) of every object in a stream.
+fn objects(text: &str) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    syntax::for_each_doc(text, |doc: &Doc<'_>| -> Result<(), ()> {
+        let Some(root) = doc.root().filter(|&r| doc.is_map(r)) else {
+            return Ok(());
+        };
+        let kind = doc.get_str(root, "kind").unwrap_or("").to_string();
+        let meta = doc.get(root, "metadata");
+        let name = meta
+            .and_then(|m| doc.get_str(m, "name"))
+            .unwrap_or("")
+            .to_string();
+        let ann = meta
+            .and_then(|m| doc.get(m, "annotations"))
+            .and_then(|a| doc.get(a, "postrenderer.helm.sh/postrender-filename"))
+            .is_some();
+        out.push((kind, name, ann));
+        Ok(())
+    })
+    .expect("stream parses")
+    .unwrap();
+    out
+}
+
+#[test]
+fn corpus_properties() {
+    let cfg = Config::default();
+    let mut checked = 0;
+    for path in corpus_files() {
+        let name = path.display().to_string();
+        let input = std::fs::read_to_string(&path).unwrap();
+        let r = run(input.as_bytes(), &cfg).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let again =
+            run(r.output.as_bytes(), &cfg).unwrap_or_else(|e| panic!("{name} second run: {e}"));
+        assert!(
+            again.output == r.output,
+            "{name}: second run changed the output"
+        );
+
+        let before = objects(&input);
+        let after = objects(&r.output);
+        let kept: Vec<_> = before
+            .iter()
+            .filter(|(k, _, _)| {
+                !matches!(
+                    k.as_str(),
+                    "ExternalSecret" | "CustomResourceDefinition" | "APIService" | "Namespace"
+                )
+            })
+            .collect();
+        assert_eq!(after.len(), kept.len(), "{name}: object count");
+        for ((k0, n0, a0), (k1, n1, a1)) in kept.iter().zip(&after) {
+            assert_eq!(k0, k1, "{name}: document order");
+            assert!(n1.ends_with("-tilt"), "{name}: {k1}/{n1} not renamed");
+            if !n0.ends_with("-tilt") && n0.len() + 5 <= 63 {
+                assert_eq!(*n1, format!("{n0}-tilt"), "{name}");
+            }
+            assert_eq!(a0, a1, "{name}: {k1}/{n1} lost the Helm 4 annotation");
+        }
+        if name.contains("helm4") {
+            assert!(
+                after.iter().all(|(_, _, a)| *a),
+                "{name}: an object lacks the Helm 4 annotation"
+            );
+        }
+
+        // Every changed or removed input line must overlap an edit the library made.
+        let diff = TextDiff::from_lines(&input, &r.output);
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(input.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for op in diff.ops() {
+            let (DiffOp::Delete {
+                old_index, old_len, ..
+            }
+            | DiffOp::Replace {
+                old_index, old_len, ..
+            }) = *op
+            else {
+                continue;
+            };
+            for line in old_index..old_index + old_len {
+                let (ls, le) = (
+                    line_starts[line],
+                    *line_starts.get(line + 1).unwrap_or(&input.len()),
+                );
+                let touched = r.touched.iter().any(|&(s, e)| s < le && e >= ls);
+                assert!(
+                    touched,
+                    "{name}: line {} changed but no rule edited it: {:?}",
+                    line + 1,
+                    &input[ls..le]
+                );
+            }
+        }
+        checked += 1;
+    }
+    eprintln!("{checked} corpus streams checked");
+}
