@@ -3,7 +3,7 @@
 //! Flags and environment are read here; [`crate::config`] merges them with the file.
 
 use clap::builder::BoolishValueParser;
-use clap::{ArgAction, Parser};
+use clap::{ArgAction, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Helm post-renderer: turns any chart's manifests into an isolated inner-loop
@@ -19,6 +19,7 @@ pub struct Cli {
     /// Appended to object names and isolating label values [default: -tilt]
     #[arg(
         long,
+        global = true,
         env = "AMEIDE_TILT_SUFFIX",
         value_name = "S",
         allow_hyphen_values = true
@@ -28,6 +29,7 @@ pub struct Cli {
     /// Hostname suffix rewrite for routes and ingresses, repeatable; giving any
     /// replaces the default [default: dev.ameide.io=local.ameide.io]
     #[arg(
+        global = true,
         long = "host-map",
         env = "AMEIDE_TILT_HOST_MAP",
         value_name = "FROM=TO",
@@ -36,12 +38,13 @@ pub struct Cli {
     pub host_map: Vec<String>,
 
     /// sectionName set on every route parentRef to a shared Gateway [default: https-local]
-    #[arg(long, env = "AMEIDE_TILT_LISTENER", value_name = "NAME")]
+    #[arg(global = true, long, env = "AMEIDE_TILT_LISTENER", value_name = "NAME")]
     pub listener: Option<String>,
 
     /// Kind removed from the stream (KIND or KIND.GROUP), repeatable; giving any
     /// replaces the default [default: ExternalSecret.external-secrets.io]
     #[arg(
+        global = true,
         long = "drop-kind",
         env = "AMEIDE_TILT_DROP_KIND",
         value_name = "KIND",
@@ -51,6 +54,7 @@ pub struct Cli {
 
     /// Secret and key the Redis password comes from [default: redis-auth/password]
     #[arg(
+        global = true,
         long = "redis-secret",
         env = "AMEIDE_TILT_REDIS_SECRET",
         value_name = "NAME/KEY"
@@ -58,32 +62,51 @@ pub struct Cli {
     pub redis_secret: Option<String>,
 
     /// Env var that carries the Redis password [default: REDIS_PASSWORD]
-    #[arg(long = "redis-env", env = "AMEIDE_TILT_REDIS_ENV", value_name = "VAR")]
+    #[arg(
+        global = true,
+        long = "redis-env",
+        env = "AMEIDE_TILT_REDIS_ENV",
+        value_name = "VAR"
+    )]
     pub redis_env: Option<String>,
 
     /// Do not wire the Redis password (rule 6)
-    #[arg(long = "no-redis", env = "AMEIDE_TILT_NO_REDIS", action = ArgAction::SetTrue,
+    #[arg(global = true, long = "no-redis", env = "AMEIDE_TILT_NO_REDIS", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub no_redis: bool,
 
     /// Do not rewrite own hosts and Services inside strings (rule 9)
-    #[arg(long = "no-string-refs", env = "AMEIDE_TILT_NO_STRING_REFS", action = ArgAction::SetTrue,
+    #[arg(global = true, long = "no-string-refs", env = "AMEIDE_TILT_NO_STRING_REFS", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub no_string_refs: bool,
 
     /// Over-long names are an error instead of being shortened
-    #[arg(long = "strict-names", env = "AMEIDE_TILT_STRICT_NAMES", action = ArgAction::SetTrue,
+    #[arg(global = true, long = "strict-names", env = "AMEIDE_TILT_STRICT_NAMES", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub strict_names: bool,
 
     /// YAML file with the same settings (snake_case keys) and extra `references:`
-    #[arg(long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
+    #[arg(global = true, long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Report on stderr what was renamed, rewritten, kept, dropped and injected
-    #[arg(short, long, env = "AMEIDE_TILT_VERBOSE", action = ArgAction::SetTrue,
+    #[arg(global = true, short, long, env = "AMEIDE_TILT_VERBOSE", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do besides filtering stdin to stdout.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Show what the tilt copy will differ in: a unified diff of input vs output,
+    /// coloured on a terminal (not with NO_COLOR), Secret values redacted
+    Diff {
+        /// The rendered stream to read (default: stdin)
+        file: Option<PathBuf>,
+    },
 }
 
 /// The flags and environment as given: `None` where neither said anything, so the
@@ -105,7 +128,7 @@ pub struct Given {
 
 impl Given {
     /// Parses argv (and the environment). Errors are clap's, printed by `main`.
-    pub fn parse_from<I, T>(args: I) -> Result<Given, clap::Error>
+    pub fn parse_from<I, T>(args: I) -> Result<(Given, Option<Command>), clap::Error>
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
@@ -113,27 +136,35 @@ impl Given {
         use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
         let matches = Cli::command().try_get_matches_from(args)?;
         let cli = Cli::from_arg_matches(&matches)?;
+        // Settings are global: given before or after a subcommand.
+        let sub = matches.subcommand().map(|(_, m)| m);
         let set = |id: &str| {
-            matches!(
-                matches.value_source(id),
-                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-            )
+            [Some(&matches), sub].into_iter().flatten().any(|m| {
+                matches!(
+                    m.value_source(id),
+                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+                )
+            })
         };
         let flag = |id: &str, v: bool| set(id).then_some(v);
         let list = |v: Vec<String>| (!v.is_empty()).then_some(v);
-        Ok(Given {
-            no_redis: flag("no_redis", cli.no_redis),
-            no_string_refs: flag("no_string_refs", cli.no_string_refs),
-            strict_names: flag("strict_names", cli.strict_names),
-            verbose: flag("verbose", cli.verbose),
-            suffix: cli.suffix,
-            host_map: list(cli.host_map),
-            listener: cli.listener,
-            drop_kind: list(cli.drop_kind),
-            redis_secret: cli.redis_secret,
-            redis_env: cli.redis_env,
-            config: cli.config,
-        })
+        let command = cli.command.clone();
+        Ok((
+            Given {
+                no_redis: flag("no_redis", cli.no_redis),
+                no_string_refs: flag("no_string_refs", cli.no_string_refs),
+                strict_names: flag("strict_names", cli.strict_names),
+                verbose: flag("verbose", cli.verbose),
+                suffix: cli.suffix,
+                host_map: list(cli.host_map),
+                listener: cli.listener,
+                drop_kind: list(cli.drop_kind),
+                redis_secret: cli.redis_secret,
+                redis_env: cli.redis_env,
+                config: cli.config,
+            },
+            command,
+        ))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod config;
 pub mod edit;
 pub mod error;
 pub mod names;
+pub mod redact;
 pub mod refs;
 pub mod render;
 pub mod rules;

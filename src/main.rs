@@ -1,51 +1,169 @@
 //! The binary: flags → config, stdin → library → stdout, errors → stderr + exit code.
 //! Output is written only when the whole stream succeeded.
+//!
+//! Helm 4 throws a plugin's stderr away, even on failure, so when we run as a
+//! Helm plugin (HELM_PLUGIN_NAME is set) a failure is also written to the parent's
+//! stderr (Linux: /proc/<ppid>/fd/2, which is helm's own terminal) and appended to a
+//! log file (see [`error_log_path`]). The README says where to look.
 
-use ameide_tilt_render::{Config, cli::Given, run};
-use std::io::{Read, Write};
+use ameide_tilt_render::cli::{Command, Given};
+use ameide_tilt_render::{Config, redact::redact_secrets, run};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const NAME: &str = "ameide-tilt-render";
 
 fn main() -> ExitCode {
-    let given = match Given::parse_from(std::env::args_os()) {
+    let (given, command) = match Given::parse_from(std::env::args_os()) {
         Ok(g) => g,
-        Err(e) => e.exit(),
+        Err(e) => {
+            if e.use_stderr() {
+                surface_failure(&e.to_string());
+            }
+            e.exit()
+        }
     };
     let cfg = match Config::resolve(given) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };
-    let mut input = Vec::new();
-    if let Err(e) = std::io::stdin().lock().read_to_end(&mut input) {
-        return fail(&format!("cannot read stdin: {e}"), 1);
-    }
-    match run(&input, &cfg) {
-        Ok(r) => {
-            let mut err = std::io::stderr().lock();
-            for n in &r.notes {
-                let _ = writeln!(err, "{NAME}: {n}");
+    let input = match command {
+        Some(Command::Diff {
+            file: Some(ref path),
+        }) => match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return fail(&format!("cannot read {}: {e}", path.display()), 2),
+        },
+        _ => {
+            let mut buf = Vec::new();
+            if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
+                return fail(&format!("cannot read stdin: {e}"), 1);
             }
-            if cfg.verbose {
-                for line in &r.report {
-                    let _ = writeln!(err, "{NAME}: {line}");
-                }
-            }
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(r.output.as_bytes())
-                .and_then(|()| out.flush())
-                .is_err()
-            {
-                return fail("cannot write stdout", 1);
-            }
-            ExitCode::SUCCESS
+            buf
         }
-        Err(e) => fail(&e.to_string(), e.exit_code()),
+    };
+    let rendered = match run(&input, &cfg) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string(), e.exit_code()),
+    };
+    let mut err = std::io::stderr().lock();
+    for n in &rendered.notes {
+        let _ = writeln!(err, "{NAME}: {n}");
     }
+    if cfg.verbose {
+        for line in &rendered.report {
+            let _ = writeln!(err, "{NAME}: {line}");
+        }
+    }
+    let text = match command {
+        Some(Command::Diff { .. }) => {
+            // run() succeeded, so the input is UTF-8.
+            let before = redact_secrets(&String::from_utf8_lossy(&input));
+            let after = redact_secrets(&rendered.output);
+            diff_text(&before, &after, use_colour())
+        }
+        None => rendered.output,
+    };
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return fail("cannot write stdout", 1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn use_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn diff_text(before: &str, after: &str, colour: bool) -> String {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header("baseline (input)", "tilt copy (output)")
+        .to_string();
+    if !colour {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        let code = match line.as_bytes().first() {
+            Some(b'+') if !line.starts_with("+++") => "\x1b[32m",
+            Some(b'-') if !line.starts_with("---") => "\x1b[31m",
+            Some(b'@') => "\x1b[36m",
+            _ => "",
+        };
+        if code.is_empty() {
+            out.push_str(line);
+        } else {
+            let body = line.trim_end_matches('\n');
+            out.push_str(code);
+            out.push_str(body);
+            out.push_str("\x1b[0m");
+            out.push_str(&line[body.len()..]);
+        }
+    }
+    out
 }
 
 fn fail(message: &str, code: i32) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "{NAME}: error: {message}");
+    let line = format!("{NAME}: error: {message}");
+    let _ = writeln!(std::io::stderr(), "{line}");
+    surface_failure(&line);
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Where a failed run under Helm 4 leaves its message: AMEIDE_TILT_ERROR_LOG, else
+/// $XDG_STATE_HOME/ameide-tilt-render/error.log, else ~/.local/state/…, else the
+/// temp directory.
+fn error_log_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("AMEIDE_TILT_ERROR_LOG").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir);
+    state.join(NAME).join("error.log")
+}
+
+/// Makes a failure visible when Helm 4 discards our stderr.
+fn surface_failure(line: &str) {
+    if std::env::var_os("HELM_PLUGIN_NAME").is_none() {
+        return;
+    }
+    let path = error_log_path();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let when = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        let _ = writeln!(f, "[{when}] {line}");
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let ppid = std::os::unix::process::parent_id();
+        if let Ok(mut parent) = std::fs::OpenOptions::new()
+            .append(true)
+            .open(format!("/proc/{ppid}/fd/2"))
+        {
+            let _ = writeln!(
+                parent,
+                "{line}\n{NAME}: (Helm 4 hides plugin errors; this message is also in {})",
+                path.display()
+            );
+        }
+    }
 }
