@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (README "Run the tests"; .ci/run calls it).
-# Needs only the Rust toolchain; everything else is fetched by cargo.
+# Needs Rust and python3; crates come from crates.io, and tests/helm.rs makes its own
+# venv with helm-python-sdk from PyPI (target/tmp/helm-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check

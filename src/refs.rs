@@ -280,7 +280,6 @@ impl Rule {
         target: &str,
         ns: Option<&str>,
     ) -> Result<Vec<Rule>, String> {
-        let path_text = path;
         let in_pod_spec = from == "@pod";
         let from: Vec<KindSel> = if in_pod_spec {
             Vec::new()
@@ -300,17 +299,40 @@ impl Rule {
             .map(|path| Rule {
                 from: from.clone(),
                 in_pod_spec,
+                shown: if in_pod_spec {
+                    format!("<pod spec>.{}", display_path(&path))
+                } else {
+                    display_path(&path)
+                },
                 path,
                 target: target.clone(),
                 ns_key: ns.map(str::to_string),
-                shown: if in_pod_spec {
-                    format!("<pod spec>.{path_text}")
-                } else {
-                    path_text.to_string()
-                },
             })
             .collect())
     }
+}
+
+/// A path as written in the table, e.g. `spec.rules[].backendRefs[].name`.
+pub fn display_path(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Each => out.push_str("[]"),
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if k.contains('.') {
+                    out.push('\'');
+                    out.push_str(k);
+                    out.push('\'');
+                } else {
+                    out.push_str(k);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Parses table text in the format above.
