@@ -149,7 +149,7 @@ pub fn resolve(
                 report.push(format!(
                     "rewrote {} line {}: {} -> {new}",
                     plan.object(),
-                    s.line,
+                    s.line + raw[..i].matches('\n').count(),
                     &raw[i + off..i + off + len]
                 ));
                 edits.push(Edit::replace(start, start + len, new));
