@@ -122,10 +122,29 @@ pub fn scalar_text(style: Style, value: &str) -> Option<String> {
     }
 }
 
-/// An edit that gives scalar `id` the new value, keeping its style.
-pub fn set_scalar(doc: &Doc<'_>, id: NodeId, value: &str) -> Option<Edit> {
+/// An edit that gives scalar `id` the new value, keeping its style. An implicit
+/// null (`key:` with nothing after it) has an empty span at the end of its key:
+/// the value then goes after the colon.
+pub fn set_scalar(input: &str, doc: &Doc<'_>, id: NodeId, value: &str) -> Option<Edit> {
     let n = doc.node(id);
-    scalar_text(n.style, value).map(|t| Edit::replace(n.start, n.end, t))
+    let text = scalar_text(n.style, value)?;
+    if n.start == n.end {
+        let colon = n.start + input[n.start..].find(':')? + 1;
+        return Some(Edit::insert(colon, format!(" {text}")));
+    }
+    Some(Edit::replace(n.start, n.end, text))
+}
+
+/// Where the text of a key's value ends; for an implicit null, just after the colon.
+pub fn value_end(input: &str, doc: &Doc<'_>, key: NodeId, value: NodeId) -> usize {
+    let end = doc.content_end(value);
+    let v = doc.node(value);
+    if v.start == v.end && v.start <= doc.node(key).end {
+        if let Some(i) = input[v.start..].find(':') {
+            return v.start + i + 1;
+        }
+    }
+    end
 }
 
 /// Where a line that follows `pos` begins: `pos` itself if it already starts a line.
@@ -320,7 +339,7 @@ pub fn replace_pair(
     lines: &Lines<'_>,
 ) -> Edit {
     let k = doc.node(key);
-    let end = doc.content_end(value);
+    let end = value_end(input, doc, key, value);
     if doc.node(map).style == Style::Flow {
         let inner = flow_map(lines);
         // `{a: ...}` → the pair without its braces.

@@ -89,7 +89,7 @@ pub fn plan_document<'a>(
     if let Some(m) = metadata {
         plan.name = doc
             .get(m, "name")
-            .filter(|&n| doc.is_scalar(n))
+            .filter(|&n| doc.is_scalar(n) && !doc.is_null(n))
             .map(|n| doc.node(n).value.clone());
         plan.ns = doc
             .get(m, "namespace")
@@ -134,7 +134,7 @@ pub fn plan_document<'a>(
                 .with_hint("fix the chart template that produced this document"),
         );
     };
-    rename::plan(doc, root, metadata, cfg, &mut plan, report)?;
+    rename::plan(input, doc, root, metadata, cfg, &mut plan, report)?;
     ownership::plan(input, doc, metadata, &mut plan)?;
     routes::plan(input, doc, root, cfg, &mut plan)?;
     if cfg.redis {

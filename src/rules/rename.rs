@@ -28,6 +28,7 @@ pub fn editable(doc: &Doc<'_>, plan: &DocPlan<'_>, id: NodeId, what: &str) -> Re
 }
 
 pub fn plan(
+    input: &str,
     doc: &Doc<'_>,
     _root: NodeId,
     metadata: NodeId,
@@ -35,7 +36,7 @@ pub fn plan(
     plan: &mut DocPlan<'_>,
     report: &mut Vec<String>,
 ) -> Result<(), Error> {
-    let Some(name_node) = doc.get(metadata, "name") else {
+    let Some(name_node) = doc.get(metadata, "name").filter(|&n| !doc.is_null(n)) else {
         if doc.get(metadata, "generateName").is_some() {
             report.push(format!(
                 "kept {}: only generateName, left as it is",
@@ -73,7 +74,7 @@ pub fn plan(
         }
     };
     editable(doc, plan, name_node, "metadata.name")?;
-    let Some(e) = edit::set_scalar(doc, name_node, &new) else {
+    let Some(e) = edit::set_scalar(input, doc, name_node, &new) else {
         return Err(Error::input(
             plan.place(doc.node(name_node).line),
             "metadata.name is a block scalar (| or >), which this tool does not rewrite",

@@ -78,7 +78,7 @@ pub fn hostname_nodes(doc: &Doc<'_>, root: NodeId, kind: &str, group: &str) -> V
             out.extend(items(doc.get(tls, "hosts")));
         }
     }
-    out.retain(|&n| doc.is_scalar(n));
+    out.retain(|&n| doc.is_scalar(n) && !doc.is_null(n));
     out
 }
 
@@ -112,7 +112,7 @@ pub fn plan<'a>(
             }
             Mapped::To(new) => {
                 editable(doc, plan, h, "a hostname")?;
-                let Some(e) = edit::set_scalar(doc, h, &new) else {
+                let Some(e) = edit::set_scalar(input, doc, h, &new) else {
                     return Err(Error::input(
                         plan.place(doc.node(h).line),
                         "hostname is a block scalar",
@@ -147,7 +147,7 @@ pub fn plan<'a>(
             Some(s) if doc.str(s) == Some(cfg.listener.as_str()) => {}
             Some(s) => {
                 editable(doc, plan, s, "a parentRef sectionName")?;
-                let Some(e) = edit::set_scalar(doc, s, &cfg.listener) else {
+                let Some(e) = edit::set_scalar(input, doc, s, &cfg.listener) else {
                     return Err(Error::input(
                         plan.place(doc.node(s).line),
                         "sectionName is not a plain or quoted string",

@@ -41,7 +41,7 @@ fn pairs_of<'a>(
     out: &mut Vec<LabelOcc<'a>>,
 ) {
     for (k, v) in doc.pairs(map) {
-        let (Some(key), true) = (doc.str(k), doc.is_scalar(v)) else {
+        let (Some(key), true) = (doc.str(k), doc.is_scalar(v) && !doc.is_null(v)) else {
             continue;
         };
         if Some(key) == skip {
@@ -67,7 +67,10 @@ fn expressions<'a>(doc: &Doc<'a>, seq: NodeId, source: bool, out: &mut Vec<Label
         if !matches!(op, "In" | "NotIn") || !doc.is_scalar(k) || !doc.is_seq(vals) {
             continue;
         }
-        for v in doc.children(vals).filter(|&v| doc.is_scalar(v)) {
+        for v in doc
+            .children(vals)
+            .filter(|&v| doc.is_scalar(v) && !doc.is_null(v))
+        {
             out.push(LabelOcc {
                 key: doc.node(k).value.clone(),
                 value: NodeSpan::of(doc, v),
