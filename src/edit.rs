@@ -139,10 +139,11 @@ pub fn set_scalar(input: &str, doc: &Doc<'_>, id: NodeId, value: &str) -> Option
 pub fn value_end(input: &str, doc: &Doc<'_>, key: NodeId, value: NodeId) -> usize {
     let end = doc.content_end(value);
     let v = doc.node(value);
-    if v.start == v.end && v.start <= doc.node(key).end {
-        if let Some(i) = input[v.start..].find(':') {
-            return v.start + i + 1;
-        }
+    if v.start == v.end
+        && v.start <= doc.node(key).end
+        && let Some(i) = input[v.start..].find(':')
+    {
+        return v.start + i + 1;
     }
     end
 }
