@@ -127,7 +127,7 @@ fn deep_nesting_is_refused_not_overflowed() {
     }
     let mut block =
         String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\nspec:\n");
-    for i in 0..100_000usize.min(3000) {
+    for i in 0..3000usize {
         block.push_str(&" ".repeat(2 * (i + 1)));
         block.push_str("a:\n");
     }
