@@ -12,6 +12,8 @@ pub struct Edit {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// Which rule asked for it, for `check` ("rule 3: …").
+    pub why: &'static str,
 }
 
 impl Edit {
@@ -20,7 +22,13 @@ impl Edit {
             start,
             end,
             text: text.into(),
+            why: "",
         }
+    }
+
+    pub fn because(mut self, why: &'static str) -> Self {
+        self.why = why;
+        self
     }
 
     pub fn insert(at: usize, text: impl Into<String>) -> Self {

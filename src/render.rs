@@ -182,64 +182,83 @@ pub fn renamed_name(cfg: &Config, kind: &str, name: &str) -> Result<Option<Strin
     }
 }
 
-/// Runs the whole filter on one stream.
-pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
-    let mut out = Rendered::default();
-    let mut plans: Vec<DocPlan<'_>> = Vec::new();
-    let parsed = syntax::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), Error> {
-        let plan = rules::plan_document(input, doc, cfg, &mut out.report)?;
-        plans.push(plan);
+/// Phase 1: every document read once, in order.
+pub fn plan_stream<'a>(
+    input: &'a str,
+    cfg: &Config,
+    report: &mut Vec<String>,
+) -> Result<Vec<DocPlan<'a>>, Error> {
+    let mut plans: Vec<DocPlan<'a>> = Vec::new();
+    let parsed = syntax::for_each_doc(input, |doc: &Doc<'a>| -> Result<(), Error> {
+        plans.push(rules::plan_document(input, doc, cfg, report)?);
         Ok(())
     });
     match parsed {
-        Err(e) => {
-            return Err(Error::input(
-                Place {
-                    doc: e.doc_index,
-                    object: None,
-                    line: e.line,
-                },
-                format!("invalid YAML: {} (column {})", e.message, e.col),
-            )
-            .with_hint("fix the chart template that produced this document"));
-        }
-        Ok(r) => r?,
+        Err(e) => Err(Error::input(
+            Place {
+                doc: e.doc_index,
+                object: None,
+                line: e.line,
+            },
+            format!("invalid YAML: {} (column {})", e.message, e.col),
+        )
+        .with_hint("fix the chart template that produced this document")),
+        Ok(r) => r.map(|()| plans),
     }
+}
 
+/// Phase 2: the stream index, then every document's edits (same order as `plans`).
+pub fn stream_edits(
+    input: &str,
+    plans: &mut [DocPlan<'_>],
+    cfg: &Config,
+    report: &mut Vec<String>,
+) -> Result<Vec<Vec<Edit>>, Error> {
     // Edits that needed no other document, taken before the index borrows the plans.
-    let mut edits: Vec<Edit> = plans
+    let mut per_doc: Vec<Vec<Edit>> = plans
         .iter_mut()
-        .filter(|p| p.status == Status::Object)
-        .flat_map(|p| std::mem::take(&mut p.edits))
+        .map(|p| std::mem::take(&mut p.edits))
         .collect();
-    let index = StreamIndex::build(&plans, cfg);
-    let mut objects = 0usize;
-    let mut baseline: Vec<String> = Vec::new();
-    for plan in &plans {
+    let index = StreamIndex::build(plans, cfg);
+    for (plan, edits) in plans.iter().zip(&mut per_doc) {
         match plan.status {
             Status::Empty => {}
             Status::Dropped | Status::Baseline => {
-                edits.push(Edit::delete(plan.region.0, plan.region.1));
-                if plan.status == Status::Baseline {
-                    baseline.push(plan.object());
-                }
+                edits.push(Edit::delete(plan.region.0, plan.region.1).because(
+                    if plan.status == Status::Baseline {
+                        "rule 1: kind owned by the baseline must not be emitted"
+                    } else {
+                        "rule 5: drop kind must not be emitted"
+                    },
+                ));
             }
-            Status::Object => {
-                objects += 1;
-                rules::resolve(input, plan, &index, cfg, &mut edits, &mut out.report)?;
-            }
+            Status::Object => rules::resolve(input, plan, &index, cfg, edits, report)?,
         }
     }
+    Ok(per_doc)
+}
+
+/// Runs the whole filter on one stream.
+pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
+    let mut out = Rendered::default();
+    let mut plans = plan_stream(input, cfg, &mut out.report)?;
+    let per_doc = stream_edits(input, &mut plans, cfg, &mut out.report)?;
+    let baseline: Vec<String> = plans
+        .iter()
+        .filter(|p| p.status == Status::Baseline)
+        .map(DocPlan::object)
+        .collect();
     if !baseline.is_empty() {
         out.notes.push(format!(
             "not emitted (owned by the baseline, their names cannot change): {}",
             baseline.join(", ")
         ));
     }
-    if objects == 0 {
+    if !plans.iter().any(|p| p.status == Status::Object) {
         out.output = "---\n".to_string();
         return Ok(out);
     }
+    let mut edits: Vec<Edit> = per_doc.into_iter().flatten().collect();
     let applied = edit::apply(input, &mut edits);
     out.touched = edits.iter().map(|e| (e.start, e.end)).collect();
     out.output = applied.map_err(|(a, b)| {

@@ -17,6 +17,8 @@ use crate::syntax::{Doc, NodeId};
 pub const TRACKING_ANNOTATION: &str = "argocd.argoproj.io/tracking-id";
 pub const INSTANCE_LABEL: &str = "argocd.argoproj.io/instance";
 
+const WHY: &str = "rule 7: Argo CD tracking metadata must go";
+
 pub fn plan(
     input: &str,
     doc: &Doc<'_>,
@@ -43,7 +45,7 @@ pub fn plan(
             )
             .with_hint("write metadata.{section} one entry per line"));
         };
-        plan.edits.push(e);
+        plan.edits.push(e.because(WHY));
     }
     Ok(())
 }

@@ -21,6 +21,8 @@ use crate::refs::pod_spec;
 use crate::render::{DocPlan, Injection, StreamIndex, renamed_name};
 use crate::syntax::{Doc, NodeId};
 
+const WHY: &str = "rule 6: Redis password not read from the Redis Secret";
+
 /// Stands where the Secret's name goes until phase 2 knows it.
 const MARK: &str = "\u{0}secret\u{0}";
 
@@ -138,7 +140,7 @@ pub fn plan(
                     )
                     .with_hint("keep one entry in the chart, or pass --no-redis"));
                 };
-                plan.edits.push(e);
+                plan.edits.push(e.because(WHY));
                 report.push(format!(
                     "removed a duplicate {} from {container}",
                     cfg.redis_env
@@ -159,10 +161,13 @@ pub fn resolve(plan: &DocPlan<'_>, index: &StreamIndex<'_>, cfg: &Config, edits:
         } else {
             cfg.redis_secret.clone()
         };
-        edits.push(Edit::replace(
-            inj.start,
-            inj.end,
-            format!("{}{}{}", inj.before, edit::quote(&name), inj.after),
-        ));
+        edits.push(
+            Edit::replace(
+                inj.start,
+                inj.end,
+                format!("{}{}{}", inj.before, edit::quote(&name), inj.after),
+            )
+            .because(WHY),
+        );
     }
 }

@@ -144,7 +144,10 @@ pub fn resolve(
                 ),
             ));
         };
-        edits.push(Edit::replace(c.leaf.start, c.leaf.end, text));
+        edits.push(
+            Edit::replace(c.leaf.start, c.leaf.end, text)
+                .because("rule 2: reference does not follow its renamed target"),
+        );
         report.push(format!(
             "rewrote {} {path}: {kind}/{name} -> {new}",
             plan.object()

@@ -90,6 +90,6 @@ pub fn plan(
             new.len()
         ));
     }
-    plan.edits.push(e);
+    plan.edits.push(e.because("rule 1: name lacks the suffix"));
     Ok(())
 }

@@ -19,6 +19,8 @@ use crate::rules::rename::editable;
 use crate::syntax::{Doc, NodeId};
 
 pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
+const LISTENER: &str = "rule 4: parentRef to a Gateway lacks the tilt listener";
+
 pub const ROUTE_KINDS: &[&str] = &["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -119,7 +121,8 @@ pub fn plan<'a>(
                     )
                     .with_hint("write the hostname as a plain or quoted string"));
                 };
-                plan.edits.push(e);
+                plan.edits
+                    .push(e.because("rule 4: hostname outside the target domains"));
             }
         }
         plan.hosts.push(host);
@@ -153,16 +156,13 @@ pub fn plan<'a>(
                         "sectionName is not a plain or quoted string",
                     ));
                 };
-                plan.edits.push(e);
+                plan.edits.push(e.because(LISTENER));
             }
             None => {
-                plan.edits.push(edit::insert_pair(
-                    input,
-                    doc,
-                    r,
-                    "sectionName",
-                    &edit::quote(&cfg.listener),
-                ));
+                plan.edits.push(
+                    edit::insert_pair(input, doc, r, "sectionName", &edit::quote(&cfg.listener))
+                        .because(LISTENER),
+                );
             }
         }
     }

@@ -173,7 +173,10 @@ pub fn resolve(
                 ),
             ));
         };
-        edits.push(Edit::replace(occ.value.start, occ.value.end, text));
+        edits.push(
+            Edit::replace(occ.value.start, occ.value.end, text)
+                .because("rule 3: selected label value lacks the suffix"),
+        );
         n += 1;
     }
     if n > 0 {

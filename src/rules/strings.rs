@@ -152,7 +152,10 @@ pub fn resolve(
                     s.line + raw[..i].matches('\n').count(),
                     &raw[i + off..i + off + len]
                 ));
-                edits.push(Edit::replace(start, start + len, new));
+                edits.push(
+                    Edit::replace(start, start + len, new)
+                        .because("rule 9: own host or Service in a string not rewritten"),
+                );
             }
         }
     }
