@@ -107,6 +107,12 @@ pub enum Command {
         /// The rendered stream to read (default: stdin)
         file: Option<PathBuf>,
     },
+    /// Verify that a stream is already a correct tilt copy (rules 1-7 and 9): list
+    /// each violation with its document and path, exit 1 if there is any
+    Check {
+        /// The rewritten stream to read (default: stdin)
+        file: Option<PathBuf>,
+    },
 }
 
 /// The flags and environment as given: `None` where neither said anything, so the

@@ -4,6 +4,7 @@
 //! The library takes the stream's bytes and returns the rewritten bytes; only the
 //! binary prints or chooses exit codes. See SPEC rules 1–9 in the README.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod edit;
@@ -23,6 +24,16 @@ use error::Place;
 
 /// Runs the filter on raw input bytes.
 pub fn run(input: &[u8], cfg: &Config) -> Result<Rendered, Error> {
+    render::render(text(input)?, cfg)
+}
+
+/// Checks raw input bytes against the rules (`ameide-tilt-render check`).
+pub fn check(input: &[u8], cfg: &Config) -> Result<Vec<check::Violation>, Error> {
+    check::check(text(input)?, cfg)
+}
+
+/// The input as text: UTF-8 without NUL bytes.
+fn text(input: &[u8]) -> Result<&str, Error> {
     let text = std::str::from_utf8(input).map_err(|e| {
         let at = e.valid_up_to();
         let line = input[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -52,5 +63,5 @@ pub fn run(input: &[u8], cfg: &Config) -> Result<Rendered, Error> {
             "binary data belongs in a Secret or ConfigMap `binaryData` field, base64-encoded",
         ));
     }
-    render::render(text, cfg)
+    Ok(text)
 }

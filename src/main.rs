@@ -7,7 +7,7 @@
 //! log file (see [`error_log_path`]). The README says where to look.
 
 use ameide_tilt_render::cli::{Command, Given};
-use ameide_tilt_render::{Config, redact::redact_secrets, run};
+use ameide_tilt_render::{Config, check, redact::redact_secrets, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,14 +28,16 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };
-    let input = match command {
-        Some(Command::Diff {
-            file: Some(ref path),
-        }) => match std::fs::read(path) {
+    let file = match &command {
+        Some(Command::Diff { file } | Command::Check { file }) => file.clone(),
+        None => None,
+    };
+    let input = match file {
+        Some(ref path) => match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => return fail(&format!("cannot read {}: {e}", path.display()), 2),
         },
-        _ => {
+        None => {
             let mut buf = Vec::new();
             if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
                 return fail(&format!("cannot read stdin: {e}"), 1);
@@ -43,6 +45,9 @@ fn main() -> ExitCode {
             buf
         }
     };
+    if let Some(Command::Check { .. }) = command {
+        return check_stream(&input, &cfg);
+    }
     let rendered = match run(&input, &cfg) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
@@ -63,7 +68,7 @@ fn main() -> ExitCode {
             let after = redact_secrets(&rendered.output);
             diff_text(&before, &after, use_colour())
         }
-        None => rendered.output,
+        _ => rendered.output,
     };
     let mut out = std::io::stdout().lock();
     if out
@@ -74,6 +79,26 @@ fn main() -> ExitCode {
         return fail("cannot write stdout", 1);
     }
     ExitCode::SUCCESS
+}
+
+/// `check`: violations on stdout, one per line; exit 1 if there is any.
+fn check_stream(input: &[u8], cfg: &Config) -> ExitCode {
+    match check(input, cfg) {
+        Err(e) => fail(&e.to_string(), e.exit_code()),
+        Ok(v) if v.is_empty() => {
+            let _ = writeln!(std::io::stderr(), "{NAME}: check: no violations");
+            ExitCode::SUCCESS
+        }
+        Ok(v) => {
+            let mut out = std::io::stdout().lock();
+            for violation in &v {
+                let _ = writeln!(out, "{violation}");
+            }
+            let _ = out.flush();
+            let _ = writeln!(std::io::stderr(), "{NAME}: check: {} violation(s)", v.len());
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn use_colour() -> bool {

@@ -8,7 +8,7 @@
 //! AMEIDE_TILT_CORPUS to point elsewhere. A missing corpus fails the test.
 
 use ameide_tilt_render::syntax::{self, Doc};
-use ameide_tilt_render::{Config, run};
+use ameide_tilt_render::{Config, check, run};
 use similar::{DiffOp, TextDiff};
 use std::path::PathBuf;
 

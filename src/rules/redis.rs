@@ -21,7 +21,7 @@ use crate::refs::pod_spec;
 use crate::render::{DocPlan, Injection, StreamIndex, renamed_name};
 use crate::syntax::{Doc, NodeId};
 
-const WHY: &str = "rule 6: Redis password not read from the Redis Secret";
+pub const WHY: &str = "rule 6: Redis password not read from the Redis Secret";
 
 /// Stands where the Secret's name goes until phase 2 knows it.
 const MARK: &str = "\u{0}secret\u{0}";

@@ -67,45 +67,116 @@ fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
 }
 
-/// Does the text around a bare `svc` make it a host: `scheme://svc`, `user@svc`
-/// or `svc:PORT`?
-fn host_context(raw: &str, i: usize, j: usize) -> bool {
-    let before = &raw[..i];
-    let after = raw.as_bytes().get(j..).unwrap_or_default();
-    before.ends_with("://")
-        || before.ends_with('@')
-        || (after.first() == Some(&b':') && after.get(1).is_some_and(u8::is_ascii_digit))
+/// Host-like words of a scalar's source text: maximal runs of letters, digits, `.`
+/// and `-`, without trailing dots or dashes. Yields (start, end) within `raw`.
+pub fn host_tokens(raw: &str, style: Style) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !is_host_byte(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let mut i = at;
+            let mut j = at;
+            while j < bytes.len() && is_host_byte(bytes[j]) {
+                j += 1;
+            }
+            at = j;
+            // `\n` in a double-quoted scalar is an escape, not part of the word.
+            if style == Style::Double && i > 0 && bytes[i - 1] == b'\\' {
+                i += 1;
+            }
+            while j > i && matches!(bytes[j - 1], b'.' | b'-') {
+                j -= 1;
+            }
+            if i < j {
+                return Some((i, j));
+            }
+        }
+        None
+    })
 }
 
-/// The replacement for one host-like token, if it is ours: (offset in token, length, new text).
+/// Does the text around a bare `svc` make it a host: `scheme://svc`, `user@svc`,
+/// `svc:PORT`, or `NAMESPACE/svc` (`--publish-service=$(POD_NAMESPACE)/svc`)?
+fn host_context(raw: &str, i: usize, j: usize, namespaces: &[Option<&str>]) -> bool {
+    let before = &raw[..i];
+    let after = raw.as_bytes().get(j..).unwrap_or_default();
+    if before.ends_with("://")
+        || before.ends_with('@')
+        || (after.first() == Some(&b':') && after.get(1).is_some_and(u8::is_ascii_digit))
+    {
+        return true;
+    }
+    let Some(ns) = before.strip_suffix('/') else {
+        return false;
+    };
+    if after.first().is_some_and(|&b| b == b'/' || is_host_byte(b)) {
+        return false;
+    }
+    if ns.ends_with(')')
+        && ns
+            .rfind("$(")
+            .is_some_and(|k| !ns[k..].contains(char::is_whitespace))
+    {
+        return true;
+    }
+    let word = &ns[ns
+        .rfind(|c: char| !is_host_byte(c as u8) || c == '.')
+        .map_or(0, |k| k + 1)..];
+    namespaces.iter().any(|n| *n == Some(word))
+}
+
+/// `svc.$(POD_NAMESPACE).svc…`: a namespace written as an env reference.
+fn env_namespace_follows(raw: &str, j: usize) -> bool {
+    let rest = &raw[j..];
+    rest.strip_prefix(".$(")
+        .and_then(|r| r.find(')').map(|k| &r[k + 1..]))
+        .is_some_and(|r| r.starts_with(".svc"))
+}
+
+/// If the token at `raw[i..j]` uses a Service that `lookup` knows as a host, the
+/// Service's name (a prefix of the token). `lookup` gives the Service's namespaces.
+fn service_host<'r, 'n>(
+    raw: &'r str,
+    i: usize,
+    j: usize,
+    lookup: impl Fn(&str) -> Option<&'n [Option<&'n str>]>,
+) -> Option<&'r str> {
+    let tok = &raw[i..j];
+    let (svc, rest) = tok.split_once('.').unwrap_or((tok, ""));
+    let namespaces = lookup(svc)?;
+    let ns_ok = |x: &str| namespaces.iter().any(|n| n.is_none_or(|n| n == x));
+    let ours = match rest.split('.').collect::<Vec<_>>().as_slice() {
+        [""] => host_context(raw, i, j, namespaces) || env_namespace_follows(raw, j),
+        [x] => namespaces.contains(&Some(*x)) || (ns_ok(x) && host_context(raw, i, j, namespaces)),
+        [x, "svc"] | [x, "svc", "cluster", "local"] => ns_ok(x),
+        _ => false,
+    };
+    ours.then_some(svc)
+}
+
+/// The replacement for one host-like token, if it is ours: (length, new text); the
+/// replaced text starts where the token starts.
 fn rewrite_token(
     raw: &str,
     i: usize,
     j: usize,
     index: &StreamIndex<'_>,
     cfg: &Config,
-) -> Option<(usize, usize, String)> {
+) -> Option<(usize, String)> {
     let tok = &raw[i..j];
     if index.hosts.contains(tok) {
-        if let Mapped::To(new) = map_host(cfg, tok) {
-            return Some((0, tok.len(), new));
-        }
-        return None;
+        return match map_host(cfg, tok) {
+            Mapped::To(new) => Some((tok.len(), new)),
+            _ => None,
+        };
     }
-    let (svc, rest) = tok.split_once('.').unwrap_or((tok, ""));
-    let namespaces = index.services.get(svc)?;
-    let ns_ok = |x: &str| namespaces.iter().any(|n| n.is_none_or(|n| n == x));
-    let ours = match rest.split('.').collect::<Vec<_>>().as_slice() {
-        [""] => host_context(raw, i, j),
-        [x] => namespaces.contains(&Some(*x)) || (ns_ok(x) && host_context(raw, i, j)),
-        [x, "svc"] | [x, "svc", "cluster", "local"] => ns_ok(x),
-        _ => false,
-    };
-    if !ours {
-        return None;
-    }
+    let svc = service_host(raw, i, j, |s| index.services.get(s).map(Vec::as_slice))?;
     let new = renamed_name(cfg, "Service", svc).ok().flatten()?;
-    Some((0, svc.len(), new))
+    Some((svc.len(), new))
 }
 
 pub fn resolve(
@@ -121,36 +192,14 @@ pub fn resolve(
     }
     for s in &plan.strings {
         let raw = &input[s.start..s.end];
-        let bytes = raw.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            if !is_host_byte(bytes[at]) {
-                at += 1;
-                continue;
-            }
-            let mut i = at;
-            let mut j = at;
-            while j < bytes.len() && is_host_byte(bytes[j]) {
-                j += 1;
-            }
-            at = j;
-            // `\n` in a double-quoted scalar is an escape, not part of the word.
-            if s.style == Style::Double && i > 0 && bytes[i - 1] == b'\\' {
-                i += 1;
-            }
-            while j > i && matches!(bytes[j - 1], b'.' | b'-') {
-                j -= 1;
-            }
-            if i >= j {
-                continue;
-            }
-            if let Some((off, len, new)) = rewrite_token(raw, i, j, index, cfg) {
-                let start = s.start + i + off;
+        for (i, j) in host_tokens(raw, s.style) {
+            if let Some((len, new)) = rewrite_token(raw, i, j, index, cfg) {
+                let start = s.start + i;
                 report.push(format!(
                     "rewrote {} line {}: {} -> {new}",
                     plan.object(),
                     s.line + raw[..i].matches('\n').count(),
-                    &raw[i + off..i + off + len]
+                    &raw[i..i + len]
                 ));
                 edits.push(
                     Edit::replace(start, start + len, new)
@@ -159,4 +208,45 @@ pub fn resolve(
             }
         }
     }
+}
+
+/// For `check`: own hosts and Services still written under their old names
+/// (offset in the input, what was found, what it should be).
+pub fn stale(
+    input: &str,
+    plan: &DocPlan<'_>,
+    index: &StreamIndex<'_>,
+    cfg: &Config,
+) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for s in &plan.strings {
+        let raw = &input[s.start..s.end];
+        for (i, j) in host_tokens(raw, s.style) {
+            let tok = &raw[i..j];
+            if let Mapped::To(new) = map_host(cfg, tok)
+                && index.hosts.contains(new.as_str())
+            {
+                out.push((s.start + i, tok.to_string(), new));
+                continue;
+            }
+            if index
+                .services
+                .contains_key(tok.split('.').next().unwrap_or(tok))
+            {
+                continue;
+            }
+            let renamed = |svc: &str| renamed_name(cfg, "Service", svc).ok().flatten();
+            let found = service_host(raw, i, j, |svc| {
+                renamed(svc).and_then(|n| index.services.get(n.as_str()).map(Vec::as_slice))
+            });
+            if let Some(svc) = found {
+                out.push((
+                    s.start + i,
+                    svc.to_string(),
+                    renamed(svc).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    out
 }

@@ -1,0 +1,199 @@
+//! `check`: verifies that a stream is already a correct tilt copy (SPEC rules 1–7
+//! and 9) and lists every violation with its document, object, line and path.
+//!
+//! A correct tilt stream is a fixed point of the filter, so every edit the filter
+//! would still make is a violation, labelled with the rule that asks for it. On
+//! top of that, what the filter cannot repair by itself: a reference, host or
+//! Service URL that still uses the *old* name of something this stream emits.
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::render::{DocPlan, Status, StreamIndex, plan_stream, renamed_name, stream_edits};
+use crate::rules::{redis, strings};
+use crate::syntax::{self, Doc, NodeId, NodeKind};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub doc: usize,
+    pub object: String,
+    pub line: usize,
+    /// Field path inside the document (`spec.template.spec.containers[0].env[1]`).
+    pub path: String,
+    pub rule: &'static str,
+    pub detail: String,
+    /// Byte offset in the input (to compute `path`).
+    offset: usize,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "document {} ({}) line {}",
+            self.doc, self.object, self.line
+        )?;
+        if !self.path.is_empty() {
+            write!(f, " at {}", self.path)?;
+        }
+        write!(f, ": {}", self.rule)?;
+        if !self.detail.is_empty() {
+            write!(f, " ({})", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+fn line_of(input: &str, at: usize) -> usize {
+    input.as_bytes()[..at.min(input.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The first line of `s`, trimmed and cut to a readable length.
+fn short(s: &str) -> String {
+    let line = s.trim().lines().next().unwrap_or("").trim();
+    if line.chars().count() > 70 {
+        format!("{}…", line.chars().take(70).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+/// Checks a stream; `Ok(vec![])` means it is a correct tilt copy.
+pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
+    let mut report = Vec::new();
+    let mut plans = plan_stream(input, cfg, &mut report)?;
+    let per_doc = stream_edits(input, &mut plans, cfg, &mut report)?;
+    let mut out = Vec::new();
+    let mut add = |plan: &DocPlan<'_>, offset: usize, rule: &'static str, detail: String| {
+        out.push(Violation {
+            doc: plan.index,
+            object: plan.object(),
+            line: line_of(input, offset),
+            path: String::new(),
+            rule,
+            detail,
+            offset,
+        });
+    };
+    for (plan, edits) in plans.iter().zip(&per_doc) {
+        for e in edits {
+            let old = &input[e.start..e.end];
+            let detail = match (old.is_empty(), e.text.is_empty()) {
+                // Never repeat an inline password.
+                (false, _) if e.why == redis::WHY => "an inline password".to_string(),
+                (_, true) if plan.status != Status::Object => String::new(),
+                (_, true) => format!("`{}` must go", short(old)),
+                (true, false) => format!("missing `{}`", short(&e.text)),
+                (false, false) => format!("`{}` should be `{}`", short(old), short(&e.text)),
+            };
+            let at = if plan.status == Status::Object {
+                e.start
+            } else {
+                plan_line_offset(input, plan)
+            };
+            add(plan, at, e.why, detail);
+        }
+    }
+    let index = StreamIndex::build(&plans, cfg);
+    for plan in plans.iter().filter(|p| p.status == Status::Object) {
+        for c in plan.refs.iter().filter(|c| !c.plural) {
+            let name = c.leaf.value.as_ref();
+            let group = c.group.as_deref();
+            if index.emits(&c.kind, group, c.ns.as_deref(), name) {
+                continue;
+            }
+            if let Ok(Some(new)) = renamed_name(cfg, &c.kind, name)
+                && index.emits(&c.kind, group, c.ns.as_deref(), &new)
+            {
+                add(
+                    plan,
+                    c.leaf.start,
+                    "rule 2: reference to an object of this stream under its old name",
+                    format!("{}/{name} is emitted as {new}", c.kind),
+                );
+            }
+        }
+        if cfg.string_refs {
+            for (at, found, should) in strings::stale(input, plan, &index, cfg) {
+                add(
+                    plan,
+                    at,
+                    "rule 9: own host or Service in a string under its old name",
+                    format!("`{found}` should be `{should}`"),
+                );
+            }
+        }
+    }
+    out.sort_by_key(|v| (v.doc, v.offset));
+    out.dedup_by(|a, b| a.offset == b.offset && a.rule == b.rule);
+    fill_paths(input, &mut out);
+    Ok(out)
+}
+
+/// Where a whole-document violation points: its `kind:` line.
+fn plan_line_offset(input: &str, plan: &DocPlan<'_>) -> usize {
+    let mut at = plan.region.0;
+    let mut line = line_of(input, at);
+    while line < plan.line && at < input.len() {
+        at = syntax::line_end(input, at);
+        line += 1;
+    }
+    at
+}
+
+fn fill_paths(input: &str, violations: &mut [Violation]) {
+    if violations.is_empty() {
+        return;
+    }
+    let _ = syntax::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
+        for v in violations.iter_mut().filter(|v| v.doc == doc.index) {
+            if let Some(root) = doc.root() {
+                v.path = path_at(doc, root, v.offset);
+            }
+        }
+        Ok(())
+    });
+}
+
+/// The path of keys and list indexes down to the deepest node around `at`.
+fn path_at(doc: &Doc<'_>, root: NodeId, at: usize) -> String {
+    let mut path = String::new();
+    let mut node = root;
+    let within = |id: NodeId| doc.node(id).start <= at && at <= doc.content_end(id);
+    loop {
+        match doc.node(node).kind {
+            NodeKind::Map => {
+                let Some((k, v)) = doc.pairs(node).find(|&(k, v)| within(k) || within(v)) else {
+                    break;
+                };
+                let key = doc.str(k).unwrap_or("?");
+                if key.contains(['.', '/']) {
+                    path.push_str(&format!("[{key:?}]"));
+                } else {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                if within(k) && !within(v) {
+                    break;
+                }
+                node = v;
+            }
+            NodeKind::Seq => {
+                let Some((i, item)) = doc.children(node).enumerate().find(|&(_, c)| within(c))
+                else {
+                    break;
+                };
+                path.push_str(&format!("[{i}]"));
+                node = item;
+            }
+            _ => break,
+        }
+    }
+    path
+}
