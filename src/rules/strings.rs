@@ -126,7 +126,7 @@ fn host_context(raw: &str, i: usize, j: usize, namespaces: &[Option<&str>]) -> b
     let word = &ns[ns
         .rfind(|c: char| !is_host_byte(c as u8) || c == '.')
         .map_or(0, |k| k + 1)..];
-    namespaces.iter().any(|n| *n == Some(word))
+    namespaces.contains(&Some(word))
 }
 
 /// `svc.$(POD_NAMESPACE).svc…`: a namespace written as an env reference.
