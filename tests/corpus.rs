@@ -2,7 +2,8 @@
 //! form under `helm4/`): the run succeeds, the output parses, a second run changes
 //! nothing, objects out = objects in minus dropped and baseline kinds, every kept
 //! object is renamed, the Helm 4 filename annotation survives on every object, and
-//! every input line that no edit touched is in the output unchanged.
+//! every input line that no edit touched is in the output unchanged; `check` passes
+//! on every output and fails on every input.
 //!
 //! The corpus lives beside the repository (`../shared/corpus`, as on CI); set
 //! AMEIDE_TILT_CORPUS to point elsewhere. A missing corpus fails the test.
@@ -77,6 +78,20 @@ fn corpus_properties() {
         assert!(
             again.output == r.output,
             "{name}: second run changed the output"
+        );
+        // `check` accepts every output and finds something wrong with every input.
+        let violations =
+            check(r.output.as_bytes(), &cfg).unwrap_or_else(|e| panic!("{name} check: {e}"));
+        assert!(
+            violations.is_empty(),
+            "{name}: check finds {} violations, first: {}",
+            violations.len(),
+            violations[0]
+        );
+        let before_check = check(input.as_bytes(), &cfg).unwrap();
+        assert!(
+            !before_check.is_empty(),
+            "{name}: check finds nothing wrong with the baseline stream"
         );
 
         let before = objects(&input);
