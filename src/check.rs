@@ -72,7 +72,7 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
         out.push(Violation {
             doc: plan.index,
             object: plan.object(),
-            line: line_of(input, offset),
+            line: 0,
             path: String::new(),
             rule,
             detail,
@@ -130,19 +130,19 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
     }
     out.sort_by_key(|v| (v.doc, v.offset));
     out.dedup_by(|a, b| a.offset == b.offset && a.rule == b.rule);
+    // Lines in one pass (offsets are sorted: documents come in input order).
+    let (mut line, mut at) = (1, 0);
+    for v in &mut out {
+        let to = v.offset.min(input.len()).max(at);
+        line += input.as_bytes()[at..to]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        at = to;
+        v.line = line;
+    }
     fill_paths(input, &mut out);
     Ok(out)
-}
-
-/// Where a whole-document violation points: its `kind:` line.
-fn plan_line_offset(input: &str, plan: &DocPlan<'_>) -> usize {
-    let mut at = plan.region.0;
-    let mut line = line_of(input, at);
-    while line < plan.line && at < input.len() {
-        at = syntax::line_end(input, at);
-        line += 1;
-    }
-    at
 }
 
 fn fill_paths(input: &str, violations: &mut [Violation]) {

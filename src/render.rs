@@ -122,6 +122,8 @@ pub struct DocPlan<'a> {
     pub name: Option<Cow<'a, str>>,
     pub ns: Option<Cow<'a, str>>,
     pub line: usize,
+    /// Byte offset of the `kind` value (where whole-document findings point).
+    pub at: usize,
     pub edits: Vec<Edit>,
     pub refs: Vec<RefCand<'a>>,
     pub labels: Vec<LabelOcc<'a>>,

@@ -41,6 +41,7 @@ pub fn plan_document<'a>(
         name: None,
         ns: None,
         line: 0,
+        at: doc.region_start,
         edits: Vec::new(),
         refs: Vec::new(),
         labels: Vec::new(),
@@ -85,6 +86,7 @@ pub fn plan_document<'a>(
     plan.kind = doc.node(kind).value.clone();
     plan.api_version = doc.node(api_version).value.clone();
     plan.line = doc.node(kind).line;
+    plan.at = doc.node(kind).start;
     let metadata = doc.get(root, "metadata").filter(|&m| doc.is_map(m));
     if let Some(m) = metadata {
         plan.name = doc
