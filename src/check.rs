@@ -93,7 +93,7 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
             let at = if plan.status == Status::Object {
                 e.start
             } else {
-                plan_line_offset(input, plan)
+                plan.at
             };
             add(plan, at, e.why, detail);
         }
