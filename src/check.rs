@@ -44,14 +44,6 @@ impl fmt::Display for Violation {
     }
 }
 
-fn line_of(input: &str, at: usize) -> usize {
-    input.as_bytes()[..at.min(input.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
 /// The first line of `s`, trimmed and cut to a readable length.
 fn short(s: &str) -> String {
     let line = s.trim().lines().next().unwrap_or("").trim();
