@@ -191,7 +191,11 @@ pub fn plan_stream<'a>(
     report: &mut Vec<String>,
 ) -> Result<Vec<DocPlan<'a>>, Error> {
     let mut plans: Vec<DocPlan<'a>> = Vec::new();
-    let parsed = syntax::for_each_doc(input, |doc: &Doc<'a>| -> Result<(), Error> {
+    // Documents that are dropped whole need no parse (a CRD can be megabytes).
+    let skip = |g: &syntax::Glance<'_>| {
+        rules::not_emitted(cfg, g.kind, api_group(g.api_version)).is_some()
+    };
+    let parsed = syntax::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
         plans.push(rules::plan_document(input, doc, cfg, report)?);
         Ok(())
     });
@@ -245,15 +249,31 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     let mut out = Rendered::default();
     let mut plans = plan_stream(input, cfg, &mut out.report)?;
     let per_doc = stream_edits(input, &mut plans, cfg, &mut out.report)?;
-    let baseline: Vec<String> = plans
+    // Named when there are a few, counted per kind when there are many.
+    let baseline: Vec<&DocPlan<'_>> = plans
         .iter()
         .filter(|p| p.status == Status::Baseline)
-        .map(DocPlan::object)
         .collect();
     if !baseline.is_empty() {
+        let what = if baseline.len() <= 5 {
+            baseline
+                .iter()
+                .map(|p| p.object())
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            let mut counts: Vec<(&str, usize)> = Vec::new();
+            for p in &baseline {
+                match counts.iter_mut().find(|(k, _)| *k == p.kind.as_ref()) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((p.kind.as_ref(), 1)),
+                }
+            }
+            let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            format!("{} (-v names each)", counts.join(", "))
+        };
         out.notes.push(format!(
-            "not emitted (owned by the baseline, their names cannot change): {}",
-            baseline.join(", ")
+            "not emitted (owned by the baseline, their names cannot change): {what}"
         ));
     }
     if !plans.iter().any(|p| p.status == Status::Object) {

@@ -62,6 +62,8 @@ pub struct Doc<'a> {
     pub region_start: usize,
     pub region_end: usize,
     pub nodes: Vec<Node<'a>>,
+    /// Set when the document was not parsed (see [`for_each_doc_skipping`]).
+    pub glance: Option<Glance<'a>>,
 }
 
 impl<'a> Doc<'a> {
@@ -271,115 +273,299 @@ fn parser_options() -> Options {
 /// where the next one begins. The callback's own error type passes through.
 pub fn for_each_doc<'a, E>(
     input: &'a str,
-    mut each: impl FnMut(&Doc<'a>) -> Result<(), E>,
+    each: impl FnMut(&Doc<'a>) -> Result<(), E>,
 ) -> Result<Result<(), E>, SyntaxError> {
-    let mut doc = Doc::default();
-    let mut held: Option<Doc<'a>> = None;
-    let mut spare: Vec<Node<'a>> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut index = 0usize;
-    // Where the next implicit document's region starts.
-    let mut next_region = 0usize;
-    for item in Parser::new_from_str_with_options(input, parser_options()) {
-        let (event, span) = match item {
-            Ok(x) => x,
-            Err(e) => {
-                return Err(SyntaxError {
-                    message: e.info().to_string(),
-                    line: e.marker().line(),
-                    col: e.marker().col() + 1,
-                    doc_index: index.max(1),
-                });
-            }
-        };
-        let start = span.start.byte_offset().unwrap_or(0);
-        let end = span.end.byte_offset().unwrap_or(start);
-        let (kind, style, value, anchor) = match event {
-            Event::DocumentStart(explicit, _) => {
-                let region_start = if explicit { start } else { next_region };
-                if let Some(mut prev) = held.take() {
-                    prev.region_end = region_start;
-                    if let Err(e) = each(&prev) {
-                        return Ok(Err(e));
-                    }
-                    spare = prev.nodes;
-                }
-                index += 1;
-                spare.clear();
-                doc = Doc {
-                    index,
-                    region_start,
-                    region_end: input.len(),
-                    nodes: std::mem::take(&mut spare),
-                };
-                stack.clear();
-                continue;
-            }
-            Event::DocumentEnd => {
-                // An explicit `...` ends the region after its line.
-                next_region = if end > start {
-                    line_end(input, end)
-                } else {
-                    end
-                };
-                held = Some(std::mem::take(&mut doc));
-                continue;
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if let Some(id) = stack.pop() {
-                    let len = doc.nodes.len();
-                    let n = &mut doc.nodes[id];
-                    n.next = len;
-                    n.end = end;
-                }
-                continue;
-            }
-            Event::Scalar(value, style, anchor, _) => {
-                let style = match style {
-                    ScalarStyle::Plain => Style::Plain,
-                    ScalarStyle::SingleQuoted => Style::Single,
-                    ScalarStyle::DoubleQuoted => Style::Double,
-                    ScalarStyle::Literal => Style::Literal,
-                    ScalarStyle::Folded => Style::Folded,
-                };
-                (NodeKind::Scalar, style, value, anchor)
-            }
-            Event::MappingStart(st, anchor, _) => {
-                (NodeKind::Map, structure(st), Cow::Borrowed(""), anchor)
-            }
-            Event::SequenceStart(st, anchor, _) => {
-                (NodeKind::Seq, structure(st), Cow::Borrowed(""), anchor)
-            }
-            Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                (NodeKind::Alias, Style::Plain, Cow::Borrowed(""), 0)
-            }
-            _ => continue,
-        };
-        let id = doc.nodes.len();
-        doc.nodes.push(Node {
-            kind,
-            style,
-            value,
-            start,
-            end,
-            line: span.start.line(),
-            col: span.start.col(),
-            next: id + 1,
-            anchored: anchor != 0,
-        });
-        if matches!(kind, NodeKind::Map | NodeKind::Seq) {
-            stack.push(id);
-        }
-    }
-    if let Some(mut prev) = held.take() {
-        prev.region_end = input.len();
-        if let Err(e) = each(&prev) {
-            return Ok(Err(e));
-        }
-    }
-    Ok(Ok(()))
+    for_each_doc_skipping(input, |_| false, each)
 }
 
+/// What a quick look at a document's top-level lines found, for a document the
+/// caller chose not to parse (it is going to be dropped whole).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Glance<'a> {
+    pub kind: &'a str,
+    pub api_version: &'a str,
+    pub name: Option<&'a str>,
+    /// 1-based line and byte offset of the `kind:` line.
+    pub line: usize,
+    pub at: usize,
+}
+
+/// Like [`for_each_doc`], but a document whose top-level `kind:`/`apiVersion:`
+/// lines `skip` accepts is not parsed at all: it is handed over with no nodes and
+/// `glance` set. Only plain block-mapping documents qualify (one `kind:` and one
+/// `apiVersion:` at column 0, no flow root, no `...`); anything else is parsed.
+pub fn for_each_doc_skipping<'a, E>(
+    input: &'a str,
+    skip: impl Fn(&Glance<'a>) -> bool,
+    each: impl FnMut(&Doc<'a>) -> Result<(), E>,
+) -> Result<Result<(), E>, SyntaxError> {
+    let mut reader = Reader {
+        input,
+        each,
+        doc: Doc::default(),
+        held: None,
+        spare: Vec::new(),
+        stack: Vec::new(),
+        index: 0,
+        next_region: 0,
+        _error: std::marker::PhantomData,
+    };
+    // Documents are parsed one by one: a line starting with `---` always starts a
+    // new document in YAML (even inside a block or quoted scalar), so splitting
+    // there is exact, and it lets documents that will be dropped skip the parser.
+    let mut start = 0;
+    let mut start_line = 1;
+    let mut line = 1;
+    let mut at = 0;
+    let bytes = input.as_bytes();
+    while at < bytes.len() {
+        let next = line_end(input, at);
+        if at > start && is_doc_start(&bytes[at..next]) {
+            if let Err(r) = reader.chunk(start, start_line, at, &skip) {
+                return r;
+            }
+            start = at;
+            start_line = line;
+        }
+        at = next;
+        line += 1;
+    }
+    if let Err(r) = reader.chunk(start, start_line, input.len(), &skip) {
+        return r;
+    }
+    Ok(reader.finish())
+}
+
+/// `---` at column 0, followed by the end of the line or a blank.
+fn is_doc_start(line: &[u8]) -> bool {
+    line.starts_with(b"---")
+        && line
+            .get(3)
+            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// A top-level `key: value` line's value, unquoted (simple quoting only).
+fn top_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+    if !rest.is_empty() && !rest.starts_with([' ', '\t', '\r', '\n']) {
+        return None;
+    }
+    let v = rest.trim();
+    let v = match v.find(" #") {
+        Some(i) => v[..i].trim_end(),
+        None => v,
+    };
+    let v = if v.len() >= 2
+        && (v.starts_with('"') && v.ends_with('"') || v.starts_with('\'') && v.ends_with('\''))
+    {
+        &v[1..v.len() - 1]
+    } else {
+        v
+    };
+    (!v.is_empty() && !v.contains(['"', '\'', '\\', '{', '[', '&', '*', '!', '|', '>']))
+        .then_some(v)
+}
+
+/// The quick look behind [`for_each_doc_skipping`]; `None` when unsure.
+fn glance(text: &str, base: usize, base_line: usize) -> Option<Glance<'_>> {
+    let mut g = Glance::default();
+    let (mut kinds, mut apis) = (0, 0);
+    let mut in_metadata = false;
+    let mut child_indent = None;
+    let mut offset = 0;
+    for (n, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\r', '\n']);
+        let here = offset;
+        offset += raw.len();
+        if n == 0 && is_doc_start(raw.as_bytes()) {
+            if !line[3..].trim().is_empty() {
+                return None;
+            }
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if indent > 0 {
+            if in_metadata {
+                let want = *child_indent.get_or_insert(indent);
+                if indent == want && g.name.is_none() {
+                    g.name = top_value(trimmed, "name");
+                }
+            }
+            continue;
+        }
+        if line.starts_with("...")
+            || line.starts_with(['{', '[', '-', '?', '%', '&', '!', '*', '|', '>', '"', '\''])
+        {
+            return None;
+        }
+        in_metadata =
+            top_value(line, "metadata").is_none() && line.trim_end().starts_with("metadata:");
+        if let Some(v) = top_value(line, "kind") {
+            kinds += 1;
+            g.kind = v;
+            g.line = base_line + n;
+            g.at = base + here + line.find(v).unwrap_or(0);
+        } else if let Some(v) = top_value(line, "apiVersion") {
+            apis += 1;
+            g.api_version = v;
+        } else if line.starts_with("kind") || line.starts_with("apiVersion") {
+            return None;
+        }
+    }
+    (kinds == 1 && apis == 1).then_some(g)
+}
+
+struct Reader<'a, E, F> {
+    input: &'a str,
+    each: F,
+    doc: Doc<'a>,
+    held: Option<Doc<'a>>,
+    spare: Vec<Node<'a>>,
+    stack: Vec<usize>,
+    index: usize,
+    /// Where the next implicit document's region starts.
+    next_region: usize,
+    _error: std::marker::PhantomData<E>,
+}
+
+/// Why reading stopped early: the callback's error, or a syntax error.
+type Stop<E> = Result<Result<(), E>, SyntaxError>;
+
+impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
+    /// Hands over the held document, its region ending at `end`.
+    fn release(&mut self, end: usize) -> Result<(), Stop<E>> {
+        if let Some(mut prev) = self.held.take() {
+            prev.region_end = end;
+            if let Err(e) = (self.each)(&prev) {
+                return Err(Ok(Err(e)));
+            }
+            self.spare = prev.nodes;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(), E> {
+        match self.release(self.input.len()) {
+            Err(Ok(Err(e))) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads the text `input[start..end]`, which starts at line `start_line`.
+    fn chunk(
+        &mut self,
+        start: usize,
+        start_line: usize,
+        end: usize,
+        skip: &impl Fn(&Glance<'a>) -> bool,
+    ) -> Result<(), Stop<E>> {
+        let text = &self.input[start..end];
+        self.next_region = start;
+        if let Some(g) = glance(text, start, start_line).filter(|g| skip(g)) {
+            self.release(start)?;
+            self.index += 1;
+            let mut nodes = std::mem::take(&mut self.spare);
+            nodes.clear();
+            self.held = Some(Doc {
+                index: self.index,
+                region_start: start,
+                region_end: end,
+                nodes,
+                glance: Some(g),
+            });
+            return Ok(());
+        }
+        let line_base = start_line - 1;
+        for item in Parser::new_from_str_with_options(text, parser_options()) {
+            let (event, span) = match item {
+                Ok(x) => x,
+                Err(e) => {
+                    return Err(Err(SyntaxError {
+                        message: e.info().to_string(),
+                        line: e.marker().line() + line_base,
+                        col: e.marker().col() + 1,
+                        doc_index: self.index.max(1),
+                    }));
+                }
+            };
+            let so = span.start.byte_offset().unwrap_or(0);
+            let (s, e) = (start + so, start + span.end.byte_offset().unwrap_or(so));
+            let (kind, style, value, anchor) = match event {
+                Event::DocumentStart(explicit, _) => {
+                    let region_start = if explicit { s } else { self.next_region };
+                    self.release(region_start)?;
+                    self.index += 1;
+                    let mut nodes = std::mem::take(&mut self.spare);
+                    nodes.clear();
+                    self.doc = Doc {
+                        index: self.index,
+                        region_start,
+                        region_end: self.input.len(),
+                        nodes,
+                        glance: None,
+                    };
+                    self.stack.clear();
+                    continue;
+                }
+                Event::DocumentEnd => {
+                    // An explicit `...` ends the region after its line.
+                    self.next_region = if e > s { line_end(self.input, e) } else { e };
+                    self.held = Some(std::mem::take(&mut self.doc));
+                    continue;
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    if let Some(id) = self.stack.pop() {
+                        let len = self.doc.nodes.len();
+                        let n = &mut self.doc.nodes[id];
+                        n.next = len;
+                        n.end = e;
+                    }
+                    continue;
+                }
+                Event::Scalar(value, style, anchor, _) => {
+                    let style = match style {
+                        ScalarStyle::Plain => Style::Plain,
+                        ScalarStyle::SingleQuoted => Style::Single,
+                        ScalarStyle::DoubleQuoted => Style::Double,
+                        ScalarStyle::Literal => Style::Literal,
+                        ScalarStyle::Folded => Style::Folded,
+                    };
+                    (NodeKind::Scalar, style, value, anchor)
+                }
+                Event::MappingStart(st, anchor, _) => {
+                    (NodeKind::Map, structure(st), Cow::Borrowed(""), anchor)
+                }
+                Event::SequenceStart(st, anchor, _) => {
+                    (NodeKind::Seq, structure(st), Cow::Borrowed(""), anchor)
+                }
+                Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                    (NodeKind::Alias, Style::Plain, Cow::Borrowed(""), 0)
+                }
+                _ => continue,
+            };
+            let id = self.doc.nodes.len();
+            self.doc.nodes.push(Node {
+                kind,
+                style,
+                value,
+                start: s,
+                end: e,
+                line: span.start.line() + line_base,
+                col: span.start.col(),
+                next: id + 1,
+                anchored: anchor != 0,
+            });
+            if matches!(kind, NodeKind::Map | NodeKind::Seq) {
+                self.stack.push(id);
+            }
+        }
+        Ok(())
+    }
+}
 fn structure(st: StructureStyle) -> Style {
     match st {
         StructureStyle::Block => Style::Block,
@@ -406,5 +592,66 @@ pub fn line_start(input: &str, at: usize) -> usize {
     {
         Some(i) => i + 1,
         None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glance_reads_plain_block_documents_only() {
+        let crd = "---\n# Source: x\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  labels:\n    name: not-this\n  name: widgets.example.com\nspec:\n  names:\n    kind: Widget\n";
+        let g = glance(crd, 100, 10).unwrap();
+        assert_eq!(
+            (g.kind, g.api_version, g.name, g.line),
+            (
+                "CustomResourceDefinition",
+                "apiextensions.k8s.io/v1",
+                Some("widgets.example.com"),
+                13
+            )
+        );
+        assert_eq!(&crd[g.at - 100..g.at - 100 + 8], "CustomRe");
+        for unsure in [
+            "--- {kind: CustomResourceDefinition, apiVersion: v1}\n",
+            "apiVersion: v1\nkind: A\nkind: B\n",
+            "kind: \"Custom\\u0052\"\napiVersion: v1\n",
+            "apiVersion: v1\nkind: A\n...\nkind: B\n",
+            "apiVersion: v1\nkind: !!str A\n",
+            "kind: A\n",
+        ] {
+            assert_eq!(glance(unsure, 0, 1), None, "{unsure:?}");
+        }
+    }
+
+    #[test]
+    fn skipped_documents_keep_regions_and_indexes() {
+        let s = "a: 1\n---\napiVersion: v1\nkind: Skip\nmetadata:\n  name: s\n---\nb: 2\n";
+        let mut seen = Vec::new();
+        for_each_doc_skipping(
+            s,
+            |g| g.kind == "Skip",
+            |d: &Doc<'_>| -> Result<(), ()> {
+                seen.push((
+                    d.index,
+                    d.region_start,
+                    d.region_end,
+                    d.glance.is_some(),
+                    d.nodes.len(),
+                ));
+                Ok(())
+            },
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (1, 0, 5, false, 3),
+                (2, 5, 55, true, 0),
+                (3, 55, 64, false, 3)
+            ]
+        );
     }
 }

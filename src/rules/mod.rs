@@ -25,6 +25,29 @@ fn describe(doc: &Doc<'_>, id: usize) -> &'static str {
     }
 }
 
+/// Whether documents of this kind leave the stream: owned by the baseline
+/// (rule 1) or a drop kind (rule 5).
+pub fn not_emitted(cfg: &Config, kind: &str, group: &str) -> Option<Status> {
+    if BASELINE_KINDS.contains(&kind) {
+        Some(Status::Baseline)
+    } else if cfg.drop_kinds.iter().any(|d| d.matches(kind, group)) {
+        Some(Status::Dropped)
+    } else {
+        None
+    }
+}
+
+fn report_not_emitted(plan: &DocPlan<'_>, report: &mut Vec<String>) {
+    if plan.status == Status::Baseline {
+        report.push(format!(
+            "not emitted {}: owned by the baseline",
+            plan.object()
+        ));
+    } else {
+        report.push(format!("dropped {} (drop kind)", plan.object()));
+    }
+}
+
 /// Phase 1 for one document.
 pub fn plan_document<'a>(
     input: &'a str,
@@ -49,6 +72,16 @@ pub fn plan_document<'a>(
         strings: Vec::new(),
         hosts: Vec::new(),
     };
+    if let Some(g) = &doc.glance {
+        plan.kind = Cow::Borrowed(g.kind);
+        plan.api_version = Cow::Borrowed(g.api_version);
+        plan.name = g.name.map(Cow::Borrowed);
+        plan.line = g.line;
+        plan.at = g.at;
+        plan.status = not_emitted(cfg, g.kind, api_group(g.api_version)).unwrap_or(Status::Empty);
+        report_not_emitted(&plan, report);
+        return Ok(plan);
+    }
     let Some(root) = doc.root().filter(|&r| !doc.is_null(r)) else {
         return Ok(plan);
     };

@@ -1,0 +1,63 @@
+//! The engine's stages, so a regression shows up where it happens:
+//! parse (events → arenas), plan (phase 1 + 2: every rule, no output), and the
+//! whole render (plan + apply). Inputs: a small chart and the largest one, both in
+//! the Helm 4 form, from `../shared/corpus` (or AMEIDE_TILT_CORPUS).
+//!
+//!     cargo bench --bench stages
+
+use ameide_tilt_render::Config;
+use ameide_tilt_render::render::{plan_stream, render, stream_edits};
+use ameide_tilt_render::syntax::{self, Doc};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::PathBuf;
+
+fn corpus(name: &str) -> String {
+    let dir = std::env::var_os("AMEIDE_TILT_CORPUS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn stages(c: &mut Criterion) {
+    let cfg = Config::default();
+    let mut group = c.benchmark_group("stages");
+    group.sample_size(20);
+    for name in [
+        "helm4/ingress-nginx.yaml",
+        "helm4/kube-prometheus-stack.yaml",
+        "helm4/argo-cd.yaml",
+    ] {
+        let input = corpus(name);
+        group.throughput(Throughput::Bytes(input.len() as u64));
+        group.bench_with_input(BenchmarkId::new("parse", name), &input, |b, input| {
+            b.iter(|| {
+                let mut nodes = 0usize;
+                syntax::for_each_doc(black_box(input), |d: &Doc<'_>| -> Result<(), ()> {
+                    nodes += d.nodes.len();
+                    Ok(())
+                })
+                .unwrap()
+                .unwrap();
+                nodes
+            });
+        });
+        group.bench_with_input(BenchmarkId::new("plan", name), &input, |b, input| {
+            b.iter(|| {
+                let mut report = Vec::new();
+                let mut plans = plan_stream(black_box(input), &cfg, &mut report).unwrap();
+                stream_edits(input, &mut plans, &cfg, &mut report)
+                    .unwrap()
+                    .len()
+            });
+        });
+        group.bench_with_input(BenchmarkId::new("render", name), &input, |b, input| {
+            b.iter(|| render(black_box(input), &cfg).unwrap().output.len());
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
