@@ -45,11 +45,8 @@ fn stages(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("plan", name), &input, |b, input| {
             b.iter(|| {
-                let mut report = Vec::new();
-                let mut plans = plan_stream(black_box(input), &cfg, &mut report).unwrap();
-                stream_edits(input, &mut plans, &cfg, &mut report)
-                    .unwrap()
-                    .len()
+                let mut plans = plan_stream(black_box(input), &cfg).unwrap();
+                stream_edits(input, &mut plans, &cfg).unwrap().len()
             });
         });
         group.bench_with_input(BenchmarkId::new("render", name), &input, |b, input| {

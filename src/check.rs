@@ -56,9 +56,8 @@ fn short(s: &str) -> String {
 
 /// Checks a stream; `Ok(vec![])` means it is a correct tilt copy.
 pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
-    let mut report = Vec::new();
-    let mut plans = plan_stream(input, cfg, &mut report)?;
-    let per_doc = stream_edits(input, &mut plans, cfg, &mut report)?;
+    let mut plans = plan_stream(input, cfg)?;
+    let per_doc = stream_edits(input, &mut plans, cfg)?;
     let mut out = Vec::new();
     let mut add = |plan: &DocPlan<'_>, offset: usize, rule: &'static str, detail: String| {
         out.push(Violation {

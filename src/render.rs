@@ -132,6 +132,8 @@ pub struct DocPlan<'a> {
     pub strings: Vec<NodeSpan<'a>>,
     /// Route/ingress hostnames as written (before the host map).
     pub hosts: Vec<Cow<'a, str>>,
+    /// This document's `-v` lines (both phases), so the report reads per document.
+    pub report: Vec<String>,
 }
 
 impl<'a> DocPlan<'a> {
@@ -185,18 +187,17 @@ pub fn renamed_name(cfg: &Config, kind: &str, name: &str) -> Result<Option<Strin
 }
 
 /// Phase 1: every document read once, in order.
-pub fn plan_stream<'a>(
-    input: &'a str,
-    cfg: &Config,
-    report: &mut Vec<String>,
-) -> Result<Vec<DocPlan<'a>>, Error> {
+pub fn plan_stream<'a>(input: &'a str, cfg: &Config) -> Result<Vec<DocPlan<'a>>, Error> {
     let mut plans: Vec<DocPlan<'a>> = Vec::new();
     // Documents that are dropped whole need no parse (a CRD can be megabytes).
     let skip = |g: &syntax::Glance<'_>| {
         rules::not_emitted(cfg, g.kind, api_group(g.api_version)).is_some()
     };
     let parsed = syntax::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
-        plans.push(rules::plan_document(input, doc, cfg, report)?);
+        let mut report = Vec::new();
+        let mut plan = rules::plan_document(input, doc, cfg, &mut report)?;
+        plan.report = report;
+        plans.push(plan);
         Ok(())
     });
     match parsed {
@@ -218,15 +219,18 @@ pub fn stream_edits(
     input: &str,
     plans: &mut [DocPlan<'_>],
     cfg: &Config,
-    report: &mut Vec<String>,
 ) -> Result<Vec<Vec<Edit>>, Error> {
     // Edits that needed no other document, taken before the index borrows the plans.
     let mut per_doc: Vec<Vec<Edit>> = plans
         .iter_mut()
         .map(|p| std::mem::take(&mut p.edits))
         .collect();
+    let mut reports: Vec<Vec<String>> = plans
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.report))
+        .collect();
     let index = StreamIndex::build(plans, cfg);
-    for (plan, edits) in plans.iter().zip(&mut per_doc) {
+    for ((plan, edits), report) in plans.iter().zip(&mut per_doc).zip(&mut reports) {
         match plan.status {
             Status::Empty => {}
             Status::Dropped | Status::Baseline => {
@@ -241,14 +245,22 @@ pub fn stream_edits(
             Status::Object => rules::resolve(input, plan, &index, cfg, edits, report)?,
         }
     }
+    drop(index);
+    for (plan, report) in plans.iter_mut().zip(reports) {
+        plan.report = report;
+    }
     Ok(per_doc)
 }
 
 /// Runs the whole filter on one stream.
 pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     let mut out = Rendered::default();
-    let mut plans = plan_stream(input, cfg, &mut out.report)?;
-    let per_doc = stream_edits(input, &mut plans, cfg, &mut out.report)?;
+    let mut plans = plan_stream(input, cfg)?;
+    let per_doc = stream_edits(input, &mut plans, cfg)?;
+    out.report = plans
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.report))
+        .collect();
     // Named when there are a few, counted per kind when there are many.
     let baseline: Vec<&DocPlan<'_>> = plans
         .iter()

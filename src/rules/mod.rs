@@ -71,6 +71,7 @@ pub fn plan_document<'a>(
         injections: Vec::new(),
         strings: Vec::new(),
         hosts: Vec::new(),
+        report: Vec::new(),
     };
     if let Some(g) = &doc.glance {
         plan.kind = Cow::Borrowed(g.kind);
