@@ -7,7 +7,8 @@
 //! log file (see [`error_log_path`]). The README says where to look.
 
 use ameide_tilt_render::cli::{Command, Given};
-use ameide_tilt_render::{Config, check, redact::redact_secrets, run};
+use ameide_tilt_render::redact::{self, redact_secrets};
+use ameide_tilt_render::{Config, check, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,7 +67,7 @@ fn main() -> ExitCode {
             // run() succeeded, so the input is UTF-8.
             let before = redact_secrets(&String::from_utf8_lossy(&input));
             let after = redact_secrets(&rendered.output);
-            diff_text(&before, &after, use_colour())
+            redact::diff_text(&before, &after, use_colour())
         }
         _ => rendered.output,
     };
@@ -103,37 +104,6 @@ fn check_stream(input: &[u8], cfg: &Config) -> ExitCode {
 
 fn use_colour() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
-}
-
-fn diff_text(before: &str, after: &str, colour: bool) -> String {
-    let diff = similar::TextDiff::from_lines(before, after);
-    let text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header("baseline (input)", "tilt copy (output)")
-        .to_string();
-    if !colour {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for line in text.split_inclusive('\n') {
-        let code = match line.as_bytes().first() {
-            Some(b'+') if !line.starts_with("+++") => "\x1b[32m",
-            Some(b'-') if !line.starts_with("---") => "\x1b[31m",
-            Some(b'@') => "\x1b[36m",
-            _ => "",
-        };
-        if code.is_empty() {
-            out.push_str(line);
-        } else {
-            let body = line.trim_end_matches('\n');
-            out.push_str(code);
-            out.push_str(body);
-            out.push_str("\x1b[0m");
-            out.push_str(&line[body.len()..]);
-        }
-    }
-    out
 }
 
 fn fail(message: &str, code: i32) -> ExitCode {
