@@ -5,7 +5,7 @@
 //!
 //! ```yaml
 //! suffix: -tilt
-//! host_map: [dev.ameide.io=local.ameide.io]
+//! host_map: [dev.ameide.io=local.ameide.io]   # or a mapping: {dev.ameide.io: local.ameide.io}
 //! listener: https-local
 //! drop_kind: [ExternalSecret.external-secrets.io]
 //! redis_secret: redis-auth/password
@@ -153,6 +153,14 @@ fn read_settings(
         let g = &mut out.given;
         match key {
             "suffix" => g.suffix = Some(string(v, key)?),
+            // Either a list of `FROM=TO` (the flag's spelling) or a mapping FROM: TO.
+            "host_map" if doc.is_map(v) => {
+                let mut pairs = Vec::new();
+                for (from, to) in doc.pairs(v) {
+                    pairs.push(format!("{}={}", string(from, key)?, string(to, key)?));
+                }
+                g.host_map = Some(pairs);
+            }
             "host_map" => g.host_map = Some(list(v, key)?),
             "listener" => g.listener = Some(string(v, key)?),
             "drop_kind" => g.drop_kind = Some(list(v, key)?),

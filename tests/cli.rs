@@ -98,6 +98,11 @@ fn list_and_boolean_settings_from_env_and_file() {
     assert_eq!(code, 0);
     assert!(out.contains("- www.env.test"), "{out}");
     assert!(out.contains("sectionName: \"from-env\""), "{out}");
+    // The host map may also be written as a mapping.
+    fs::write(&cfg, "host_map:\n  dev.ameide.io: map.test\n").unwrap();
+    let (code, out, err) = run(bin().arg("--config").arg(&cfg), ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("- www.map.test"), "{out}");
     // A boolean from the file, overridden by the environment saying false.
     fs::write(&cfg, "no_redis: true\n").unwrap();
     let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      env:\n        - name: REDIS_HOST\n          value: r\n";
