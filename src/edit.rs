@@ -278,14 +278,24 @@ pub fn append_map_item(input: &str, doc: &Doc<'_>, seq: NodeId, lines: &Lines<'_
         ));
     }
     let dash = dash_col(input, doc, last)?;
+    let at = after_line(input, doc.content_end(seq));
+    let eol = eol_at(input, s.start);
+    if doc.node(last).style == Style::Flow {
+        // `- {name: a, value: b}` items: the new one is written the same way.
+        let text = format!(
+            "{}{}- {}{eol}",
+            lead(input, at, eol),
+            " ".repeat(dash),
+            flow_map(lines)
+        );
+        return Some(Edit::insert(at, text));
+    }
     let content = if doc.is_map(last) {
         doc.node(doc.children(last).next().unwrap_or(last)).col
     } else {
         doc.node(last).col
     };
     let content = content.max(dash + 2);
-    let at = after_line(input, doc.content_end(seq));
-    let eol = eol_at(input, s.start);
     let mut text = String::from(lead(input, at, eol));
     for (i, (depth, key, value)) in lines.iter().enumerate() {
         if i == 0 {
