@@ -318,15 +318,18 @@ pub fn for_each_doc_skipping<'a, E>(
     let mut line = 1;
     let mut at = 0;
     let bytes = input.as_bytes();
+    // A `%YAML`/`%TAG` directive belongs to the document after the next `---`.
+    let mut directive = false;
     while at < bytes.len() {
         let next = line_end(input, at);
-        if at > start && is_doc_start(&bytes[at..next]) {
+        if at > start && !directive && is_doc_start(&bytes[at..next]) {
             if let Err(r) = reader.chunk(start, start_line, at, &skip) {
                 return r;
             }
             start = at;
             start_line = line;
         }
+        directive = bytes[at] == b'%' || (directive && !is_doc_start(&bytes[at..next]));
         at = next;
         line += 1;
     }
