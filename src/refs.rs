@@ -220,23 +220,28 @@ fn parse_path(s: &str) -> Result<Vec<Vec<Seg>>, String> {
             Some(a) => (true, a),
             None => (false, after),
         };
-        let keys: Vec<&str> = if key == "@c" {
-            CONTAINER_LISTS.to_vec()
+        if key == "@c" {
+            // The one expansion: a copy of every path so far per container list.
+            out = out
+                .iter()
+                .flat_map(|base| {
+                    CONTAINER_LISTS.iter().map(move |k| {
+                        let mut p = base.clone();
+                        p.push(Seg::Key((*k).to_string()));
+                        p
+                    })
+                })
+                .collect();
         } else {
-            vec![key]
-        };
-        let mut next = Vec::new();
-        for base in &out {
-            for k in &keys {
-                let mut p = base.clone();
-                p.push(Seg::Key((*k).to_string()));
-                if each {
-                    p.push(Seg::Each);
-                }
-                next.push(p);
+            for p in &mut out {
+                p.push(Seg::Key(key.to_string()));
             }
         }
-        out = next;
+        if each {
+            for p in &mut out {
+                p.push(Seg::Each);
+            }
+        }
         rest = match after.strip_prefix('.') {
             Some(a) if !a.is_empty() => a,
             None if after.is_empty() => "",
