@@ -334,6 +334,30 @@ pub struct StreamIndex<'p> {
     pub hosts: HashSet<&'p str>,
     /// Service name → namespace, for rule 9b.
     pub services: HashMap<&'p str, Vec<Option<&'p str>>>,
+    /// Lengths (capped at 255) that a host or a Service name has: rule 9 looks at
+    /// every word of every string, and most words can be ruled out by length alone.
+    pub host_lens: LenSet,
+    pub service_lens: LenSet,
+}
+
+/// A set of string lengths; lengths of 255 and more share one slot.
+#[derive(Clone, Debug)]
+pub struct LenSet([bool; 256]);
+
+impl Default for LenSet {
+    fn default() -> Self {
+        LenSet([false; 256])
+    }
+}
+
+impl LenSet {
+    pub fn insert(&mut self, len: usize) {
+        self.0[len.min(255)] = true;
+    }
+
+    pub fn contains(&self, len: usize) -> bool {
+        self.0[len.min(255)]
+    }
 }
 
 impl<'p> StreamIndex<'p> {
@@ -344,6 +368,8 @@ impl<'p> StreamIndex<'p> {
             selected: HashSet::new(),
             hosts: HashSet::new(),
             services: HashMap::new(),
+            host_lens: LenSet::default(),
+            service_lens: LenSet::default(),
         };
         for p in plans.iter().filter(|p| p.status == Status::Object) {
             let Some(name) = p.name.as_deref() else {
@@ -360,6 +386,7 @@ impl<'p> StreamIndex<'p> {
                 .push((p.kind.as_ref(), ns));
             if p.kind == "Service" && p.group().is_empty() {
                 idx.services.entry(name).or_default().push(ns);
+                idx.service_lens.insert(name.len());
             }
             for occ in p.labels.iter().filter(|o| o.source) {
                 idx.selected
@@ -368,6 +395,7 @@ impl<'p> StreamIndex<'p> {
             if cfg.string_refs {
                 for h in &p.hosts {
                     idx.hosts.insert(h.as_ref());
+                    idx.host_lens.insert(h.len());
                 }
             }
         }

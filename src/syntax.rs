@@ -315,23 +315,31 @@ pub fn for_each_doc_skipping<'a, E>(
     // there is exact, and it lets documents that will be dropped skip the parser.
     let mut start = 0;
     let mut start_line = 1;
-    let mut line = 1;
-    let mut at = 0;
-    let bytes = input.as_bytes();
-    // A `%YAML`/`%TAG` directive belongs to the document after the next `---`.
-    let mut directive = false;
-    while at < bytes.len() {
+    let mut search = 0;
+    let mut directive_free = 0;
+    // Candidate document starts are found with a substring search, not line by line.
+    while let Some(found) = input[search..].find("\n---") {
+        let at = search + found + 1;
+        search = at;
         let next = line_end(input, at);
-        if at > start && !directive && is_doc_start(&bytes[at..next]) {
-            if let Err(r) = reader.chunk(start, start_line, at, &skip) {
-                return r;
-            }
-            start = at;
-            start_line = line;
+        if !is_doc_start(&input.as_bytes()[at..next]) {
+            continue;
         }
-        directive = bytes[at] == b'%' || (directive && !is_doc_start(&bytes[at..next]));
-        at = next;
-        line += 1;
+        // A `%YAML`/`%TAG` directive belongs to the document after the next `---`:
+        // keep them in one chunk.
+        let since = &input[directive_free..at];
+        directive_free = at;
+        if since.starts_with('%') || since.contains("\n%") {
+            continue;
+        }
+        if let Err(r) = reader.chunk(start, start_line, at, &skip) {
+            return r;
+        }
+        start_line += input.as_bytes()[start..at]
+            .iter()
+            .map(|&b| usize::from(b == b'\n'))
+            .sum::<usize>();
+        start = at;
     }
     if let Err(r) = reader.chunk(start, start_line, input.len(), &skip) {
         return r;
@@ -370,38 +378,59 @@ fn top_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// The quick look behind [`for_each_doc_skipping`]; `None` when unsure.
-fn glance(text: &str, base: usize, base_line: usize) -> Option<Glance<'_>> {
+fn glance<'t>(
+    text: &'t str,
+    base: usize,
+    base_line: usize,
+    skip: &impl Fn(&Glance<'t>) -> bool,
+) -> Option<Glance<'t>> {
+    let bytes = text.as_bytes();
     let mut g = Glance::default();
     let (mut kinds, mut apis) = (0, 0);
     let mut in_metadata = false;
     let mut child_indent = None;
-    let mut offset = 0;
-    for (n, raw) in text.split_inclusive('\n').enumerate() {
-        let line = raw.trim_end_matches(['\r', '\n']);
-        let here = offset;
-        offset += raw.len();
-        if n == 0 && is_doc_start(raw.as_bytes()) {
+    let (mut at, mut n) = (0, 0);
+    // Only column-0 lines matter (and metadata's children until the name is
+    // found), so indented lines cost one byte look each: a CRD is mostly indented.
+    while at < bytes.len() {
+        let end = text[at..].find('\n').map_or(bytes.len(), |i| at + i + 1);
+        let here = at;
+        let first = n == 0;
+        at = end;
+        n += 1;
+        match bytes[here] {
+            b'\n' | b'\r' | b'#' => continue,
+            b' ' if !in_metadata || g.name.is_some() => continue,
+            _ => {}
+        }
+        let line = text[here..end].trim_end_matches(['\r', '\n']);
+        match line.as_bytes().first() {
+            None | Some(b'#') => continue,
+            Some(b' ') => {
+                if in_metadata && g.name.is_none() {
+                    let trimmed = line.trim_start();
+                    if trimmed.is_empty() || trimmed.starts_with('#') {
+                        continue;
+                    }
+                    let indent = line.len() - trimmed.len();
+                    if indent == *child_indent.get_or_insert(indent) {
+                        g.name = top_value(trimmed, "name");
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if first && is_doc_start(line.as_bytes()) {
             if !line[3..].trim().is_empty() {
                 return None;
             }
             continue;
         }
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        if indent > 0 {
-            if in_metadata {
-                let want = *child_indent.get_or_insert(indent);
-                if indent == want && g.name.is_none() {
-                    g.name = top_value(trimmed, "name");
-                }
-            }
-            continue;
-        }
         if line.starts_with("...")
-            || line.starts_with(['{', '[', '-', '?', '%', '&', '!', '*', '|', '>', '"', '\''])
+            || line.starts_with([
+                '{', '[', '-', '?', '%', '&', '!', '*', '|', '>', '"', '\'', '\t',
+            ])
         {
             return None;
         }
@@ -410,7 +439,7 @@ fn glance(text: &str, base: usize, base_line: usize) -> Option<Glance<'_>> {
         if let Some(v) = top_value(line, "kind") {
             kinds += 1;
             g.kind = v;
-            g.line = base_line + n;
+            g.line = base_line + n - 1;
             g.at = base + here + line.find(v).unwrap_or(0);
         } else if let Some(v) = top_value(line, "apiVersion") {
             apis += 1;
@@ -418,8 +447,12 @@ fn glance(text: &str, base: usize, base_line: usize) -> Option<Glance<'_>> {
         } else if line.starts_with("kind") || line.starts_with("apiVersion") {
             return None;
         }
+        // A document that will be parsed anyway needs no full look.
+        if kinds == 1 && apis == 1 && !skip(&g) {
+            return None;
+        }
     }
-    (kinds == 1 && apis == 1).then_some(g)
+    (kinds == 1 && apis == 1 && skip(&g)).then_some(g)
 }
 
 struct Reader<'a, E, F> {
@@ -468,7 +501,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
     ) -> Result<(), Stop<E>> {
         let text = &self.input[start..end];
         self.next_region = start;
-        if let Some(g) = glance(text, start, start_line).filter(|g| skip(g)) {
+        if let Some(g) = glance(text, start, start_line, skip) {
             self.release(start)?;
             self.index += 1;
             let mut nodes = std::mem::take(&mut self.spare);
@@ -605,7 +638,7 @@ mod tests {
     #[test]
     fn glance_reads_plain_block_documents_only() {
         let crd = "---\n# Source: x\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  labels:\n    name: not-this\n  name: widgets.example.com\nspec:\n  names:\n    kind: Widget\n";
-        let g = glance(crd, 100, 10).unwrap();
+        let g = glance(crd, 100, 10, &|_| true).unwrap();
         assert_eq!(
             (g.kind, g.api_version, g.name, g.line),
             (
@@ -624,7 +657,7 @@ mod tests {
             "apiVersion: v1\nkind: !!str A\n",
             "kind: A\n",
         ] {
-            assert_eq!(glance(unsure, 0, 1), None, "{unsure:?}");
+            assert_eq!(glance(unsure, 0, 1, &|_| true), None, "{unsure:?}");
         }
     }
 

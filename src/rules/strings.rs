@@ -168,6 +168,10 @@ fn rewrite_token(
     cfg: &Config,
 ) -> Option<(usize, String)> {
     let tok = &raw[i..j];
+    let first = tok.find('.').unwrap_or(tok.len());
+    if !index.host_lens.contains(tok.len()) && !index.service_lens.contains(first) {
+        return None;
+    }
     if index.hosts.contains(tok) {
         return match map_host(cfg, tok) {
             Mapped::To(new) => Some((tok.len(), new)),
