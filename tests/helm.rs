@@ -5,7 +5,8 @@
 //! Helm's own plugin loader and post-render path.
 //!
 //! The SDK lives in a venv under the cargo target directory, created on first use
-//! (`python3 -m venv` + `pip install helm-python-sdk==0.2.2`).
+//! (`python3 -m venv` + `pip install helm-python-sdk==0.2.2 PyYAML`). The same venv's
+//! PyYAML is the independent reader that checks every corpus output.
 
 use ameide_tilt_render::syntax::{self, Doc};
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 const SDK: &str = "helm-python-sdk==0.2.2";
+/// The independent YAML reader of `corpus_outputs_agree_with_pyyaml`.
+const PYYAML: &str = "PyYAML==6.0.3";
 const PLUGIN: &str = "ameide-tilt-render";
 const TEE: &str = "ameide-tilt-render-tee";
 
@@ -31,7 +34,7 @@ fn python() -> &'static Path {
         let py = venv.join("bin/python");
         let ready = |py: &Path| {
             Command::new(py)
-                .args(["-c", "import helm_python"])
+                .args(["-c", "import helm_python, yaml"])
                 .status()
                 .is_ok_and(|s| s.success())
         };
@@ -43,11 +46,20 @@ fn python() -> &'static Path {
                 .expect("python3 runs");
             assert!(ok.success(), "python3 -m venv failed");
             let ok = Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", SDK])
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    SDK,
+                    PYYAML,
+                ])
                 .status()
                 .expect("pip runs");
             assert!(ok.success(), "pip install {SDK} failed");
-            assert!(ready(&py), "helm_python does not import after install");
+            assert!(
+                ready(&py),
+                "helm_python or yaml does not import after install"
+            );
         }
         py
     })
@@ -364,4 +376,58 @@ fn refusal_reason_reaches_the_caller() {
     let log = std::fs::read_to_string(&p.log).expect("error log written");
     assert!(log.contains(why), "{log}");
     assert!(log.contains("--host-map"), "{log}");
+}
+
+#[test]
+fn corpus_outputs_agree_with_pyyaml() {
+    // Every corpus stream through the binary, then read by PyYAML (YAML 1.1, as the
+    // Kubernetes decoder reads it): objects line up, no scalar changes type
+    // (`0755`, `"yes"`), and every changed value moves towards the tilt copy.
+    let corpus = std::env::var_os("AMEIDE_TILT_CORPUS")
+        .map_or_else(|| repo().join("../shared/corpus"), PathBuf::from);
+    let out_dir = tmp().join(format!("oracle-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mut pairs = Vec::new();
+    for dir in [corpus.clone(), corpus.join("helm4")] {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.extension().is_none_or(|x| x != "yaml") {
+                continue;
+            }
+            let out = out_dir.join(format!(
+                "{}-{}",
+                dir.file_name().unwrap().to_string_lossy(),
+                p.file_name().unwrap().to_string_lossy()
+            ));
+            let result = Command::new(env!("CARGO_BIN_EXE_ameide-tilt-render"))
+                .stdin(std::fs::File::open(&p).unwrap())
+                .stdout(std::fs::File::create(&out).unwrap())
+                .status()
+                .unwrap();
+            assert!(result.success(), "{}", p.display());
+            pairs.push(p);
+            pairs.push(out);
+        }
+    }
+    assert!(
+        pairs.len() >= 32,
+        "expected 16 corpus streams, found {}",
+        pairs.len() / 2
+    );
+    let out = Command::new(python())
+        .arg(repo().join("tests/helm/yaml_oracle.py"))
+        .args(["-tilt", "local.ameide.io", "https-local"])
+        .args(&pairs)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "PyYAML disagrees:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains("16 streams compared, 0 problems"),
+        "{report}"
+    );
 }
