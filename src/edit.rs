@@ -130,19 +130,6 @@ pub fn scalar_text(style: Style, value: &str) -> Option<String> {
     }
 }
 
-/// An edit that gives scalar `id` the new value, keeping its style. An implicit
-/// null (`key:` with nothing after it) has an empty span at the end of its key:
-/// the value then goes after the colon.
-pub fn set_scalar(input: &str, doc: &Doc<'_>, id: NodeId, value: &str) -> Option<Edit> {
-    let n = doc.node(id);
-    let text = scalar_text(n.style, value)?;
-    if n.start == n.end {
-        let colon = n.start + input[n.start..].find(':')? + 1;
-        return Some(Edit::insert(colon, format!(" {text}")));
-    }
-    Some(Edit::replace(n.start, n.end, text))
-}
-
 /// Where the text of a key's value ends; for an implicit null, just after the colon.
 pub fn value_end(input: &str, doc: &Doc<'_>, key: NodeId, value: NodeId) -> usize {
     let end = doc.content_end(value);

@@ -12,7 +12,7 @@ pub mod strings;
 use crate::config::Config;
 use crate::edit::Edit;
 use crate::error::{Error, Place};
-use crate::render::{BASELINE_KINDS, DocPlan, Status, StreamIndex, api_group};
+use crate::render::{BASELINE_KINDS, DocPlan, NodeSpan, Status, StreamIndex, api_group};
 use crate::syntax::{Doc, NodeKind};
 use std::borrow::Cow;
 
@@ -46,6 +46,40 @@ fn report_not_emitted(plan: &DocPlan<'_>, report: &mut Vec<String>) {
     } else {
         report.push(format!("dropped {} (drop kind)", plan.object()));
     }
+}
+
+/// The edit that gives a scalar its new value in its own quoting style, or the
+/// error that says why it cannot be rewritten: it carries an anchor (editing it
+/// would change every alias of it too) or it is a block scalar. An implicit null
+/// (`key:` and nothing) gets its value after the colon.
+pub fn rewrite_scalar(
+    input: &str,
+    plan: &DocPlan<'_>,
+    at: &NodeSpan<'_>,
+    what: &str,
+    new: &str,
+) -> Result<Edit, Error> {
+    if at.anchored {
+        return Err(Error::input(
+            plan.place(at.line),
+            format!("{what} carries a YAML anchor (&name): rewriting it would also change every alias of it"),
+        )
+        .with_hint("write the value out instead of using an anchor/alias in the chart template"));
+    }
+    let Some(text) = crate::edit::scalar_text(at.style, new) else {
+        return Err(Error::input(
+            plan.place(at.line),
+            format!("{what} is a block scalar (| or >), which this tool does not rewrite"),
+        )
+        .with_hint("write it as a plain or quoted string in the chart template"));
+    };
+    if at.start == at.end
+        && let Some(colon) = input[at.start..].find(':')
+    {
+        let after = at.start + colon + 1;
+        return Ok(Edit::insert(after, format!(" {text}")));
+    }
+    Ok(Edit::replace(at.start, at.end, text))
 }
 
 /// Phase 1 for one document.
@@ -193,8 +227,8 @@ pub fn resolve(
     edits: &mut Vec<Edit>,
     report: &mut Vec<String>,
 ) -> Result<(), Error> {
-    references::resolve(plan, index, cfg, edits, report)?;
-    selectors::resolve(plan, index, cfg, edits, report)?;
+    references::resolve(input, plan, index, cfg, edits, report)?;
+    selectors::resolve(input, plan, index, cfg, edits, report)?;
     redis::resolve(plan, index, cfg, edits);
     if cfg.string_refs {
         strings::resolve(input, plan, index, cfg, edits, report);

@@ -12,10 +12,11 @@
 //! another kind is never confused with the target.
 
 use crate::config::Config;
-use crate::edit::{self, Edit};
+use crate::edit::Edit;
 use crate::error::Error;
 use crate::refs::{Found, Target, pod_spec, walk};
 use crate::render::{DocPlan, NodeSpan, RefCand, StreamIndex, renamed_name};
+use crate::rules::rewrite_scalar;
 use crate::syntax::{Doc, NodeId};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -92,6 +93,7 @@ pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, cfg: &Config, plan: &mut DocPlan
 }
 
 pub fn resolve(
+    input: &str,
     plan: &DocPlan<'_>,
     index: &StreamIndex<'_>,
     cfg: &Config,
@@ -129,23 +131,9 @@ pub fn resolve(
             // Already suffixed, or too long (the target's own rename reports that).
             Ok(None) | Err(_) => continue,
         };
-        if c.leaf.anchored {
-            return Err(Error::input(
-                plan.place(c.leaf.line),
-                format!("the reference at {path} carries a YAML anchor (&name): rewriting it would also change every alias of it"),
-            )
-            .with_hint("write the value out instead of using an anchor/alias in the chart template"));
-        }
-        let Some(text) = edit::scalar_text(c.leaf.style, &new) else {
-            return Err(Error::input(
-                plan.place(c.leaf.line),
-                format!(
-                    "the reference at {path} is a block scalar, which this tool does not rewrite"
-                ),
-            ));
-        };
+        let what = format!("the reference at {path}");
         edits.push(
-            Edit::replace(c.leaf.start, c.leaf.end, text)
+            rewrite_scalar(input, plan, &c.leaf, &what, &new)?
                 .because("rule 2: reference does not follow its renamed target"),
         );
         report.push(format!(

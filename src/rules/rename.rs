@@ -8,24 +8,11 @@
 //! (see [`crate::names`]) or refused under `--strict-names`; `generateName` is left alone.
 
 use crate::config::Config;
-use crate::edit;
 use crate::error::Error;
 use crate::names::name_limit;
-use crate::render::{DocPlan, renamed_name};
+use crate::render::{DocPlan, NodeSpan, renamed_name};
+use crate::rules::rewrite_scalar;
 use crate::syntax::{Doc, NodeId};
-
-/// Refuses to edit a scalar that other nodes alias, or that is a block scalar.
-pub fn editable(doc: &Doc<'_>, plan: &DocPlan<'_>, id: NodeId, what: &str) -> Result<(), Error> {
-    let n = doc.node(id);
-    if n.anchored {
-        return Err(Error::input(
-            plan.place(n.line),
-            format!("{what} carries a YAML anchor (&name): rewriting it would also change every alias of it"),
-        )
-        .with_hint("write the value out instead of using an anchor/alias in the chart template"));
-    }
-    Ok(())
-}
 
 pub fn plan(
     input: &str,
@@ -73,14 +60,13 @@ pub fn plan(
             .with_hint("shorten the name in the chart (nameOverride/fullnameOverride), or drop --strict-names to shorten it with a hash"));
         }
     };
-    editable(doc, plan, name_node, "metadata.name")?;
-    let Some(e) = edit::set_scalar(input, doc, name_node, &new) else {
-        return Err(Error::input(
-            plan.place(doc.node(name_node).line),
-            "metadata.name is a block scalar (| or >), which this tool does not rewrite",
-        )
-        .with_hint("write the name as a plain or quoted string"));
-    };
+    let e = rewrite_scalar(
+        input,
+        plan,
+        &NodeSpan::of(doc, name_node),
+        "metadata.name",
+        &new,
+    )?;
     if new.starts_with(name) {
         report.push(format!("renamed {} -> {new}", plan.object()));
     } else {

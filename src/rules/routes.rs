@@ -15,7 +15,8 @@ use crate::config::Config;
 use crate::edit;
 use crate::error::Error;
 use crate::render::DocPlan;
-use crate::rules::rename::editable;
+use crate::render::NodeSpan;
+use crate::rules::rewrite_scalar;
 use crate::syntax::{Doc, NodeId};
 
 pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -113,14 +114,7 @@ pub fn plan<'a>(
                 .with_hint("add --host-map <its domain>=<a local domain> (or host_map in the config file)"));
             }
             Mapped::To(new) => {
-                editable(doc, plan, h, "a hostname")?;
-                let Some(e) = edit::set_scalar(input, doc, h, &new) else {
-                    return Err(Error::input(
-                        plan.place(doc.node(h).line),
-                        "hostname is a block scalar",
-                    )
-                    .with_hint("write the hostname as a plain or quoted string"));
-                };
+                let e = rewrite_scalar(input, plan, &NodeSpan::of(doc, h), "a hostname", &new)?;
                 plan.edits
                     .push(e.because("rule 4: hostname outside the target domains"));
             }
@@ -149,13 +143,13 @@ pub fn plan<'a>(
         match doc.get(r, "sectionName") {
             Some(s) if doc.str(s) == Some(cfg.listener.as_str()) => {}
             Some(s) => {
-                editable(doc, plan, s, "a parentRef sectionName")?;
-                let Some(e) = edit::set_scalar(input, doc, s, &cfg.listener) else {
-                    return Err(Error::input(
-                        plan.place(doc.node(s).line),
-                        "sectionName is not a plain or quoted string",
-                    ));
-                };
+                let e = rewrite_scalar(
+                    input,
+                    plan,
+                    &NodeSpan::of(doc, s),
+                    "a parentRef sectionName",
+                    &cfg.listener,
+                )?;
                 plan.edits.push(e.because(LISTENER));
             }
             None => {

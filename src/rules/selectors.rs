@@ -11,11 +11,12 @@
 //! pairs of pods and are left alone.
 
 use crate::config::Config;
-use crate::edit::{self, Edit};
+use crate::edit::Edit;
 use crate::error::Error;
 use crate::names::{LABEL_VALUE_LIMIT, Suffixed, suffixed};
 use crate::render::{DocPlan, LabelOcc, NodeSpan, StreamIndex};
 use crate::rules::ownership::INSTANCE_LABEL;
+use crate::rules::rewrite_scalar;
 use crate::syntax::{Doc, NodeId};
 use std::collections::HashSet;
 
@@ -131,6 +132,7 @@ pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, plan: &mut DocPlan<'a>) {
 }
 
 pub fn resolve(
+    input: &str,
     plan: &DocPlan<'_>,
     index: &StreamIndex<'_>,
     cfg: &Config,
@@ -157,24 +159,9 @@ pub fn resolve(
                 .with_hint("shorten the label value in the chart, or drop --strict-names to shorten it with a hash"));
             }
         };
-        if occ.value.anchored {
-            return Err(Error::input(
-                plan.place(occ.value.line),
-                format!("label {} carries a YAML anchor (&name): rewriting it would also change every alias of it", occ.key),
-            )
-            .with_hint("write the value out instead of using an anchor/alias in the chart template"));
-        }
-        let Some(text) = edit::scalar_text(occ.value.style, &new) else {
-            return Err(Error::input(
-                plan.place(occ.value.line),
-                format!(
-                    "label {} is a block scalar, which this tool does not rewrite",
-                    occ.key
-                ),
-            ));
-        };
+        let what = format!("label {}", occ.key);
         edits.push(
-            Edit::replace(occ.value.start, occ.value.end, text)
+            rewrite_scalar(input, plan, &occ.value, &what, &new)?
                 .because("rule 3: selected label value lacks the suffix"),
         );
         n += 1;
