@@ -8,16 +8,14 @@
 //! The corpus lives beside the repository (`../shared/corpus`, as on CI); set
 //! AMEIDE_TILT_CORPUS to point elsewhere. A missing corpus fails the test.
 
+mod common;
 use ameide_tilt_render::syntax::{self, Doc};
 use ameide_tilt_render::{Config, check, run};
 use similar::{DiffOp, TextDiff};
 use std::path::PathBuf;
 
 fn corpus_files() -> Vec<PathBuf> {
-    let dir = std::env::var_os("AMEIDE_TILT_CORPUS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        PathBuf::from,
-    );
+    let dir = common::corpus_dir();
     let mut files = Vec::new();
     for d in [dir.clone(), dir.join("helm4")] {
         let entries =

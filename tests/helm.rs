@@ -8,6 +8,7 @@
 //! (`python3 -m venv` + `pip install helm-python-sdk==0.2.2 PyYAML`). The same venv's
 //! PyYAML is the independent reader that checks every corpus output.
 
+mod common;
 use ameide_tilt_render::syntax::{self, Doc};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -383,8 +384,7 @@ fn corpus_outputs_agree_with_pyyaml() {
     // Every corpus stream through the binary, then read by PyYAML (YAML 1.1, as the
     // Kubernetes decoder reads it): objects line up, no scalar changes type
     // (`0755`, `"yes"`), and every changed value moves towards the tilt copy.
-    let corpus = std::env::var_os("AMEIDE_TILT_CORPUS")
-        .map_or_else(|| repo().join("../shared/corpus"), PathBuf::from);
+    let corpus = common::corpus_dir();
     let out_dir = tmp().join(format!("oracle-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).unwrap();
     let mut pairs = Vec::new();

@@ -2,6 +2,7 @@
 //! nothing on stdout, a located message, no Secret value) or a correct result,
 //! never a panic or a hang. Then a bounded, seeded mutation run over the corpus.
 
+mod common;
 use ameide_tilt_render::syntax::{self, Doc};
 use ameide_tilt_render::{Config, run};
 use assert_cmd::Command;
@@ -283,10 +284,7 @@ fn mutate(rng: &mut Rng, doc: &str) -> Vec<u8> {
 
 #[test]
 fn seeded_mutations_of_corpus_documents() {
-    let dir = std::env::var_os("AMEIDE_TILT_CORPUS").map_or_else(
-        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        std::path::PathBuf::from,
-    );
+    let dir = common::corpus_dir();
     // Documents of a few small charts in both forms, split on `---`.
     let mut docs = Vec::new();
     for f in [
