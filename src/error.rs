@@ -22,7 +22,7 @@ impl Class {
 /// Where in the stream an error happened.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Place {
-    /// 1-based document index.
+    /// 1-based document index; 0 when the error comes before documents exist.
     pub doc: usize,
     /// `Kind/name`, when the document got far enough to have them.
     pub object: Option<String>,
@@ -70,11 +70,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(p) = &self.place {
-            write!(f, "document {}", p.doc)?;
-            if let Some(o) = &p.object {
-                write!(f, " ({o})")?;
+            // Document 0: found before the stream was split into documents.
+            if p.doc > 0 {
+                write!(f, "document {}", p.doc)?;
+                if let Some(o) = &p.object {
+                    write!(f, " ({o})")?;
+                }
+                f.write_str(" ")?;
             }
-            write!(f, " line {}: ", p.line)?;
+            write!(f, "line {}: ", p.line)?;
         }
         f.write_str(&self.message)?;
         if let Some(h) = &self.hint {

@@ -63,5 +63,23 @@ fn text(input: &[u8]) -> Result<&str, Error> {
             "binary data belongs in a Secret or ConfigMap `binaryData` field, base64-encoded",
         ));
     }
+    // YAML reads a lone `\r` as a line break; this tool's editor counts lines by
+    // `\n`. Rather than edit a stream whose lines it would see differently, refuse.
+    if let Some(at) = text
+        .bytes()
+        .enumerate()
+        .position(|(i, b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
+    {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(Error::input(
+            Place {
+                doc: 0,
+                object: None,
+                line,
+            },
+            format!("the input has a carriage return not followed by a line feed (byte {at}): old Mac line endings are not supported"),
+        )
+        .with_hint("convert the chart's files to \\n or \\r\\n line endings"));
+    }
     Ok(text)
 }
