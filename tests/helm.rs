@@ -362,6 +362,21 @@ fn empty_chart_passes_helms_empty_output_check() {
 }
 
 #[test]
+fn everything_dropped_passes_helms_empty_output_check() {
+    let p = install("dropped");
+    clear_tee(&p);
+    let o = helm(&p, "only-dropped", "combined", TEE, &[]);
+    assert!(o.ok, "{}", o.error);
+    assert!(
+        recorded(&p, "in-")
+            .concat()
+            .contains("kind: ExternalSecret")
+    );
+    assert_eq!(recorded(&p, "out-"), vec!["---\n".to_string()]);
+    assert!(!o.manifest.contains("ExternalSecret"), "{}", o.manifest);
+}
+
+#[test]
 fn refusal_reason_reaches_the_caller() {
     let p = install("refused");
     let o = helm(&p, "refused", "combined", PLUGIN, &[]);
