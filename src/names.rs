@@ -64,10 +64,12 @@ pub fn suffixed(value: &str, suffix: &str, limit: usize, allow_shorten: bool) ->
 }
 
 /// Name length limit for a kind: 63 where the name is used as a DNS label or
-/// ends up in a label value, 52 for CronJob (the API's own limit), 253 otherwise.
+/// ends up in a label value (a Service, the Endpoints that must share its name,
+/// a StatefulSet's pod hostnames, a Job's `job-name` label), 52 for CronJob (the
+/// API's own limit), 253 otherwise.
 pub fn name_limit(kind: &str) -> usize {
     match kind {
-        "Service" | "StatefulSet" | "Job" => 63,
+        "Service" | "Endpoints" | "StatefulSet" | "Job" => 63,
         "CronJob" => 52,
         _ => 253,
     }
