@@ -1,11 +1,12 @@
 //! The engine's stages, so a regression shows up where it happens:
-//! parse (events → arenas), plan (phase 1 + 2: every rule, no output), and the
-//! whole render (plan + apply). Inputs: a small chart and the largest one, both in
+//! parse (events → arenas), plan (phase 1 + 2: every rule, no output), apply (the
+//! planned edits to the bytes), and the whole render. Inputs: a small chart and the largest one, both in
 //! the Helm 4 form, from `../shared/corpus` (or AMEIDE_TILT_CORPUS).
 //!
 //!     cargo bench --bench stages
 
 use ameide_tilt_render::Config;
+use ameide_tilt_render::edit::apply;
 use ameide_tilt_render::render::{plan_stream, render, stream_edits};
 use ameide_tilt_render::syntax::{self, Doc};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -47,6 +48,20 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 let mut plans = plan_stream(black_box(input), &cfg).unwrap();
                 stream_edits(input, &mut plans, &cfg).unwrap().len()
+            });
+        });
+        let edits: Vec<_> = {
+            let mut plans = plan_stream(&input, &cfg).unwrap();
+            stream_edits(&input, &mut plans, &cfg)
+                .unwrap()
+                .into_iter()
+                .flatten()
+                .collect()
+        };
+        group.bench_with_input(BenchmarkId::new("apply", name), &input, |b, input| {
+            b.iter(|| {
+                let mut e = edits.clone();
+                apply(black_box(input), &mut e).unwrap().len()
             });
         });
         group.bench_with_input(BenchmarkId::new("render", name), &input, |b, input| {
