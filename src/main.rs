@@ -65,8 +65,8 @@ fn main() -> ExitCode {
     let text = match command {
         Some(Command::Diff { .. }) => {
             // run() succeeded, so the input is UTF-8.
-            let before = redact_secrets(&String::from_utf8_lossy(&input));
-            let after = redact_secrets(&rendered.output);
+            let before = redact_secrets(&String::from_utf8_lossy(&input), &cfg.redis_env);
+            let after = redact_secrets(&rendered.output, &cfg.redis_env);
             redact::diff_text(&before, &after, use_colour())
         }
         _ => rendered.output,

@@ -1,5 +1,5 @@
 //! Secret values never leave the tool: `diff` shows `<redacted>` in place of every
-//! value under a Secret's `data` and `stringData`.
+//! value under a Secret's `data` and `stringData`, and of inline passwords in env.
 //!
 //! Also the diff itself, so `diff` has one home: redaction first, then the text diff.
 
@@ -8,35 +8,64 @@ use crate::syntax::{self, Doc};
 
 pub const REDACTED: &str = "<redacted>";
 
-/// The stream with every Secret `data`/`stringData` value replaced by `<redacted>`.
-/// A stream that does not parse is returned whole-redacted rather than shown.
-pub fn redact_secrets(text: &str) -> String {
+/// Env var names whose literal values are secrets in all but name.
+fn secret_like(name: &str, redis_env: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    name == redis_env
+        || [
+            "PASSWORD",
+            "PASSWD",
+            "SECRET",
+            "TOKEN",
+            "API_KEY",
+            "PRIVATE_KEY",
+        ]
+        .iter()
+        .any(|w| upper.contains(w))
+}
+
+/// The stream with every Secret `data`/`stringData` value, and the literal value
+/// of every env var that carries a password (the Redis env var, `*PASSWORD*`,
+/// `*SECRET*`, `*TOKEN*`, …), replaced by `<redacted>`. A stream that does not
+/// parse is returned whole-redacted rather than shown.
+pub fn redact_secrets(text: &str, redis_env: &str) -> String {
     let mut edits = Vec::new();
+    let mut redact = |doc: &Doc<'_>, v: usize| {
+        let n = doc.node(v);
+        let end = doc.content_end(v);
+        let mut t = REDACTED.to_string();
+        if text[..end].ends_with('\n') {
+            t.push('\n');
+        }
+        edits.push(Edit::replace(n.start, end, t));
+    };
     let parsed = syntax::for_each_doc(text, |doc: &Doc<'_>| -> Result<(), ()> {
         let Some(root) = doc.root().filter(|&r| doc.is_map(r)) else {
             return Ok(());
         };
-        if doc.get_str(root, "kind") != Some("Secret") {
+        if doc.get_str(root, "kind") == Some("Secret") {
+            for section in ["data", "stringData"] {
+                let Some(map) = doc.get(root, section) else {
+                    continue;
+                };
+                if doc.is_map(map) {
+                    for (_, v) in doc.pairs(map) {
+                        redact(doc, v);
+                    }
+                } else {
+                    redact(doc, map);
+                }
+            }
             return Ok(());
         }
-        for section in ["data", "stringData"] {
-            let Some(map) = doc.get(root, section) else {
-                continue;
-            };
-            if !doc.is_map(map) {
-                let n = doc.node(map);
-                edits.push(Edit::replace(n.start, doc.content_end(map), REDACTED));
-                continue;
-            }
-            for (_, v) in doc.pairs(map) {
-                let n = doc.node(v);
-                let end = doc.content_end(v);
-                let keep_eol = text[..end].ends_with('\n');
-                let mut t = REDACTED.to_string();
-                if keep_eol {
-                    t.push('\n');
-                }
-                edits.push(Edit::replace(n.start, end, t));
+        // `{name: X, value: "…"}` anywhere: env entries in every kind of pod spec.
+        for id in 0..doc.nodes.len() {
+            if doc.is_map(id)
+                && let (Some(name), Some(v)) = (doc.get_str(id, "name"), doc.get(id, "value"))
+                && doc.is_scalar(v)
+                && secret_like(name, redis_env)
+            {
+                redact(doc, v);
             }
         }
         Ok(())
@@ -87,7 +116,7 @@ mod tests {
     #[test]
     fn secret_values_are_redacted_and_the_rest_kept() {
         let s = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  a: c2VjcmV0\nstringData:\n  b: |\n    multi\n    line\n  c: {x: y}\n---\nkind: ConfigMap\ndata:\n  a: visible\n";
-        let r = redact_secrets(s);
+        let r = redact_secrets(s, "REDIS_PASSWORD");
         assert!(
             !r.contains("c2VjcmV0") && !r.contains("multi") && !r.contains("x: y"),
             "{r}"
@@ -96,6 +125,14 @@ mod tests {
             r.contains("a: <redacted>\n") && r.contains("name: s") && r.contains("a: visible"),
             "{r}"
         );
+    }
+
+    #[test]
+    fn inline_passwords_in_env_are_redacted() {
+        let s = "kind: Pod\nspec:\n  containers:\n    - env:\n        - name: REDIS_PASSWORD\n          value: hunter2\n        - {name: DB_PASSWORD, value: swordfish}\n        - name: MODE\n          value: visible\n";
+        let r = redact_secrets(s, "REDIS_PASSWORD");
+        assert!(!r.contains("hunter2") && !r.contains("swordfish"), "{r}");
+        assert!(r.contains("value: visible"), "{r}");
     }
 
     #[test]
