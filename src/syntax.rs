@@ -165,23 +165,26 @@ impl<'a> Doc<'a> {
         match n.kind {
             NodeKind::Scalar | NodeKind::Alias => n.end,
             _ if n.style == Style::Flow => n.end,
-            _ => {
-                if n.next == id + 1 {
-                    n.start
-                } else {
-                    self.content_end(self.last_child(id))
-                }
-            }
+            _ => match self.last_written_child(id) {
+                Some(c) => self.content_end(c),
+                None => n.start,
+            },
         }
     }
 
-    fn last_child(&self, id: NodeId) -> NodeId {
-        let mut last = id + 1;
+    /// The last child that has text of its own. An implicit null (`key:` with
+    /// nothing, `? key` with no value) has an empty span that the parser may place
+    /// at the next token, past the end of the collection, so it does not count.
+    fn last_written_child(&self, id: NodeId) -> Option<NodeId> {
+        let mut last = None;
         let mut at = id + 1;
         let stop = self.nodes[id].next;
         while at < stop {
-            last = at;
-            at = self.nodes[at].next;
+            let c = &self.nodes[at];
+            if !(c.kind == NodeKind::Scalar && c.start == c.end) {
+                last = Some(at);
+            }
+            at = c.next;
         }
         last
     }
