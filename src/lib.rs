@@ -65,11 +65,11 @@ fn text(input: &[u8]) -> Result<&str, Error> {
     }
     // YAML reads a lone `\r` as a line break; this tool's editor counts lines by
     // `\n`. Rather than edit a stream whose lines it would see differently, refuse.
-    if let Some(at) = text
-        .bytes()
-        .enumerate()
-        .position(|(i, b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
-    {
+    let lone_cr = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .find(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'));
+    if let Some(at) = lone_cr {
         let line = text[..at].matches('\n').count() + 1;
         return Err(Error::input(
             Place {
