@@ -32,34 +32,36 @@ pub fn check(input: &[u8], cfg: &Config) -> Result<Vec<check::Violation>, Error>
     check::check(text(input)?, cfg)
 }
 
-/// The input as text: UTF-8 without NUL bytes.
+/// An error at byte `at` of the raw input, before it is split into documents.
+fn raw_error(input: &[u8], at: usize, message: String, hint: &str) -> Error {
+    let line = input[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    Error::input(
+        Place {
+            doc: 0,
+            object: None,
+            line,
+        },
+        message,
+    )
+    .with_hint(hint)
+}
+
+/// The input as text: UTF-8, no NUL bytes, no lone carriage returns.
 fn text(input: &[u8]) -> Result<&str, Error> {
     let text = std::str::from_utf8(input).map_err(|e| {
         let at = e.valid_up_to();
-        let line = input[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::input(
-            Place {
-                doc: 0,
-                object: None,
-                line,
-            },
+        raw_error(
+            input,
+            at,
             format!("the input is not valid UTF-8 (byte {at})"),
-        )
-        .with_hint(
             "Kubernetes manifests must be UTF-8: check the chart's files for another encoding",
         )
     })?;
     if let Some(at) = text.find('\0') {
-        let line = text[..at].matches('\n').count() + 1;
-        return Err(Error::input(
-            Place {
-                doc: 0,
-                object: None,
-                line,
-            },
+        return Err(raw_error(
+            input,
+            at,
             format!("the input contains a NUL byte (byte {at})"),
-        )
-        .with_hint(
             "binary data belongs in a Secret or ConfigMap `binaryData` field, base64-encoded",
         ));
     }
@@ -70,16 +72,14 @@ fn text(input: &[u8]) -> Result<&str, Error> {
         .map(|(i, _)| i)
         .find(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'));
     if let Some(at) = lone_cr {
-        let line = text[..at].matches('\n').count() + 1;
-        return Err(Error::input(
-            Place {
-                doc: 0,
-                object: None,
-                line,
-            },
-            format!("the input has a carriage return not followed by a line feed (byte {at}): old Mac line endings are not supported"),
-        )
-        .with_hint("convert the chart's files to \\n or \\r\\n line endings"));
+        return Err(raw_error(
+            input,
+            at,
+            format!(
+                "the input has a carriage return not followed by a line feed (byte {at}): old Mac line endings are not supported"
+            ),
+            "convert the chart's files to \\n or \\r\\n line endings",
+        ));
     }
     Ok(text)
 }
