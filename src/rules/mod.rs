@@ -73,11 +73,19 @@ pub fn rewrite_scalar(
         )
         .with_hint("write it as a plain or quoted string in the chart template"));
     };
-    if at.start == at.end
-        && let Some(colon) = input[at.start..].find(':')
-    {
-        let after = at.start + colon + 1;
-        return Ok(Edit::insert(after, format!(" {text}")));
+    if at.start == at.end {
+        // An implicit null sits at the end of its key, just before the colon. A
+        // tagged empty value (`key: !tag`) sits elsewhere: no place to write to.
+        let rest = &input[at.start..];
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if rest[spaces..].starts_with(':') {
+            return Ok(Edit::insert(at.start + spaces + 1, format!(" {text}")));
+        }
+        return Err(Error::input(
+            plan.place(at.line),
+            format!("{what} has a tag but no value, which this tool does not rewrite"),
+        )
+        .with_hint("write the value out in the chart template"));
     }
     Ok(Edit::replace(at.start, at.end, text))
 }
