@@ -586,6 +586,19 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 }
                 _ => continue,
             };
+            // A block scalar's span can end after the next line's indentation; its
+            // text really ends at the line break before it.
+            let mut e = e;
+            if matches!(style, Style::Literal | Style::Folded) {
+                let bytes = self.input.as_bytes();
+                let mut back = e;
+                while back > s && bytes[back - 1] == b' ' {
+                    back -= 1;
+                }
+                if back > s && bytes[back - 1] == b'\n' {
+                    e = back;
+                }
+            }
             let id = self.doc.nodes.len();
             self.doc.nodes.push(Node {
                 kind,
