@@ -216,26 +216,37 @@ fn find_parent_map(doc: &Doc<'_>, key: NodeId) -> Option<NodeId> {
 }
 
 /// Inserts `key: value` (value text already rendered) as the last pair of `map`.
-pub fn insert_pair(input: &str, doc: &Doc<'_>, map: NodeId, key: &str, value: &str) -> Edit {
+/// `None` for a block mapping whose first key has no text of its own (a `?` key
+/// with nothing after it): there is no column to line a new key up with.
+pub fn insert_pair(
+    input: &str,
+    doc: &Doc<'_>,
+    map: NodeId,
+    key: &str,
+    value: &str,
+) -> Option<Edit> {
     let m = doc.node(map);
     let last = doc.pairs(map).last();
     if m.style == Style::Flow {
-        return match last {
+        return Some(match last {
             Some((_, v)) => Edit::insert(doc.content_end(v), format!(", {key}: {value}")),
             None => Edit::insert(m.start + 1, format!("{key}: {value}")),
-        };
+        });
+    }
+    let first = doc.node(doc.children(map).next()?);
+    if first.kind != crate::syntax::NodeKind::Scalar || first.start == first.end {
+        return None;
     }
     let at = after_line(input, doc.content_end(map));
     let eol = eol_at(input, m.start);
-    let col = doc.node(doc.children(map).next().unwrap_or(map)).col;
-    Edit::insert(
+    Some(Edit::insert(
         at,
         format!(
             "{}{}{key}: {value}{eol}",
             lead(input, at, eol),
-            " ".repeat(col)
+            " ".repeat(first.col)
         ),
-    )
+    ))
 }
 
 /// Column of the `-` that introduces block sequence item `item`.

@@ -124,7 +124,19 @@ pub fn plan(
                         "{{secretKeyRef: {{name: {MARK}, key: {}}}}}",
                         edit::quote(&cfg.redis_key)
                     ),
-                );
+                )
+                .ok_or_else(|| {
+                    Error::input(
+                        plan.place(doc.node(first).line),
+                        format!(
+                            "cannot add valueFrom to the {} entry: its first key has no text",
+                            cfg.redis_env
+                        ),
+                    )
+                    .with_hint(
+                        "write the env entry as `- name: …` in the chart, or pass --no-redis",
+                    )
+                })?;
                 let inj = injection(plan, e);
                 plan.injections.push(inj);
                 report.push(format!(
