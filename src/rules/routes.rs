@@ -153,20 +153,15 @@ pub fn plan<'a>(
                 plan.edits.push(e.because(LISTENER));
             }
             None => {
-                let e = edit::insert_pair(
-                    input,
-                    doc,
-                    r,
-                    "sectionName",
-                    &edit::quote(&cfg.listener),
-                )
-                .ok_or_else(|| {
-                    Error::input(
+                let e =
+                    edit::insert_pair(input, doc, r, "sectionName", &edit::quote(&cfg.listener))
+                        .ok_or_else(|| {
+                            Error::input(
                         plan.place(doc.node(r).line),
                         "cannot add sectionName to this parentRef: its first key has no text",
                     )
                     .with_hint("write the parentRef as `- name: <gateway>` in the chart template")
-                })?;
+                        })?;
                 plan.edits.push(e.because(LISTENER));
             }
         }
