@@ -8,7 +8,9 @@
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::render::{DocPlan, Status, StreamIndex, plan_stream, renamed_name, stream_edits};
+use crate::render::{
+    DocPlan, Status, StreamIndex, plan_stream_collecting, renamed_name, stream_edits_collecting,
+};
 use crate::rules::{redis, strings};
 use crate::syntax::{self, Doc, NodeId, NodeKind};
 use std::fmt;
@@ -28,11 +30,11 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "document {} ({}) line {}",
-            self.doc, self.object, self.line
-        )?;
+        write!(f, "document {}", self.doc)?;
+        if !self.object.is_empty() {
+            write!(f, " ({})", self.object)?;
+        }
+        write!(f, " line {}", self.line)?;
         if !self.path.is_empty() {
             write!(f, " at {}", self.path)?;
         }
@@ -41,6 +43,34 @@ impl fmt::Display for Violation {
             write!(f, " ({})", self.detail)?;
         }
         Ok(())
+    }
+}
+
+/// A refusal of the filter as a violation, at the first non-blank byte of its line.
+fn refusal(input: &str, e: Error) -> Violation {
+    let place = e.place.unwrap_or_default();
+    let mut offset = 0;
+    for _ in 1..place.line {
+        match input[offset..].find('\n') {
+            Some(i) => offset += i + 1,
+            None => break,
+        }
+    }
+    let rest = &input[offset..];
+    offset += rest.len() - rest.trim_start_matches([' ', '-']).len();
+    let mut detail = e.message;
+    if let Some(hint) = e.hint {
+        detail.push_str("; fix: ");
+        detail.push_str(&hint);
+    }
+    Violation {
+        doc: place.doc,
+        object: place.object.unwrap_or_default(),
+        line: 0,
+        path: String::new(),
+        rule: "refused by the filter",
+        detail,
+        offset,
     }
 }
 
@@ -55,10 +85,16 @@ fn short(s: &str) -> String {
 }
 
 /// Checks a stream; `Ok(vec![])` means it is a correct tilt copy.
+///
+/// A document the filter would refuse (an unmapped host, a name too long, a
+/// rename through an anchor…) is a violation like the others, and the check goes
+/// on with the next document; only a stream that is not YAML at all, or an
+/// error found before documents exist, ends it with an `Error`.
 pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
-    let mut plans = plan_stream(input, cfg)?;
-    let per_doc = stream_edits(input, &mut plans, cfg)?;
-    let mut out = Vec::new();
+    let mut refused = Vec::new();
+    let mut plans = plan_stream_collecting(input, cfg, &mut refused)?;
+    let per_doc = stream_edits_collecting(input, &mut plans, cfg, &mut refused)?;
+    let mut out: Vec<Violation> = refused.into_iter().map(|e| refusal(input, e)).collect();
     let mut add = |plan: &DocPlan<'_>, offset: usize, rule: &'static str, detail: String| {
         out.push(Violation {
             doc: plan.index,

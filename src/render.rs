@@ -188,6 +188,25 @@ pub fn renamed_name(cfg: &Config, kind: &str, name: &str) -> Result<Option<Strin
 
 /// Phase 1: every document read once, in order.
 pub fn plan_stream<'a>(input: &'a str, cfg: &Config) -> Result<Vec<DocPlan<'a>>, Error> {
+    plan_stream_into(input, cfg, None)
+}
+
+/// Phase 1 for `check`: a document the filter refuses goes to `refused` (and gets
+/// no plan) instead of ending the run. Invalid YAML still ends it: after a syntax
+/// error the document boundaries themselves are unknown.
+pub fn plan_stream_collecting<'a>(
+    input: &'a str,
+    cfg: &Config,
+    refused: &mut Vec<Error>,
+) -> Result<Vec<DocPlan<'a>>, Error> {
+    plan_stream_into(input, cfg, Some(refused))
+}
+
+fn plan_stream_into<'a>(
+    input: &'a str,
+    cfg: &Config,
+    mut refused: Option<&mut Vec<Error>>,
+) -> Result<Vec<DocPlan<'a>>, Error> {
     let mut plans: Vec<DocPlan<'a>> = Vec::new();
     // Documents that are dropped whole need no parse (a CRD can be megabytes).
     let skip = |g: &syntax::Glance<'_>| {
@@ -195,9 +214,15 @@ pub fn plan_stream<'a>(input: &'a str, cfg: &Config) -> Result<Vec<DocPlan<'a>>,
     };
     let parsed = syntax::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
         let mut report = Vec::new();
-        let mut plan = rules::plan_document(input, doc, cfg, &mut report)?;
-        plan.report = report;
-        plans.push(plan);
+        let planned = rules::plan_document(input, doc, cfg, &mut report);
+        match (planned, &mut refused) {
+            (Ok(mut plan), _) => {
+                plan.report = report;
+                plans.push(plan);
+            }
+            (Err(e), Some(refused)) => refused.push(e),
+            (Err(e), None) => return Err(e),
+        }
         Ok(())
     });
     match parsed {
@@ -219,6 +244,26 @@ pub fn stream_edits(
     input: &str,
     plans: &mut [DocPlan<'_>],
     cfg: &Config,
+) -> Result<Vec<Vec<Edit>>, Error> {
+    stream_edits_into(input, plans, cfg, None)
+}
+
+/// Phase 2 for `check`: a document the filter refuses goes to `refused`, with the
+/// edits found before the refusal, and the other documents go on.
+pub fn stream_edits_collecting(
+    input: &str,
+    plans: &mut [DocPlan<'_>],
+    cfg: &Config,
+    refused: &mut Vec<Error>,
+) -> Result<Vec<Vec<Edit>>, Error> {
+    stream_edits_into(input, plans, cfg, Some(refused))
+}
+
+fn stream_edits_into(
+    input: &str,
+    plans: &mut [DocPlan<'_>],
+    cfg: &Config,
+    mut refused: Option<&mut Vec<Error>>,
 ) -> Result<Vec<Vec<Edit>>, Error> {
     // Edits that needed no other document, taken before the index borrows the plans.
     let mut per_doc: Vec<Vec<Edit>> = plans
@@ -242,7 +287,14 @@ pub fn stream_edits(
                     },
                 ));
             }
-            Status::Object => rules::resolve(input, plan, &index, cfg, edits, report)?,
+            Status::Object => {
+                let resolved = rules::resolve(input, plan, &index, cfg, edits, report);
+                match (resolved, &mut refused) {
+                    (Ok(()), _) => {}
+                    (Err(e), Some(refused)) => refused.push(e),
+                    (Err(e), None) => return Err(e),
+                }
+            }
         }
     }
     drop(index);
