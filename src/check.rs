@@ -112,7 +112,8 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
             let detail = match (old.is_empty(), e.text.is_empty()) {
                 // Never repeat an inline password.
                 (false, _) if e.why == redis::WHY => "an inline password".to_string(),
-                (_, true) if plan.status != Status::Object => String::new(),
+                // A whole document that must go (its edit may leave a `---` behind).
+                _ if plan.status != Status::Object => String::new(),
                 (_, true) => format!("`{}` must go", short(old)),
                 (true, false) => format!("missing `{}`", short(&e.text)),
                 (false, false) => format!("`{}` should be `{}`", short(old), short(&e.text)),

@@ -279,7 +279,7 @@ fn stream_edits_into(
         match plan.status {
             Status::Empty => {}
             Status::Dropped | Status::Baseline => {
-                edits.push(Edit::delete(plan.region.0, plan.region.1).because(
+                edits.push(remove_document(input, plan.region).because(
                     if plan.status == Status::Baseline {
                         "rule 1: kind owned by the baseline must not be emitted"
                     } else {
@@ -302,6 +302,58 @@ fn stream_edits_into(
         plan.report = report;
     }
     Ok(per_doc)
+}
+
+/// The edit that removes a document's region.
+///
+/// A region that ends with a `...` line needs care, because what follows it may
+/// rely on that marker: a document with no `---` of its own (YAML allows one after
+/// `...`) would be joined to the document before, so a `---` line takes the
+/// region's place; a `%` directive needs a `...` before it, so that line stays
+/// (a second `...` in a row, or one at the start of the stream, is valid YAML 1.2).
+fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
+    let next = input[end..]
+        .split_inclusive('\n')
+        .map(|l| l.trim_start_matches([' ', '\t']))
+        .find(|l| !l.trim_end().is_empty() && !l.starts_with('#'));
+    match next {
+        None => Edit::delete(start, end),
+        Some(l) if syntax::is_doc_start(l.as_bytes()) => Edit::delete(start, end),
+        Some(l) if l.starts_with('%') => {
+            let region = &input[start..end];
+            let mut keep = region.len();
+            for line in region.split_inclusive('\n').rev() {
+                let at = keep - line.len();
+                if is_doc_end(line) {
+                    keep = at;
+                    break;
+                }
+                if !(line.trim().is_empty() || line.trim_start().starts_with('#')) {
+                    break;
+                }
+                keep = at;
+            }
+            if keep < region.len() && is_doc_end(&region[keep..]) {
+                Edit::delete(start, start + keep)
+            } else {
+                Edit::delete(start, end)
+            }
+        }
+        Some(_) => {
+            let sep = if input[..end].ends_with("\r\n") {
+                "---\r\n"
+            } else {
+                "---\n"
+            };
+            Edit::replace(start, end, sep)
+        }
+    }
+}
+
+/// A line that is YAML's document end marker `...`.
+fn is_doc_end(line: &str) -> bool {
+    line.strip_prefix("...")
+        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r', '\n']))
 }
 
 /// Runs the whole filter on one stream.

@@ -351,7 +351,26 @@ pub fn for_each_doc_skipping<'a, E>(
 }
 
 /// `---` at column 0, followed by the end of the line or a blank.
-fn is_doc_start(line: &[u8]) -> bool {
+/// Where the `%` directive lines just before the `---` at `at` begin (`at` if there
+/// are none): a document's directives belong to its region, so that removing the
+/// document before it does not take them along.
+fn directives_start(input: &str, at: usize) -> usize {
+    let (mut start, mut cursor) = (at, at);
+    // Only whole lines before it (a BOM can stand before the first `---`).
+    while cursor > 0 && input.as_bytes()[cursor - 1] == b'\n' {
+        let begin = input[..cursor - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &input[begin..cursor];
+        if line.starts_with('%') {
+            start = begin;
+        } else if !(line.trim().is_empty() || line.trim_start().starts_with('#')) {
+            break;
+        }
+        cursor = begin;
+    }
+    start
+}
+
+pub fn is_doc_start(line: &[u8]) -> bool {
     line.starts_with(b"---")
         && line
             .get(3)
@@ -535,7 +554,11 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             let (s, e) = (start + so, start + span.end.byte_offset().unwrap_or(so));
             let (kind, style, value, anchor) = match event {
                 Event::DocumentStart(explicit, _) => {
-                    let region_start = if explicit { s } else { self.next_region };
+                    let region_start = if explicit {
+                        directives_start(self.input, s)
+                    } else {
+                        self.next_region
+                    };
                     self.release(region_start)?;
                     self.index += 1;
                     let mut nodes = std::mem::take(&mut self.spare);

@@ -153,11 +153,13 @@ pub fn plan_document<'a>(
         )
         .with_hint("fix the chart template that produced this document"));
     };
-    let (Some(kind_s), Some(api_s)) = (doc.str(kind), doc.str(api_version)) else {
+    let text = |id| doc.str(id).filter(|_| !doc.is_null(id));
+    let (Some(kind_s), Some(api_s)) = (text(kind), text(api_version)) else {
         return Err(Error::input(
             place(r.line),
-            "`apiVersion` and `kind` must be strings",
-        ));
+            "`apiVersion` and `kind` must be non-empty strings",
+        )
+        .with_hint("fix the chart template that produced this document"));
     };
     plan.kind = doc.node(kind).value.clone();
     plan.api_version = doc.node(api_version).value.clone();
