@@ -318,13 +318,16 @@ fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
         .find(|l| !l.trim_end().is_empty() && !l.starts_with('#'));
     match next {
         None => Edit::delete(start, end),
-        Some(l) if syntax::is_doc_start(l.as_bytes()) => Edit::delete(start, end),
+        // What follows starts its own document, or ends the one before.
+        Some(l) if syntax::is_doc_start(l.as_bytes()) || syntax::is_doc_end(l) => {
+            Edit::delete(start, end)
+        }
         Some(l) if l.starts_with('%') => {
             let region = &input[start..end];
             let mut keep = region.len();
             for line in region.split_inclusive('\n').rev() {
                 let at = keep - line.len();
-                if is_doc_end(line) {
+                if syntax::is_doc_end(line) {
                     keep = at;
                     break;
                 }
@@ -333,7 +336,7 @@ fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
                 }
                 keep = at;
             }
-            if keep < region.len() && is_doc_end(&region[keep..]) {
+            if keep < region.len() && syntax::is_doc_end(&region[keep..]) {
                 Edit::delete(start, start + keep)
             } else {
                 Edit::delete(start, end)
@@ -348,12 +351,6 @@ fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
             Edit::replace(start, end, sep)
         }
     }
-}
-
-/// A line that is YAML's document end marker `...`.
-fn is_doc_end(line: &str) -> bool {
-    line.strip_prefix("...")
-        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r', '\n']))
 }
 
 /// Runs the whole filter on one stream.

@@ -350,10 +350,10 @@ pub fn for_each_doc_skipping<'a, E>(
     Ok(reader.finish())
 }
 
-/// `---` at column 0, followed by the end of the line or a blank.
 /// Where the `%` directive lines just before the `---` at `at` begin (`at` if there
 /// are none): a document's directives belong to its region, so that removing the
-/// document before it does not take them along.
+/// document before it does not take them along. Directives can only follow a `...`
+/// line or the start of the stream; a `%` line anywhere else is content.
 fn directives_start(input: &str, at: usize) -> usize {
     let (mut start, mut cursor) = (at, at);
     // Only whole lines before it (a BOM can stand before the first `---`).
@@ -362,14 +362,23 @@ fn directives_start(input: &str, at: usize) -> usize {
         let line = &input[begin..cursor];
         if line.starts_with('%') {
             start = begin;
+        } else if is_doc_end(line) {
+            return start;
         } else if !(line.trim().is_empty() || line.trim_start().starts_with('#')) {
-            break;
+            return at;
         }
         cursor = begin;
     }
-    start
+    if cursor == 0 { start } else { at }
 }
 
+/// A line that is YAML's document end marker `...`.
+pub fn is_doc_end(line: &str) -> bool {
+    line.strip_prefix("...")
+        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r', '\n']))
+}
+
+/// `---` at column 0, followed by the end of the line or a blank.
 pub fn is_doc_start(line: &[u8]) -> bool {
     line.starts_with(b"---")
         && line
