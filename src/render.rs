@@ -312,10 +312,12 @@ fn stream_edits_into(
 /// region's place; a `%` directive needs a `...` before it, so that line stays
 /// (a second `...` in a row, or one at the start of the stream, is valid YAML 1.2).
 fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
-    let next = input[end..]
-        .split_inclusive('\n')
-        .map(|l| l.trim_start_matches([' ', '\t']))
-        .find(|l| !l.trim_end().is_empty() && !l.starts_with('#'));
+    // The first line that is neither blank nor a comment; markers count only at
+    // column 0, so it is not trimmed.
+    let next = input[end..].split_inclusive('\n').find(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    });
     match next {
         None => Edit::delete(start, end),
         // What follows starts its own document, or ends the one before.

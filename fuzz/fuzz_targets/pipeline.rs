@@ -1,11 +1,14 @@
 //! The whole pipeline on arbitrary bytes: never a panic; a success writes a stream
 //! that parses, that a second run leaves unchanged and that `check` accepts; `check`
-//! and the `diff` redaction never panic on the input either.
+//! and the `diff` redaction never panic on the input either. Objects are neither
+//! lost nor made up: the output holds one object for every input object that is
+//! not dropped (two documents joined into one would pass every other assertion).
 #![no_main]
 
 use ameide_tilt_render::cli::Given;
 use ameide_tilt_render::syntax::{self, Doc};
 use ameide_tilt_render::redact::redact_secrets;
+use ameide_tilt_render::render::{Status, plan_stream};
 use ameide_tilt_render::{Config, check, run};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -28,6 +31,12 @@ fn configs() -> &'static [Config] {
     })
 }
 
+/// How many documents of `text` are objects the filter emits.
+fn objects(text: &str, cfg: &Config) -> usize {
+    let plans = plan_stream(text, cfg).expect("a stream that ran once plans again");
+    plans.iter().filter(|p| p.status == Status::Object).count()
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, input)) = data.split_first() else {
         return;
@@ -38,6 +47,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(parsed.is_ok(), "output does not parse");
         let second = run(first.output.as_bytes(), cfg).expect("a second run of our own output succeeds");
         assert_eq!(first.output, second.output, "not idempotent");
+        let input_text = std::str::from_utf8(input).expect("a stream that ran is UTF-8");
+        assert_eq!(objects(input_text, cfg), objects(&first.output, cfg), "objects lost or joined");
         // Our output is a fixed point, so check finds nothing the filter would change.
         // (Its "old name" findings need a baseline input: an input that already held
         // both `x` references and an `x-tilt` object legitimately keeps them.)
