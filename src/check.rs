@@ -46,32 +46,39 @@ impl fmt::Display for Violation {
     }
 }
 
-/// A refusal of the filter as a violation, at the first non-blank byte of its line.
-fn refusal(input: &str, e: Error) -> Violation {
-    let place = e.place.unwrap_or_default();
-    let mut offset = 0;
-    for _ in 1..place.line {
-        match input[offset..].find('\n') {
-            Some(i) => offset += i + 1,
-            None => break,
+/// The filter's refusals as violations, each at the first non-blank byte of its
+/// line (lines found in one pass over the input).
+fn refusals(input: &str, mut refused: Vec<Error>) -> Vec<Violation> {
+    refused.sort_by_key(|e| e.place.as_ref().map_or(0, |p| p.line));
+    let (mut line, mut offset) = (1, 0);
+    let mut out = Vec::with_capacity(refused.len());
+    for e in refused {
+        let place = e.place.unwrap_or_default();
+        while line < place.line {
+            match input[offset..].find('\n') {
+                Some(i) => offset += i + 1,
+                None => break,
+            }
+            line += 1;
         }
+        let rest = &input[offset..];
+        let at = offset + rest.len() - rest.trim_start_matches([' ', '-']).len();
+        let mut detail = e.message;
+        if let Some(hint) = e.hint {
+            detail.push_str("; fix: ");
+            detail.push_str(&hint);
+        }
+        out.push(Violation {
+            doc: place.doc,
+            object: place.object.unwrap_or_default(),
+            line: 0,
+            path: String::new(),
+            rule: "refused by the filter",
+            detail,
+            offset: at,
+        });
     }
-    let rest = &input[offset..];
-    offset += rest.len() - rest.trim_start_matches([' ', '-']).len();
-    let mut detail = e.message;
-    if let Some(hint) = e.hint {
-        detail.push_str("; fix: ");
-        detail.push_str(&hint);
-    }
-    Violation {
-        doc: place.doc,
-        object: place.object.unwrap_or_default(),
-        line: 0,
-        path: String::new(),
-        rule: "refused by the filter",
-        detail,
-        offset,
-    }
+    out
 }
 
 /// The first line of `s`, trimmed and cut to a readable length.
@@ -94,7 +101,7 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
     let mut refused = Vec::new();
     let mut plans = plan_stream_collecting(input, cfg, &mut refused)?;
     let per_doc = stream_edits_collecting(input, &mut plans, cfg, &mut refused)?;
-    let mut out: Vec<Violation> = refused.into_iter().map(|e| refusal(input, e)).collect();
+    let mut out = refusals(input, refused);
     let mut add = |plan: &DocPlan<'_>, offset: usize, rule: &'static str, detail: String| {
         out.push(Violation {
             doc: plan.index,

@@ -214,16 +214,14 @@ fn plan_stream_into<'a>(
     };
     let parsed = syntax::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
         let mut report = Vec::new();
-        let planned = rules::plan_document(input, doc, cfg, &mut report);
-        match (planned, &mut refused) {
-            (Ok(mut plan), _) => {
+        match rules::plan_document(input, doc, cfg, &mut report) {
+            Ok(mut plan) => {
                 plan.report = report;
                 plans.push(plan);
+                Ok(())
             }
-            (Err(e), Some(refused)) => refused.push(e),
-            (Err(e), None) => return Err(e),
+            Err(e) => refuse(&mut refused, e),
         }
-        Ok(())
     });
     match parsed {
         Err(e) => Err(Error::input(
@@ -288,11 +286,8 @@ fn stream_edits_into(
                 ));
             }
             Status::Object => {
-                let resolved = rules::resolve(input, plan, &index, cfg, edits, report);
-                match (resolved, &mut refused) {
-                    (Ok(()), _) => {}
-                    (Err(e), Some(refused)) => refused.push(e),
-                    (Err(e), None) => return Err(e),
+                if let Err(e) = rules::resolve(input, plan, &index, cfg, edits, report) {
+                    refuse(&mut refused, e)?;
                 }
             }
         }
@@ -312,12 +307,10 @@ fn stream_edits_into(
 /// region's place; a `%` directive needs a `...` before it, so that line stays
 /// (a second `...` in a row, or one at the start of the stream, is valid YAML 1.2).
 fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
-    // The first line that is neither blank nor a comment; markers count only at
-    // column 0, so it is not trimmed.
-    let next = input[end..].split_inclusive('\n').find(|l| {
-        let t = l.trim();
-        !t.is_empty() && !t.starts_with('#')
-    });
+    // Markers count only at column 0, so the line is not trimmed.
+    let next = input[end..]
+        .split_inclusive('\n')
+        .find(|l| !syntax::is_blank_or_comment(l));
     match next {
         None => Edit::delete(start, end),
         // What follows starts its own document, or ends the one before.
@@ -325,33 +318,38 @@ fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
             Edit::delete(start, end)
         }
         Some(l) if l.starts_with('%') => {
+            // Keep the region's last `...` line and the comments after it.
             let region = &input[start..end];
-            let mut keep = region.len();
+            let mut at = region.len();
+            let mut dots = None;
             for line in region.split_inclusive('\n').rev() {
-                let at = keep - line.len();
+                at -= line.len();
                 if syntax::is_doc_end(line) {
-                    keep = at;
+                    dots = Some(at);
                     break;
                 }
-                if !(line.trim().is_empty() || line.trim_start().starts_with('#')) {
+                if !syntax::is_blank_or_comment(line) {
                     break;
                 }
-                keep = at;
             }
-            if keep < region.len() && syntax::is_doc_end(&region[keep..]) {
-                Edit::delete(start, start + keep)
-            } else {
-                Edit::delete(start, end)
-            }
+            Edit::delete(start, dots.map_or(end, |d| start + d))
         }
-        Some(_) => {
-            let sep = if input[..end].ends_with("\r\n") {
-                "---\r\n"
-            } else {
-                "---\n"
-            };
-            Edit::replace(start, end, sep)
+        Some(_) => Edit::replace(
+            start,
+            end,
+            format!("---{}", crate::edit::eol_at(input, end.saturating_sub(1))),
+        ),
+    }
+}
+
+/// Ends the run with `e`, or, when `check` collects refusals, keeps it and goes on.
+fn refuse(refused: &mut Option<&mut Vec<Error>>, e: Error) -> Result<(), Error> {
+    match refused {
+        Some(list) => {
+            list.push(e);
+            Ok(())
         }
+        None => Err(e),
     }
 }
 

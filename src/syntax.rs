@@ -364,12 +364,18 @@ fn directives_start(input: &str, at: usize) -> usize {
             start = begin;
         } else if is_doc_end(line) {
             return start;
-        } else if !(line.trim().is_empty() || line.trim_start().starts_with('#')) {
+        } else if !is_blank_or_comment(line) {
             return at;
         }
         cursor = begin;
     }
     if cursor == 0 { start } else { at }
+}
+
+/// A line with nothing but blanks or a comment.
+pub fn is_blank_or_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
 }
 
 /// A line that is YAML's document end marker `...`.
