@@ -1,12 +1,26 @@
-//! Golden cases: every directory under `testdata/` (except `charts/`) holds
-//! `input.yaml`, optional `args` (one argument per line), and the expectations:
-//! `expected.yaml` (stdout), optional `expected.stderr`, optional `exit` (default 0).
-//! The binary runs in the case's directory, so `args` can name files there.
+//! Golden cases, one directory per case under `testdata/` (all but `charts/`):
 //!
-//! Each case is its own trial (`cargo test --test golden -- --list`; run one with
+//! | file | meaning |
+//! | --- | --- |
+//! | `input.yaml` | stdin |
+//! | `args` | optional; one argument per line (flags, `check`, `diff`) |
+//! | `expected.yaml` | stdout when it is the filtered stream: a filter run (no `check`/`diff` in `args`) that exits 0 |
+//! | `expected.stdout` | any other stdout: `diff`, `check`'s report, a failed run's (empty) output |
+//! | `expected.stderr` | stderr (notes, `-v` reports, errors); absent means stderr must be empty |
+//! | `expected.exit` | the exit code, e.g. `1`; absent means 0 |
+//!
+//! Exactly one of `expected.yaml` / `expected.stdout` exists, as the table says;
+//! any other file called `exit` or `expected*` is refused as misspelt. The binary
+//! runs in the case's directory with an empty environment, so `args` can name files
+//! there (`--config config.yaml`).
+//!
+//! Each case is its own trial (`cargo test --test golden -- --list`; one case with
 //! `cargo test --test golden -- <case>`). A failing trial prints every mismatch of
-//! its case as a unified diff. To re-bless after an intended change:
-//! `BLESS=1 cargo test --test golden`, then read `git diff`.
+//! its case, as a unified diff where it is text. The `case-count` trial fails when
+//! fewer than [`MIN_CASES`] cases are found. To re-bless after an intended change:
+//! `BLESS=1 cargo test --test golden` rewrites every expectation from the actual
+//! run (and moves stdout between `expected.yaml` and `expected.stdout` if the exit
+//! code changed); then read `git diff`.
 //!
 //! The harness is `libtest-mimic` (`harness = false` in Cargo.toml): it gives one
 //! named, filterable trial per case with libtest's output, for two small crates on
@@ -18,7 +32,7 @@ use similar::TextDiff;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const MIN_CASES: usize = 25;
+const MIN_CASES: usize = 71;
 
 fn read(p: &Path) -> Option<String> {
     fs::read(p)
@@ -77,6 +91,24 @@ fn run(dir: &Path, args: &[String], stdin: Vec<u8>) -> Run {
     }
 }
 
+/// Whether `args` run the filter (stdin to stdout) rather than a subcommand. A
+/// case's arguments are flags and their values, so a bare `check` or `diff` is the
+/// subcommand.
+fn filters(args: &[String]) -> bool {
+    !args.iter().any(|a| a == "check" || a == "diff")
+}
+
+/// The files a case may hold that are not named by its `args`; anything else
+/// called `exit` or `expected*` is a misspelt or old-style expectation.
+const CASE_FILES: [&str; 6] = [
+    "input.yaml",
+    "args",
+    "expected.yaml",
+    "expected.stdout",
+    "expected.stderr",
+    "expected.exit",
+];
+
 /// The case's own trial: the run's stdout, stderr and exit code against its
 /// expectations (after rewriting them first under BLESS).
 fn check_case(case: &Case, bless: bool) -> Result<(), Failed> {
@@ -88,44 +120,76 @@ fn check_case(case: &Case, bless: bool) -> Result<(), Failed> {
         stderr,
         code,
     } = run(dir, &args, input);
+    // Where stdout is expected: the filtered stream of a successful filter run is
+    // YAML; everything else (diff, check, a failed run's nothing) is not.
+    let (out_file, other_file) = if filters(&args) && code == 0 {
+        ("expected.yaml", "expected.stdout")
+    } else {
+        ("expected.stdout", "expected.yaml")
+    };
     if bless {
-        fs::write(dir.join("expected.yaml"), &stdout).unwrap();
-        if code != 0 {
-            fs::write(dir.join("exit"), format!("{code}\n")).unwrap();
-        } else {
-            let _ = fs::remove_file(dir.join("exit"));
-        }
-        if code != 0 || dir.join("expected.stderr").exists() {
-            fs::write(dir.join("expected.stderr"), &stderr).unwrap();
-        }
-        return Ok(());
+        let write = |file: &str, text: Option<&str>| match text {
+            Some(t) => fs::write(dir.join(file), t).unwrap(),
+            None => {
+                let _ = fs::remove_file(dir.join(file));
+            }
+        };
+        write(out_file, Some(&stdout));
+        write(other_file, None);
+        write("expected.stderr", (!stderr.is_empty()).then_some(&*stderr));
+        write(
+            "expected.exit",
+            (code != 0).then(|| format!("{code}\n")).as_deref(),
+        );
     }
-    let want_code: i32 = read(&dir.join("exit"))
-        .map(|s| s.trim().parse().expect("exit holds a number"))
-        .unwrap_or(0);
     let mut problems = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if (file == "exit" || file.starts_with("expected")) && !CASE_FILES.contains(&file.as_str())
+        {
+            problems.push(format!(
+                "{name}/{file}: not an expectation file (they are {})",
+                CASE_FILES[2..].join(", ")
+            ));
+        }
+    }
+    let want_code = match read(&dir.join("expected.exit")) {
+        None => 0,
+        Some(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}/expected.exit holds {s:?}, not an exit code"))?,
+    };
     if code != want_code {
         problems.push(format!(
             "{name}: exit code {code}, expected {want_code}\nstderr:\n{stderr}"
         ));
     }
-    let want_out = read(&dir.join("expected.yaml")).unwrap_or_default();
-    if stdout != want_out {
-        problems.push(diff(name, "expected.yaml", &want_out, &stdout));
+    if dir.join(other_file).exists() {
+        problems.push(format!(
+            "{name}/{other_file}: this run's stdout belongs in {out_file} (expected.yaml \
+             holds the filtered stream of an exit-0 filter run, expected.stdout any other stdout)"
+        ));
     }
-    if let Some(want_err) = read(&dir.join("expected.stderr"))
-        && stderr != want_err
-    {
+    match read(&dir.join(out_file)) {
+        None => problems.push(format!(
+            "{name}/{out_file} is missing (BLESS=1 writes it); stdout was:\n{stdout}"
+        )),
+        Some(want) if want != stdout => problems.push(diff(name, out_file, &want, &stdout)),
+        Some(_) => {}
+    }
+    let want_err = read(&dir.join("expected.stderr")).unwrap_or_default();
+    if stderr != want_err {
         problems.push(diff(name, "expected.stderr", &want_err, &stderr));
     }
     // A failed filter writes nothing; `check` lists its findings on stdout.
-    if code != 0 && !stdout.is_empty() && args.first().map(String::as_str) != Some("check") {
+    if code != 0 && !stdout.is_empty() && !args.iter().any(|a| a == "check") {
         problems.push(format!("{name}: failed run wrote to stdout"));
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(problems.join("\n").into())
+        Err(problems.join("\n\n").into())
     }
 }
 
@@ -137,7 +201,8 @@ fn main() {
         .expect("testdata/ exists")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_dir() && p.join("input.yaml").exists())
+        // A directory without input.yaml is still a case, and fails as one.
+        .filter(|p| p.is_dir() && !p.ends_with("charts"))
         .map(|dir| Case {
             name: dir.file_name().unwrap().to_string_lossy().into_owned(),
             dir,
