@@ -20,14 +20,23 @@
 //! fewer than [`MIN_CASES`] cases are found. To re-bless after an intended change:
 //! `BLESS=1 cargo test --test golden` rewrites every expectation from the actual
 //! run (and moves stdout between `expected.yaml` and `expected.stdout` if the exit
-//! code changed); then read `git diff`.
+//! code changed), then checks the properties of what it wrote (trials run in order
+//! on one thread under BLESS); then read `git diff`.
 //!
-//! The harness is `libtest-mimic` (`harness = false` in Cargo.toml): it gives one
-//! named, filterable trial per case with libtest's output, for two small crates on
-//! top of `clap`'s; trycmd would pull in snapbox, serde and toml and want its own
-//! case format, with no place for the properties checked here.
+//! A case with `expected.yaml` also has two property trials, so a failure names
+//! what failed: `<case>::fixed-point` (the filter, run again with the same `args` on
+//! `expected.yaml`, writes it byte for byte and exits 0) and `<case>::check`
+//! (`ameide-tilt-render <args> check` on `expected.yaml` exits 0; the same `args`,
+//! since a non-default config changes what a correct tilt copy is).
+//!
+//! The harness is `libtest-mimic` (`harness = false` in Cargo.toml; maintained,
+//! 0.8.2): one named, filterable trial per case and property with libtest's output,
+//! for two small crates beside the `clap` stack we already build. trycmd also gives
+//! per-case results but brings snapbox, serde, toml_edit and rayon, wants its own
+//! case files (`*.toml` with `bin.name`, `args`, `status`) and has no way to say
+//! "this output, fed back in, is a fixed point".
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use similar::TextDiff;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -193,9 +202,79 @@ fn check_case(case: &Case, bless: bool) -> Result<(), Failed> {
     }
 }
 
+/// A property trial of `f` on the case's `expected.yaml`. Only under BLESS can the
+/// file vanish after the trials were made (its stdout moved to `expected.stdout`):
+/// then there is nothing to check until the next run.
+fn property(
+    name: String,
+    case: Case,
+    bless: bool,
+    f: fn(&Case, String) -> Result<(), Failed>,
+) -> Trial {
+    Trial::ignorable_test(name, move || match read(&case.dir.join("expected.yaml")) {
+        Some(output) => f(&case, output).map(|()| Completion::Completed),
+        None if bless => Ok(Completion::ignored_with(
+            "BLESS moved the stdout to expected.stdout",
+        )),
+        None => Err(format!("{}/expected.yaml is gone", case.name).into()),
+    })
+}
+
+/// `<case>::fixed-point`: the filter, run again with the same args on
+/// `expected.yaml`, writes `expected.yaml` byte for byte.
+fn fixed_point(case: &Case, want: String) -> Result<(), Failed> {
+    let (name, dir) = (&case.name, &case.dir);
+    let again = run(dir, &case.args(), want.clone().into_bytes());
+    let mut problems = Vec::new();
+    if again.code != 0 {
+        problems.push(format!(
+            "{name}: the filter on expected.yaml exits {}\nstderr:\n{}",
+            again.code, again.stderr
+        ));
+    }
+    if again.stdout != want {
+        let d = TextDiff::from_lines(&want, &again.stdout);
+        problems.push(format!(
+            "--- {name}/expected.yaml\n+++ {name}/expected.yaml filtered again\n{}",
+            d.unified_diff().context_radius(3)
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n\n").into())
+    }
+}
+
+/// `<case>::check`: `check` with the same args accepts `expected.yaml` (exit 0).
+fn passes_check(case: &Case, output: String) -> Result<(), Failed> {
+    let (name, dir) = (&case.name, &case.dir);
+    // Settings are global flags, so `check` can follow them.
+    let mut args = case.args();
+    args.push("check".into());
+    let r = run(dir, &args, output.into_bytes());
+    if r.code == 0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}: `{}` on expected.yaml exits {}\nstdout:\n{}stderr:\n{}",
+            args.join(" "),
+            r.code,
+            r.stdout,
+            r.stderr
+        )
+        .into())
+    }
+}
+
 fn main() {
-    let args = Arguments::from_args();
+    let mut args = Arguments::from_args();
     let bless = std::env::var_os("BLESS").is_some();
+    if bless {
+        // libtest-mimic runs trials in order on one thread: each case's own trial
+        // (which re-blesses) before the properties of what it wrote.
+        args.test_threads = Some(1);
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
     let mut cases: Vec<Case> = fs::read_dir(&root)
         .expect("testdata/ exists")
@@ -223,9 +302,21 @@ fn main() {
         }
     })];
     for case in cases {
-        trials.push(Trial::test(case.name.clone(), move || {
-            check_case(&case, bless)
-        }));
+        // Decided before BLESS may rewrite the case: a newly blessed filter case
+        // gets these trials from the next run.
+        let filtered_stream = case.dir.join("expected.yaml").exists();
+        let (name, c) = (case.name.clone(), case.clone());
+        trials.push(Trial::test(name.clone(), move || check_case(&c, bless)));
+        if filtered_stream {
+            let fixed = format!("{name}::fixed-point");
+            trials.push(property(fixed, case.clone(), bless, fixed_point));
+            trials.push(property(
+                format!("{name}::check"),
+                case,
+                bless,
+                passes_check,
+            ));
+        }
     }
     libtest_mimic::run(&args, trials).exit();
 }
