@@ -129,14 +129,18 @@ fn check_case(case: &Case, bless: bool) -> Result<(), Failed> {
         stderr,
         code,
     } = run(dir, &args, input);
-    // Where stdout is expected: the filtered stream of a successful filter run is
-    // YAML; everything else (diff, check, a failed run's nothing) is not.
-    let (out_file, other_file) = if filters(&args) && code == 0 {
-        ("expected.yaml", "expected.stdout")
-    } else {
-        ("expected.stdout", "expected.yaml")
+    // Where stdout is expected, given the exit code: the filtered stream of a
+    // successful filter run is YAML; everything else (diff, check, a failed run's
+    // nothing) is not.
+    let stdout_files = |code: i32| {
+        if filters(&args) && code == 0 {
+            ("expected.yaml", "expected.stdout")
+        } else {
+            ("expected.stdout", "expected.yaml")
+        }
     };
     if bless {
+        let (out_file, other_file) = stdout_files(code);
         let write = |file: &str, text: Option<&str>| match text {
             Some(t) => fs::write(dir.join(file), t).unwrap(),
             None => {
@@ -174,6 +178,7 @@ fn check_case(case: &Case, bless: bool) -> Result<(), Failed> {
             "{name}: exit code {code}, expected {want_code}\nstderr:\n{stderr}"
         ));
     }
+    let (out_file, other_file) = stdout_files(want_code);
     if dir.join(other_file).exists() {
         problems.push(format!(
             "{name}/{other_file}: this run's stdout belongs in {out_file} (expected.yaml \
