@@ -7,8 +7,8 @@
 
 use ameide_tilt_render::Config;
 use ameide_tilt_render::edit::apply;
-use ameide_tilt_render::render::{plan_stream, render, stream_edits};
-use ameide_tilt_render::syntax::{self, Doc};
+use ameide_tilt_render::pipeline::{plan_stream, render, resolve_stream};
+use ameide_tilt_render::yaml::{self, Doc};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ fn stages(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("parse", name), &input, |b, input| {
             b.iter(|| {
                 let mut nodes = 0usize;
-                syntax::for_each_doc(black_box(input), |d: &Doc<'_>| -> Result<(), ()> {
+                yaml::for_each_doc(black_box(input), |d: &Doc<'_>| -> Result<(), ()> {
                     nodes += d.nodes.len();
                     Ok(())
                 })
@@ -46,17 +46,15 @@ fn stages(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("plan", name), &input, |b, input| {
             b.iter(|| {
-                let mut plans = plan_stream(black_box(input), &cfg).unwrap();
-                stream_edits(input, &mut plans, &cfg).unwrap().len()
+                let mut planned = plan_stream(black_box(input), &cfg, None).unwrap();
+                resolve_stream(input, &mut planned, &cfg, None).unwrap();
+                planned.outs.len()
             });
         });
         let edits: Vec<_> = {
-            let mut plans = plan_stream(&input, &cfg).unwrap();
-            stream_edits(&input, &mut plans, &cfg)
-                .unwrap()
-                .into_iter()
-                .flatten()
-                .collect()
+            let mut planned = plan_stream(&input, &cfg, None).unwrap();
+            resolve_stream(&input, &mut planned, &cfg, None).unwrap();
+            planned.outs.into_iter().flat_map(|o| o.edits).collect()
         };
         group.bench_with_input(BenchmarkId::new("apply", name), &input, |b, input| {
             b.iter(|| {

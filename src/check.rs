@@ -8,11 +8,11 @@
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::render::{
-    DocPlan, Status, StreamIndex, plan_stream_collecting, renamed_name, stream_edits_collecting,
-};
-use crate::rules::{redis, strings};
-use crate::syntax::{self, Doc, NodeId, NodeKind};
+use crate::pipeline::{plan_stream, resolve_stream};
+use crate::plan::{DocPlan, Status, StreamIndex, renamed_name};
+use crate::reason::Reason;
+use crate::rules::strings;
+use crate::yaml::{self, Doc, NodeId, NodeKind};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub struct Violation {
     pub line: usize,
     /// Field path inside the document (`spec.template.spec.containers[0].env[1]`).
     pub path: String,
-    pub rule: &'static str,
+    pub rule: Reason,
     pub detail: String,
     /// Byte offset in the input (to compute `path`).
     offset: usize,
@@ -73,7 +73,7 @@ fn refusals(input: &str, mut refused: Vec<Error>) -> Vec<Violation> {
             object: place.object.unwrap_or_default(),
             line: 0,
             path: String::new(),
-            rule: "refused by the filter",
+            rule: Reason::Refused,
             detail,
             offset: at,
         });
@@ -99,10 +99,11 @@ fn short(s: &str) -> String {
 /// error found before documents exist, ends it with an `Error`.
 pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
     let mut refused = Vec::new();
-    let mut plans = plan_stream_collecting(input, cfg, &mut refused)?;
-    let per_doc = stream_edits_collecting(input, &mut plans, cfg, &mut refused)?;
+    let mut planned = plan_stream(input, cfg, Some(&mut refused))?;
+    resolve_stream(input, &mut planned, cfg, Some(&mut refused))?;
+    let plans = &planned.plans;
     let mut out = refusals(input, refused);
-    let mut add = |plan: &DocPlan<'_>, offset: usize, rule: &'static str, detail: String| {
+    let mut add = |plan: &DocPlan<'_>, offset: usize, rule: Reason, detail: String| {
         out.push(Violation {
             doc: plan.index,
             object: plan.object(),
@@ -113,12 +114,13 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
             offset,
         });
     };
-    for (plan, edits) in plans.iter().zip(&per_doc) {
-        for e in edits {
+    for (plan, doc_out) in plans.iter().zip(&planned.outs) {
+        for e in &doc_out.edits {
+            let Some(why) = e.why else { continue };
             let old = &input[e.start..e.end];
             let detail = match (old.is_empty(), e.text.is_empty()) {
                 // Never repeat an inline password.
-                (false, _) if e.why == redis::WHY => "an inline password".to_string(),
+                (false, _) if why == Reason::RedisPassword => "an inline password".to_string(),
                 // A whole document that must go (its edit may leave a `---` behind).
                 _ if plan.status != Status::Object => String::new(),
                 (_, true) => format!("`{}` must go", short(old)),
@@ -130,10 +132,10 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
             } else {
                 plan.at
             };
-            add(plan, at, e.why, detail);
+            add(plan, at, why, detail);
         }
     }
-    let index = StreamIndex::build(&plans, cfg);
+    let index = StreamIndex::build(plans, cfg);
     for plan in plans.iter().filter(|p| p.status == Status::Object) {
         for c in plan.refs.iter().filter(|c| !c.plural) {
             let name = c.leaf.value.as_ref();
@@ -147,7 +149,7 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
                 add(
                     plan,
                     c.leaf.start,
-                    "rule 2: reference to an object of this stream under its old name",
+                    Reason::StaleReference,
                     format!("{}/{name} is emitted as {new}", c.kind),
                 );
             }
@@ -157,7 +159,7 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
                 add(
                     plan,
                     at,
-                    "rule 9: own host or Service in a string under its old name",
+                    Reason::StaleString,
                     format!("`{found}` should be `{should}`"),
                 );
             }
@@ -184,7 +186,7 @@ fn fill_paths(input: &str, violations: &mut [Violation]) {
     if violations.is_empty() {
         return;
     }
-    let _ = syntax::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
+    let _ = yaml::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
         for v in violations.iter_mut().filter(|v| v.doc == doc.index) {
             if let Some(root) = doc.root() {
                 v.path = path_at(doc, root, v.offset);

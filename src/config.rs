@@ -22,8 +22,11 @@
 
 use crate::cli::Given;
 use crate::error::Error;
-use crate::refs::{self, KindSel, Rule};
-use crate::syntax::{self, Doc, NodeId};
+use crate::k8s::refs::KindSel;
+use crate::k8s::{K8s, Reference};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
 
 pub const DEFAULT_SUFFIX: &str = "-tilt";
 pub const DEFAULT_HOST_MAP: &str = "dev.ameide.io=local.ameide.io";
@@ -46,8 +49,8 @@ pub struct Config {
     pub string_refs: bool,
     pub strict_names: bool,
     pub verbose: bool,
-    /// Built-in reference table plus the config file's `references:`.
-    pub rules: Vec<Rule>,
+    /// The Kubernetes facts: built-in, plus the config file's `references:`.
+    pub k8s: K8s,
 }
 
 impl Default for Config {
@@ -56,166 +59,90 @@ impl Default for Config {
     }
 }
 
-/// What the config file said (all optional).
-#[derive(Default)]
+/// What the config file says (every key optional; unknown keys are refused).
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FileSettings {
-    given: Given,
-    references: Vec<Rule>,
+    suffix: Option<String>,
+    host_map: Option<StringList>,
+    listener: Option<String>,
+    drop_kind: Option<StringList>,
+    redis_secret: Option<String>,
+    redis_env: Option<String>,
+    no_redis: Option<bool>,
+    no_string_refs: Option<bool>,
+    strict_names: Option<bool>,
+    verbose: Option<bool>,
+    #[serde(default)]
+    references: Vec<Spanned<Reference>>,
 }
 
-const FILE_KEYS: &[&str] = &[
-    "suffix",
-    "host_map",
-    "listener",
-    "drop_kind",
-    "redis_secret",
-    "redis_env",
-    "no_redis",
-    "no_string_refs",
-    "strict_names",
-    "verbose",
-    "references",
-];
+/// A list the way the flags spell it: one string, a list of strings, or (for
+/// `host_map`) a mapping `FROM: TO`, read as `FROM=TO`.
+struct StringList(Vec<String>);
 
-fn file_error(path: &str, line: usize, msg: impl std::fmt::Display) -> Error {
-    Error::usage(format!("config file {path} line {line}: {msg}"))
-}
-
-fn read_file(path: &str, text: &str) -> Result<FileSettings, Error> {
-    let mut out = FileSettings::default();
-    let mut docs = 0;
-    let parsed = syntax::for_each_doc(text, |doc: &Doc<'_>| -> Result<(), Error> {
-        let Some(root) = doc.root() else {
-            return Ok(());
-        };
-        if doc.is_null(root) {
-            return Ok(());
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StringList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, a list of strings or a mapping of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringList, E> {
+                Ok(StringList(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(StringList(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringList, A::Error> {
+                let mut out = Vec::new();
+                while let Some((from, to)) = map.next_entry::<String, String>()? {
+                    out.push(format!("{from}={to}"));
+                }
+                Ok(StringList(out))
+            }
         }
-        docs += 1;
-        if docs > 1 {
-            return Err(file_error(
-                path,
-                doc.node(root).line,
-                "expected one YAML document",
-            ));
-        }
-        if !doc.is_map(root) {
-            return Err(file_error(
-                path,
-                doc.node(root).line,
-                "expected a mapping of settings",
-            ));
-        }
-        read_settings(path, doc, root, &mut out)
-    });
-    match parsed {
-        Err(e) => Err(file_error(
-            path,
-            e.line,
-            format!("invalid YAML: {}", e.message),
-        )),
-        Ok(r) => r.map(|()| out),
+        d.deserialize_any(V)
     }
 }
 
-fn read_settings(
-    path: &str,
-    doc: &Doc<'_>,
-    root: NodeId,
-    out: &mut FileSettings,
-) -> Result<(), Error> {
-    let string = |v: NodeId, key: &str| -> Result<String, Error> {
-        doc.str(v)
-            .filter(|_| !doc.is_null(v))
-            .map(str::to_string)
-            .ok_or_else(|| file_error(path, doc.node(v).line, format!("`{key}` must be a string")))
-    };
-    let list = |v: NodeId, key: &str| -> Result<Vec<String>, Error> {
-        if doc.is_seq(v) {
-            doc.children(v).map(|i| string(i, key)).collect()
-        } else {
-            Ok(vec![string(v, key)?])
-        }
-    };
-    let boolean = |v: NodeId, key: &str| -> Result<bool, Error> {
-        match doc.str(v) {
-            Some("true") => Ok(true),
-            Some("false") => Ok(false),
-            _ => Err(file_error(
-                path,
-                doc.node(v).line,
-                format!("`{key}` must be true or false"),
-            )),
-        }
-    };
-    for (k, v) in doc.pairs(root) {
-        let key = doc.str(k).unwrap_or("");
-        let g = &mut out.given;
-        match key {
-            "suffix" => g.suffix = Some(string(v, key)?),
-            // Either a list of `FROM=TO` (the flag's spelling) or a mapping FROM: TO.
-            "host_map" if doc.is_map(v) => {
-                let mut pairs = Vec::new();
-                for (from, to) in doc.pairs(v) {
-                    pairs.push(format!("{}={}", string(from, key)?, string(to, key)?));
-                }
-                g.host_map = Some(pairs);
-            }
-            "host_map" => g.host_map = Some(list(v, key)?),
-            "listener" => g.listener = Some(string(v, key)?),
-            "drop_kind" => g.drop_kind = Some(list(v, key)?),
-            "redis_secret" => g.redis_secret = Some(string(v, key)?),
-            "redis_env" => g.redis_env = Some(string(v, key)?),
-            "no_redis" => g.no_redis = Some(boolean(v, key)?),
-            "no_string_refs" => g.no_string_refs = Some(boolean(v, key)?),
-            "strict_names" => g.strict_names = Some(boolean(v, key)?),
-            "verbose" => g.verbose = Some(boolean(v, key)?),
-            "references" => {
-                if !doc.is_seq(v) {
-                    return Err(file_error(
-                        path,
-                        doc.node(v).line,
-                        "`references` must be a list",
-                    ));
-                }
-                for item in doc.children(v) {
-                    let line = doc.node(item).line;
-                    let field = |f: &str| doc.get(item, f).map(|n| string(n, f)).transpose();
-                    let (Some(kind), Some(p), Some(target)) =
-                        (field("kind")?, field("path")?, field("target")?)
-                    else {
-                        return Err(file_error(
-                            path,
-                            line,
-                            "each reference needs `kind` (referring kind), `path` and `target`",
-                        ));
-                    };
-                    for (k, _) in doc.pairs(item) {
-                        let name = doc.str(k).unwrap_or("");
-                        if !matches!(name, "kind" | "path" | "target" | "namespace_from") {
-                            return Err(file_error(
-                                path,
-                                doc.node(k).line,
-                                format!(
-                                    "unknown reference field `{name}` (known: kind, path, target, namespace_from)"
-                                ),
-                            ));
-                        }
-                    }
-                    let ns = field("namespace_from")?;
-                    let rules = Rule::build(&kind, &p, &target, ns.as_deref())
-                        .map_err(|e| file_error(path, line, e))?;
-                    out.references.extend(rules);
-                }
-            }
-            _ => {
-                return Err(file_error(
-                    path,
-                    doc.node(k).line,
-                    format!("unknown setting `{key}` (known: {})", FILE_KEYS.join(", ")),
-                ));
-            }
-        }
+fn file_error(path: &str, line: u64, msg: impl std::fmt::Display) -> Error {
+    Error::usage(format!("config file {path} line {line}: {msg}"))
+}
+
+/// Reads the config file's text. An empty file (or only comments) sets nothing.
+fn read_file(path: &str, text: &str) -> Result<FileSettings, Error> {
+    let blank = text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---");
+    if blank {
+        return Ok(FileSettings::default());
+    }
+    serde_saphyr::from_str(text).map_err(|e| {
+        let line = e.location().map_or(0, |l| l.line());
+        // The message without the parser's own position prefix and snippet.
+        let msg = e.without_snippet().to_string();
+        let msg = msg.strip_prefix("error: ").unwrap_or(&msg);
+        let msg = match msg.split_once(": ") {
+            Some((at, rest)) if at.starts_with("line ") => rest,
+            _ => msg,
+        };
+        file_error(path, line, msg)
+    })
+}
+
+/// The file's `references:` as table rules, each error at its entry's line.
+fn file_references(path: &str, k8s: &mut K8s, refs: &[Spanned<Reference>]) -> Result<(), Error> {
+    for r in refs {
+        let rules = k8s
+            .rules_for(&r.value)
+            .map_err(|e| file_error(path, r.referenced.line(), e))?;
+        k8s.references.extend(rules);
     }
     Ok(())
 }
@@ -229,8 +156,8 @@ fn is_dns_chars(s: &str) -> bool {
 impl Config {
     /// Merges flags/env with the config file and the defaults, and validates.
     pub fn resolve(given: Given) -> Result<Config, Error> {
-        let file = match &given.config {
-            None => FileSettings::default(),
+        let (path, f) = match &given.config {
+            None => (String::new(), FileSettings::default()),
             Some(p) => {
                 let shown = p.display().to_string();
                 let bytes = std::fs::read(p).map_err(|e| {
@@ -239,43 +166,13 @@ impl Config {
                 })?;
                 let text = String::from_utf8(bytes)
                     .map_err(|_| Error::usage(format!("config file {shown} is not valid UTF-8")))?;
-                read_file(&shown, &text)?
+                let f = read_file(&shown, &text)?;
+                (shown, f)
             }
         };
-        let f = file.given;
-        let suffix = given
-            .suffix
-            .or(f.suffix)
-            .unwrap_or_else(|| DEFAULT_SUFFIX.into());
-        if !is_dns_chars(&suffix) || suffix.contains('.') {
-            return Err(Error::usage(format!(
-                "suffix {suffix:?} must be lowercase letters, digits and `-` (it ends up in names and label values)"
-            ))
-            .with_hint("--suffix -tilt"));
-        }
-        let mut host_map = Vec::new();
-        for m in given
-            .host_map
-            .or(f.host_map)
-            .unwrap_or_else(|| vec![DEFAULT_HOST_MAP.into()])
-        {
-            let Some((from, to)) = m.split_once('=') else {
-                return Err(Error::usage(format!("host map {m:?} is not FROM=TO"))
-                    .with_hint("--host-map dev.ameide.io=local.ameide.io"));
-            };
-            let (from, to) = (
-                from.trim().trim_start_matches('.'),
-                to.trim().trim_start_matches('.'),
-            );
-            if !is_dns_chars(from) || !is_dns_chars(to) || from == to {
-                return Err(Error::usage(format!(
-                    "host map {m:?}: both sides must be different lowercase domain names"
-                ))
-                .with_hint("--host-map dev.ameide.io=local.ameide.io"));
-            }
-            host_map.push((from.to_string(), to.to_string()));
-        }
-        host_map.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+        let list = |s: Option<StringList>| s.map(|l| l.0);
+        let suffix = suffix(given.suffix.or(f.suffix))?;
+        let host_map = host_map(given.host_map.or(list(f.host_map)))?;
         let listener = given
             .listener
             .or(f.listener)
@@ -285,34 +182,8 @@ impl Config {
                 Error::usage("listener must not be empty").with_hint("--listener https-local")
             );
         }
-        let mut drop_kinds = Vec::new();
-        for k in given
-            .drop_kind
-            .or(f.drop_kind)
-            .unwrap_or_else(|| vec![DEFAULT_DROP_KIND.into()])
-        {
-            let sel = KindSel::parse(k.trim());
-            if sel.kind.is_empty() || !sel.kind.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(
-                    Error::usage(format!("drop kind {k:?} is not KIND or KIND.GROUP"))
-                        .with_hint("--drop-kind ExternalSecret.external-secrets.io"),
-                );
-            }
-            drop_kinds.push(sel);
-        }
-        let redis_secret_full = given
-            .redis_secret
-            .or(f.redis_secret)
-            .unwrap_or_else(|| DEFAULT_REDIS_SECRET.into());
-        let Some((redis_secret, redis_key)) = redis_secret_full
-            .split_once('/')
-            .filter(|(n, k)| !n.is_empty() && !k.is_empty() && !k.contains('/'))
-        else {
-            return Err(Error::usage(format!(
-                "redis secret {redis_secret_full:?} is not NAME/KEY"
-            ))
-            .with_hint("--redis-secret redis-auth/password"));
-        };
+        let drop_kinds = drop_kinds(given.drop_kind.or(list(f.drop_kind)))?;
+        let (redis_secret, redis_key) = redis_secret(given.redis_secret.or(f.redis_secret))?;
         let redis_env = given
             .redis_env
             .or(f.redis_env)
@@ -322,21 +193,146 @@ impl Config {
                 Error::usage("redis env must not be empty").with_hint("--redis-env REDIS_PASSWORD")
             );
         }
-        let mut rules = refs::parse_table(refs::BUILTIN).map_err(Error::usage)?;
-        rules.extend(file.references);
+        let mut k8s = K8s::builtin().map_err(Error::usage)?.clone();
+        file_references(&path, &mut k8s, &f.references)?;
         Ok(Config {
             suffix,
             host_map,
             listener,
             drop_kinds,
-            redis_secret: redis_secret.to_string(),
-            redis_key: redis_key.to_string(),
+            redis_secret,
+            redis_key,
             redis_env,
             redis: !given.no_redis.or(f.no_redis).unwrap_or(false),
             string_refs: !given.no_string_refs.or(f.no_string_refs).unwrap_or(false),
             strict_names: given.strict_names.or(f.strict_names).unwrap_or(false),
             verbose: given.verbose.or(f.verbose).unwrap_or(false),
-            rules,
+            k8s,
         })
+    }
+
+    /// Where `host` goes under the host map (SPEC rule 4).
+    pub fn map_host(&self, host: &str) -> Mapped {
+        if self.host_map.iter().any(|(_, to)| under(host, to)) {
+            return Mapped::Already;
+        }
+        // Longest matching `from` suffix wins (the map is sorted longest first).
+        for (from, to) in &self.host_map {
+            if under(host, from) {
+                return Mapped::To(format!("{}{to}", &host[..host.len() - from.len()]));
+            }
+        }
+        Mapped::Unmapped
+    }
+}
+
+/// Where a hostname goes under the host map.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Mapped {
+    /// Already under a target domain.
+    Already,
+    To(String),
+    Unmapped,
+}
+
+fn under(host: &str, domain: &str) -> bool {
+    host == domain
+        || (host.len() > domain.len()
+            && host.ends_with(domain)
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+}
+
+fn suffix(given: Option<String>) -> Result<String, Error> {
+    let suffix = given.unwrap_or_else(|| DEFAULT_SUFFIX.into());
+    if !is_dns_chars(&suffix) || suffix.contains('.') {
+        return Err(Error::usage(format!(
+            "suffix {suffix:?} must be lowercase letters, digits and `-` (it ends up in names and label values)"
+        ))
+        .with_hint("--suffix -tilt"));
+    }
+    Ok(suffix)
+}
+
+fn host_map(given: Option<Vec<String>>) -> Result<Vec<(String, String)>, Error> {
+    let mut host_map = Vec::new();
+    for m in given.unwrap_or_else(|| vec![DEFAULT_HOST_MAP.into()]) {
+        let Some((from, to)) = m.split_once('=') else {
+            return Err(Error::usage(format!("host map {m:?} is not FROM=TO"))
+                .with_hint("--host-map dev.ameide.io=local.ameide.io"));
+        };
+        let (from, to) = (
+            from.trim().trim_start_matches('.'),
+            to.trim().trim_start_matches('.'),
+        );
+        if !is_dns_chars(from) || !is_dns_chars(to) || from == to {
+            return Err(Error::usage(format!(
+                "host map {m:?}: both sides must be different lowercase domain names"
+            ))
+            .with_hint("--host-map dev.ameide.io=local.ameide.io"));
+        }
+        host_map.push((from.to_string(), to.to_string()));
+    }
+    host_map.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+    Ok(host_map)
+}
+
+fn drop_kinds(given: Option<Vec<String>>) -> Result<Vec<KindSel>, Error> {
+    let mut out = Vec::new();
+    for k in given.unwrap_or_else(|| vec![DEFAULT_DROP_KIND.into()]) {
+        let sel = KindSel::parse(k.trim());
+        if sel.kind.is_empty() || !sel.kind.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(
+                Error::usage(format!("drop kind {k:?} is not KIND or KIND.GROUP"))
+                    .with_hint("--drop-kind ExternalSecret.external-secrets.io"),
+            );
+        }
+        out.push(sel);
+    }
+    Ok(out)
+}
+
+/// `NAME/KEY` split in two.
+fn redis_secret(given: Option<String>) -> Result<(String, String), Error> {
+    let full = given.unwrap_or_else(|| DEFAULT_REDIS_SECRET.into());
+    match full
+        .split_once('/')
+        .filter(|(n, k)| !n.is_empty() && !k.is_empty() && !k.contains('/'))
+    {
+        Some((n, k)) => Ok((n.to_string(), k.to_string())),
+        None => Err(
+            Error::usage(format!("redis secret {full:?} is not NAME/KEY"))
+                .with_hint("--redis-secret redis-auth/password"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_map_longest_suffix_and_wildcards() {
+        let cfg = Config {
+            host_map: vec![
+                ("eu.dev.ameide.io".into(), "eu.local.ameide.io".into()),
+                ("dev.ameide.io".into(), "local.ameide.io".into()),
+            ],
+            ..Config::default()
+        };
+        assert_eq!(
+            cfg.map_host("a.eu.dev.ameide.io"),
+            Mapped::To("a.eu.local.ameide.io".into())
+        );
+        assert_eq!(
+            cfg.map_host("*.dev.ameide.io"),
+            Mapped::To("*.local.ameide.io".into())
+        );
+        assert_eq!(
+            cfg.map_host("dev.ameide.io"),
+            Mapped::To("local.ameide.io".into())
+        );
+        assert_eq!(cfg.map_host("www.local.ameide.io"), Mapped::Already);
+        assert_eq!(cfg.map_host("xdev.ameide.io"), Mapped::Unmapped);
+        assert_eq!(cfg.map_host("example.com"), Mapped::Unmapped);
     }
 }

@@ -5,15 +5,17 @@
 //! verbatim. Two edits that overlap are a bug in a rule, reported as an error rather
 //! than producing a corrupt stream.
 
-use crate::syntax::{Doc, NodeId, Style};
+use crate::reason::Reason;
+use crate::yaml::{Doc, NodeId, Style};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    /// Which rule asked for it, for `check` ("rule 3: …").
-    pub why: &'static str,
+    /// Which rule asked for it (`check` reports it); `None` outside the rules
+    /// (the diff's redaction).
+    pub why: Option<Reason>,
 }
 
 impl Edit {
@@ -22,12 +24,12 @@ impl Edit {
             start,
             end,
             text: text.into(),
-            why: "",
+            why: None,
         }
     }
 
-    pub fn because(mut self, why: &'static str) -> Self {
-        self.why = why;
+    pub fn because(mut self, why: Reason) -> Self {
+        self.why = Some(why);
         self
     }
 
@@ -60,7 +62,7 @@ pub fn apply(input: &str, edits: &mut [Edit]) -> Result<String, (Edit, Edit)> {
 
 /// The line break used by the line that contains `at` (`\r\n` or `\n`).
 pub fn eol_at(input: &str, at: usize) -> &'static str {
-    let end = crate::syntax::line_end(input, at);
+    let end = crate::yaml::line_end(input, at);
     if end >= 2
         && input.as_bytes().get(end - 1) == Some(&b'\n')
         && input.as_bytes()[end - 2] == b'\r'
@@ -130,6 +132,20 @@ pub fn scalar_text(style: Style, value: &str) -> Option<String> {
     }
 }
 
+/// Why an edit cannot be written next to a node: its layout leaves no place that
+/// keeps the YAML meaning what it says. The rule turns it into a located refusal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unplaceable {
+    /// A block mapping whose first key has no text: no column to line a key up with.
+    NoKeyColumn,
+    /// A key that does not start its line (`a: 1` after something else).
+    KeyNotFirstOnLine,
+    /// A block sequence item whose `-` does not start its line.
+    NoDash,
+    /// An empty sequence: nothing to line an item up with.
+    EmptySequence,
+}
+
 /// Where the text of a key's value ends; for an implicit null, just after the colon.
 pub fn value_end(input: &str, doc: &Doc<'_>, key: NodeId, value: NodeId) -> usize {
     let end = doc.content_end(value);
@@ -148,22 +164,15 @@ pub fn after_line(input: &str, pos: usize) -> usize {
     if pos == 0 || input.as_bytes().get(pos - 1) == Some(&b'\n') {
         pos
     } else {
-        crate::syntax::line_end(input, pos)
+        crate::yaml::line_end(input, pos)
     }
-}
-
-/// True when only spaces stand between the start of the line and `pos`.
-fn starts_line(input: &str, pos: usize) -> bool {
-    input[crate::syntax::line_start(input, pos)..pos]
-        .bytes()
-        .all(|b| b == b' ')
 }
 
 /// Text to put in front of lines inserted at `at`: a line break first when `at`
 /// is the end of an input that does not end with one.
-fn lead(input: &str, at: usize, eol: &str) -> &'static str {
+fn lead(input: &str, at: usize, eol: &'static str) -> &'static str {
     if at == input.len() && !input.is_empty() && !input.ends_with('\n') {
-        if eol == "\r\n" { "\r\n" } else { "\n" }
+        eol
     } else {
         ""
     }
@@ -179,85 +188,68 @@ pub fn delete_pair(
     key: NodeId,
     value: NodeId,
     parent_pair: Option<(NodeId, NodeId)>,
-) -> Option<Edit> {
+) -> Result<Edit, Unplaceable> {
     let pairs: Vec<(NodeId, NodeId)> = doc.pairs(map).collect();
     if let (1, Some((pk, pv))) = (pairs.len(), parent_pair) {
-        let parent_map = find_parent_map(doc, pk)?;
+        let parent_map = doc.parent(pk).ok_or(Unplaceable::KeyNotFirstOnLine)?;
         return delete_pair(input, doc, parent_map, pk, pv, None);
     }
     let m = doc.node(map);
     if m.style == Style::Flow {
         if pairs.len() == 1 {
-            return Some(Edit::replace(m.start, m.end, "{}"));
+            return Ok(Edit::replace(m.start, m.end, "{}"));
         }
-        let pos = pairs.iter().position(|&(k, _)| k == key)?;
-        return Some(if pos + 1 < pairs.len() {
+        let pos = pairs
+            .iter()
+            .position(|&(k, _)| k == key)
+            .ok_or(Unplaceable::NoKeyColumn)?;
+        return Ok(if pos + 1 < pairs.len() {
             Edit::delete(doc.node(key).start, doc.node(pairs[pos + 1].0).start)
         } else {
             Edit::delete(doc.content_end(pairs[pos - 1].1), doc.content_end(value))
         });
     }
-    let ks = doc.node(key).start;
-    if !starts_line(input, ks) {
-        return None;
+    let k = doc.node(key).layout;
+    if !k.first_on_line {
+        return Err(Unplaceable::KeyNotFirstOnLine);
     }
-    Some(Edit::delete(
-        crate::syntax::line_start(input, ks),
+    Ok(Edit::delete(
+        crate::yaml::line_start(input, k.entry),
         after_line(input, doc.content_end(value)),
     ))
 }
 
-/// The mapping that holds key node `key` (the nearest map that starts before it
-/// and whose subtree contains it).
-fn find_parent_map(doc: &Doc<'_>, key: NodeId) -> Option<NodeId> {
-    (0..key)
-        .rev()
-        .find(|&i| doc.is_map(i) && doc.node(i).next > key)
-}
-
-/// Inserts `key: value` (value text already rendered) as the last pair of `map`.
-/// `None` for a block mapping whose first key has no text of its own (a `?` key
-/// with nothing after it): there is no column to line a new key up with.
+/// Inserts `key: value` (value text already rendered) as the last pair of `map`,
+/// at the column its keys stand in (the `?` of an explicit first key).
 pub fn insert_pair(
     input: &str,
     doc: &Doc<'_>,
     map: NodeId,
     key: &str,
     value: &str,
-) -> Option<Edit> {
+) -> Result<Edit, Unplaceable> {
     let m = doc.node(map);
     let last = doc.pairs(map).last();
     if m.style == Style::Flow {
-        return Some(match last {
+        return Ok(match last {
             Some((_, v)) => Edit::insert(doc.content_end(v), format!(", {key}: {value}")),
             None => Edit::insert(m.start + 1, format!("{key}: {value}")),
         });
     }
-    let first = doc.node(doc.children(map).next()?);
-    if first.kind != crate::syntax::NodeKind::Scalar || first.start == first.end {
-        return None;
+    let first = doc.node(doc.children(map).next().ok_or(Unplaceable::NoKeyColumn)?);
+    if first.kind != crate::yaml::NodeKind::Scalar || first.start == first.end {
+        return Err(Unplaceable::NoKeyColumn);
     }
     let at = after_line(input, doc.content_end(map));
-    let eol = eol_at(input, m.start);
-    Some(Edit::insert(
+    let eol = m.layout.eol();
+    Ok(Edit::insert(
         at,
         format!(
             "{}{}{key}: {value}{eol}",
             lead(input, at, eol),
-            " ".repeat(first.col)
+            " ".repeat(m.layout.indent)
         ),
     ))
-}
-
-/// Column of the `-` that introduces block sequence item `item`.
-fn dash_col(input: &str, doc: &Doc<'_>, item: NodeId) -> Option<usize> {
-    let start = doc.node(item).start;
-    let before = input[..start].trim_end_matches([' ', '\n', '\r']);
-    if !before.ends_with('-') {
-        return None;
-    }
-    let dash = before.len() - 1;
-    starts_line(input, dash).then(|| dash - crate::syntax::line_start(input, dash))
 }
 
 /// A block mapping rendered as lines: (depth, key, value) with depth counted in
@@ -266,19 +258,25 @@ pub type Lines<'t> = [(usize, &'t str, String)];
 
 /// Appends a new mapping item to sequence `seq`, matching its style: compact
 /// (`- ` at the parent key's column, as Helm 4 writes) or indented, block or flow.
-pub fn append_map_item(input: &str, doc: &Doc<'_>, seq: NodeId, lines: &Lines<'_>) -> Option<Edit> {
+pub fn append_map_item(
+    input: &str,
+    doc: &Doc<'_>,
+    seq: NodeId,
+    lines: &Lines<'_>,
+) -> Result<Edit, Unplaceable> {
     let s = doc.node(seq);
-    let last = doc.children(seq).last()?;
+    let last = doc.children(seq).last().ok_or(Unplaceable::EmptySequence)?;
     if s.style == Style::Flow {
-        return Some(Edit::insert(
+        return Ok(Edit::insert(
             doc.content_end(last),
             format!(", {}", flow_map(lines)),
         ));
     }
-    let dash = dash_col(input, doc, last)?;
+    let l = doc.node(last);
+    let dash = l.layout.dash.ok_or(Unplaceable::NoDash)?.col;
     let at = after_line(input, doc.content_end(seq));
-    let eol = eol_at(input, s.start);
-    if doc.node(last).style == Style::Flow {
+    let eol = s.layout.eol();
+    if l.style == Style::Flow {
         // `- {name: a, value: b}` items: the new one is written the same way.
         let text = format!(
             "{}{}- {}{eol}",
@@ -286,14 +284,10 @@ pub fn append_map_item(input: &str, doc: &Doc<'_>, seq: NodeId, lines: &Lines<'_
             " ".repeat(dash),
             flow_map(lines)
         );
-        return Some(Edit::insert(at, text));
+        return Ok(Edit::insert(at, text));
     }
-    let content = if doc.is_map(last) {
-        doc.node(doc.children(last).next().unwrap_or(last)).col
-    } else {
-        doc.node(last).col
-    };
-    let content = content.max(dash + 2);
+    // Where the item's keys stand (the `?` of an explicit first key).
+    let content = l.layout.indent.max(dash + 2);
     let mut text = String::from(lead(input, at, eol));
     for (i, (depth, key, value)) in lines.iter().enumerate() {
         if i == 0 {
@@ -305,7 +299,7 @@ pub fn append_map_item(input: &str, doc: &Doc<'_>, seq: NodeId, lines: &Lines<'_
         }
         push_line(&mut text, key, value, eol);
     }
-    Some(Edit::insert(at, text))
+    Ok(Edit::insert(at, text))
 }
 
 fn push_line(text: &mut String, key: &str, value: &str, eol: &str) {
@@ -346,7 +340,8 @@ pub fn flow_map(lines: &Lines<'_>) -> String {
 }
 
 /// Replaces a key/value pair with a nested mapping written as `lines` (depth 0 is
-/// the pair's own key), in the surrounding style.
+/// the pair's own key), in the surrounding style. An explicit key (`? value` /
+/// `: x`) is replaced from its `?`, so the new pair is an ordinary one.
 pub fn replace_pair(
     input: &str,
     doc: &Doc<'_>,
@@ -355,18 +350,22 @@ pub fn replace_pair(
     value: NodeId,
     lines: &Lines<'_>,
 ) -> Edit {
-    let k = doc.node(key);
+    let k = doc.node(key).layout;
     let end = value_end(input, doc, key, value);
     if doc.node(map).style == Style::Flow {
         let inner = flow_map(lines);
         // `{a: ...}` → the pair without its braces.
-        return Edit::replace(k.start, end, inner[1..inner.len() - 1].to_string());
+        return Edit::replace(
+            doc.node(key).start,
+            end,
+            inner[1..inner.len() - 1].to_string(),
+        );
     }
-    let eol = eol_at(input, k.start);
+    let eol = k.eol();
     let mut text = String::new();
     for (i, (depth, key, value)) in lines.iter().enumerate() {
         if i > 0 {
-            text.push_str(&" ".repeat(k.col + 2 * depth));
+            text.push_str(&" ".repeat(k.indent + 2 * depth));
         }
         push_line(&mut text, key, value, eol);
     }
@@ -374,16 +373,24 @@ pub fn replace_pair(
     if !input[..end].ends_with('\n') {
         text.truncate(text.len() - eol.len());
     }
-    Edit::replace(k.start, end, text)
+    Edit::replace(k.entry, end, text)
 }
 
-/// Removes block sequence item `item` (its whole lines).
-pub fn delete_item(input: &str, doc: &Doc<'_>, seq: NodeId, item: NodeId) -> Option<Edit> {
+/// Removes block sequence item `item` (its whole lines, from its `-`).
+pub fn delete_item(
+    input: &str,
+    doc: &Doc<'_>,
+    seq: NodeId,
+    item: NodeId,
+) -> Result<Edit, Unplaceable> {
     let s = doc.node(seq);
     if s.style == Style::Flow {
         let items: Vec<NodeId> = doc.children(seq).collect();
-        let pos = items.iter().position(|&i| i == item)?;
-        return Some(if pos + 1 < items.len() {
+        let pos = items
+            .iter()
+            .position(|&i| i == item)
+            .ok_or(Unplaceable::EmptySequence)?;
+        return Ok(if pos + 1 < items.len() {
             Edit::delete(doc.node(item).start, doc.node(items[pos + 1]).start)
         } else if pos > 0 {
             Edit::delete(doc.content_end(items[pos - 1]), doc.content_end(item))
@@ -391,17 +398,9 @@ pub fn delete_item(input: &str, doc: &Doc<'_>, seq: NodeId, item: NodeId) -> Opt
             Edit::replace(s.start, s.end, "[]")
         });
     }
-    let dash = dash_col(input, doc, item)?;
-    let start = crate::syntax::line_start(input, doc.node(item).start);
-    let start = if input[start..].trim_start().starts_with('-') {
-        start
-    } else {
-        // `-` alone on the line above the item.
-        crate::syntax::line_start(input, start.saturating_sub(1))
-    };
-    let _ = dash;
-    Some(Edit::delete(
-        start,
+    let dash = doc.node(item).layout.dash.ok_or(Unplaceable::NoDash)?;
+    Ok(Edit::delete(
+        crate::yaml::line_start(input, dash.at),
         after_line(input, doc.content_end(item)),
     ))
 }

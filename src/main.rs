@@ -7,7 +7,8 @@
 //! log file (see [`error_log_path`]). The README says where to look.
 
 use ameide_tilt_render::cli::{Command, Given};
-use ameide_tilt_render::redact::{self, redact_secrets};
+use ameide_tilt_render::diff::diff_text;
+use ameide_tilt_render::redact::redact_secrets;
 use ameide_tilt_render::{Config, check, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -67,7 +68,7 @@ fn main() -> ExitCode {
             // run() succeeded, so the input is UTF-8.
             let before = redact_secrets(&String::from_utf8_lossy(&input), &cfg.redis_env);
             let after = redact_secrets(&rendered.output, &cfg.redis_env);
-            redact::diff_text(&before, &after, use_colour())
+            diff_text(&before, &after, use_colour())
         }
         _ => rendered.output,
     };

@@ -1,10 +1,8 @@
 //! Secret values never leave the tool: `diff` shows `<redacted>` in place of every
 //! value under a Secret's `data` and `stringData`, and of inline passwords in env.
-//!
-//! Also the diff itself, so `diff` has one home: redaction first, then the text diff.
 
 use crate::edit::{self, Edit};
-use crate::syntax::{self, Doc};
+use crate::yaml::{self, Doc};
 
 pub const REDACTED: &str = "<redacted>";
 
@@ -39,7 +37,7 @@ pub fn redact_secrets(text: &str, redis_env: &str) -> String {
         }
         edits.push(Edit::replace(n.start, end, t));
     };
-    let parsed = syntax::for_each_doc(text, |doc: &Doc<'_>| -> Result<(), ()> {
+    let parsed = yaml::for_each_doc(text, |doc: &Doc<'_>| -> Result<(), ()> {
         let Some(root) = doc.root().filter(|&r| doc.is_map(r)) else {
             return Ok(());
         };
@@ -76,39 +74,6 @@ pub fn redact_secrets(text: &str, redis_env: &str) -> String {
     }
 }
 
-/// Unified diff of `before` → `after` (`diff`'s output), with ANSI colours when
-/// `colour` (a terminal, and no NO_COLOR): removed lines red, added green.
-pub fn diff_text(before: &str, after: &str, colour: bool) -> String {
-    let diff = similar::TextDiff::from_lines(before, after);
-    let text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header("baseline (input)", "tilt copy (output)")
-        .to_string();
-    if !colour {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for line in text.split_inclusive('\n') {
-        let code = match line.as_bytes().first() {
-            Some(b'+') if !line.starts_with("+++") => "\x1b[32m",
-            Some(b'-') if !line.starts_with("---") => "\x1b[31m",
-            Some(b'@') => "\x1b[36m",
-            _ => "",
-        };
-        if code.is_empty() {
-            out.push_str(line);
-        } else {
-            let body = line.trim_end_matches('\n');
-            out.push_str(code);
-            out.push_str(body);
-            out.push_str("\x1b[0m");
-            out.push_str(&line[body.len()..]);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,23 +98,5 @@ mod tests {
         let r = redact_secrets(s, "REDIS_PASSWORD");
         assert!(!r.contains("hunter2") && !r.contains("swordfish"), "{r}");
         assert!(r.contains("value: visible"), "{r}");
-    }
-
-    #[test]
-    fn diff_colours_only_when_asked() {
-        let plain = diff_text("a\nb\n", "a\nc\n", false);
-        assert!(
-            plain.contains("-b\n+c\n") && !plain.contains('\x1b'),
-            "{plain}"
-        );
-        let coloured = diff_text("a\nb\n", "a\nc\n", true);
-        assert!(
-            coloured.contains("\x1b[31m-b\x1b[0m\n\x1b[32m+c\x1b[0m\n"),
-            "{coloured:?}"
-        );
-        assert!(
-            coloured.contains("--- baseline (input)\n"),
-            "headers stay plain: {coloured:?}"
-        );
     }
 }

@@ -138,14 +138,29 @@ fn usage_errors_exit_2_with_nothing_on_stdout() {
 fn bad_config_file_names_file_and_line() {
     let dir = tempdir();
     let cfg = dir.join("c.yaml");
-    fs::write(&cfg, "suffix: -x\nsufix: -typo\n").unwrap();
-    let (code, out, err) = run(bin().arg("--config").arg(&cfg), SVC);
-    assert_eq!(code, 2);
-    assert!(out.is_empty());
-    assert!(
-        err.contains("line 2") && err.contains("unknown setting `sufix`"),
-        "{err}"
-    );
+    // (file, line, what the message must say): an unknown key, a wrong type, an
+    // unknown reference field, a reference whose path does not read.
+    for (text, line, says) in [
+        ("suffix: -x\nsufix: -typo\n", 2, "unknown field `sufix`"),
+        ("suffix: -x\nno_redis: maybe\n", 2, "invalid boolean"),
+        (
+            "references:\n  - kind: A\n    path: a.b\n    target: Secret\n    tagret: x\n",
+            5,
+            "unknown field `tagret`",
+        ),
+        (
+            "suffix: -x\nreferences:\n  - {kind: A, path: a..b, target: Secret}\n",
+            3,
+            "empty key in path",
+        ),
+    ] {
+        fs::write(&cfg, text).unwrap();
+        let (code, out, err) = run(bin().arg("--config").arg(&cfg), SVC);
+        assert_eq!(code, 2, "{text}: {err}");
+        assert!(out.is_empty());
+        let at = format!("config file {} line {line}: ", cfg.display());
+        assert!(err.contains(&at) && err.contains(says), "{text}: {err}");
+    }
 }
 
 #[test]

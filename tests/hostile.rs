@@ -3,7 +3,7 @@
 //! never a panic or a hang. Then a bounded, seeded mutation run over the corpus.
 
 mod common;
-use ameide_tilt_render::syntax::{self, Doc};
+use ameide_tilt_render::yaml::{self, Doc};
 use ameide_tilt_render::{Config, run};
 use assert_cmd::Command;
 use std::time::{Duration, Instant};
@@ -320,7 +320,7 @@ fn seeded_mutations_of_corpus_documents() {
             Ok(r) => {
                 ok += 1;
                 let parses =
-                    syntax::for_each_doc(&r.output, |_: &Doc<'_>| -> Result<(), ()> { Ok(()) })
+                    yaml::for_each_doc(&r.output, |_: &Doc<'_>| -> Result<(), ()> { Ok(()) })
                         .is_ok();
                 assert!(parses, "mutation {i}: output does not parse:\n{}", r.output);
                 let again = run(r.output.as_bytes(), &cfg)

@@ -6,9 +6,10 @@
 #![no_main]
 
 use ameide_tilt_render::cli::Given;
-use ameide_tilt_render::syntax::{self, Doc};
+use ameide_tilt_render::yaml::{self, Doc};
 use ameide_tilt_render::redact::redact_secrets;
-use ameide_tilt_render::render::{Status, plan_stream};
+use ameide_tilt_render::pipeline::plan_stream;
+use ameide_tilt_render::plan::Status;
 use ameide_tilt_render::{Config, check, run};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -33,8 +34,8 @@ fn configs() -> &'static [Config] {
 
 /// How many documents of `text` are objects the filter emits.
 fn objects(text: &str, cfg: &Config) -> usize {
-    let plans = plan_stream(text, cfg).expect("a stream that ran once plans again");
-    plans.iter().filter(|p| p.status == Status::Object).count()
+    let planned = plan_stream(text, cfg, None).expect("a stream that ran once plans again");
+    planned.plans.iter().filter(|p| p.status == Status::Object).count()
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -43,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let cfg = &configs()[usize::from(pick) % configs().len()];
     if let Ok(first) = run(input, cfg) {
-        let parsed = syntax::for_each_doc(&first.output, |_: &Doc<'_>| -> Result<(), ()> { Ok(()) });
+        let parsed = yaml::for_each_doc(&first.output, |_: &Doc<'_>| -> Result<(), ()> { Ok(()) });
         assert!(parsed.is_ok(), "output does not parse");
         let second = run(first.output.as_bytes(), cfg).expect("a second run of our own output succeeds");
         assert_eq!(first.output, second.output, "not idempotent");
@@ -53,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
         // (Its "old name" findings need a baseline input: an input that already held
         // both `x` references and an `x-tilt` object legitimately keeps them.)
         let violations = check(first.output.as_bytes(), cfg).expect("check reads our own output");
-        let fixable: Vec<_> = violations.iter().filter(|v| !v.rule.contains("old name")).collect();
+        let fixable: Vec<_> = violations.iter().filter(|v| !v.rule.is_stale_name()).collect();
         assert!(fixable.is_empty(), "check rejects our own output: {}", fixable[0]);
         let _ = redact_secrets(&first.output, &cfg.redis_env);
     }

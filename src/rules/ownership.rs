@@ -11,23 +11,31 @@
 
 use crate::edit;
 use crate::error::Error;
-use crate::render::DocPlan;
-use crate::syntax::{Doc, NodeId};
+use crate::plan::{DocOut, DocPlan, PlanCx, ResolveCx, Rule};
+use crate::reason::Reason;
 
-pub const TRACKING_ANNOTATION: &str = "argocd.argoproj.io/tracking-id";
-pub const INSTANCE_LABEL: &str = "argocd.argoproj.io/instance";
+pub struct Ownership;
 
-const WHY: &str = "rule 7: Argo CD tracking metadata must go";
+impl Rule for Ownership {
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        untrack(cx, plan, out)
+    }
 
-pub fn plan(
-    input: &str,
-    doc: &Doc<'_>,
-    metadata: NodeId,
-    plan: &mut DocPlan<'_>,
-) -> Result<(), Error> {
+    fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+fn untrack(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
+    let (input, doc, metadata, k8s) = (cx.input, cx.doc, cx.metadata, &cx.cfg.k8s);
     for (section, key) in [
-        ("annotations", TRACKING_ANNOTATION),
-        ("labels", INSTANCE_LABEL),
+        ("annotations", k8s.argo_tracking_annotation.as_str()),
+        ("labels", k8s.argo_instance_label.as_str()),
     ] {
         let Some((sk, sv)) = doc.get_pair(metadata, section) else {
             continue;
@@ -38,14 +46,14 @@ pub fn plan(
         let Some((k, v)) = doc.get_pair(sv, key) else {
             continue;
         };
-        let Some(e) = edit::delete_pair(input, doc, sv, k, v, Some((sk, sv))) else {
-            return Err(Error::input(
+        let e = edit::delete_pair(input, doc, sv, k, v, Some((sk, sv))).map_err(|_| {
+            Error::input(
                 plan.place(doc.node(k).line),
                 format!("cannot remove {key}: its key does not start a line"),
             )
-            .with_hint("write metadata.{section} one entry per line"));
-        };
-        plan.edits.push(e.because(WHY));
+            .with_hint(format!("write metadata.{section} one entry per line"))
+        })?;
+        out.edits.push(e.because(Reason::ArgoTracking));
     }
     Ok(())
 }

@@ -17,11 +17,47 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::Error;
-use crate::refs::pod_spec;
-use crate::render::{DocPlan, Injection, StreamIndex, renamed_name};
-use crate::syntax::{Doc, NodeId};
+use crate::plan::{DocOut, DocPlan, Injection, PlanCx, ResolveCx, Rule, renamed_name};
+use crate::reason::Reason;
+use crate::yaml::NodeId;
 
-pub const WHY: &str = "rule 6: Redis password not read from the Redis Secret";
+pub struct Redis;
+
+impl Rule for Redis {
+    fn enabled(&self, cfg: &Config) -> bool {
+        cfg.redis
+    }
+
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        let Some(spec) = cx.cfg.k8s.pod_spec(cx.doc, cx.root, &plan.kind) else {
+            return Ok(());
+        };
+        for list in ["containers", "initContainers"] {
+            let Some(cs) = cx.doc.get(spec, list).filter(|&s| cx.doc.is_seq(s)) else {
+                continue;
+            };
+            for c in cx.doc.children(cs).filter(|&c| cx.doc.is_map(c)) {
+                container(cx, c, plan, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve(
+        &self,
+        cx: &ResolveCx<'_, '_>,
+        plan: &DocPlan<'_>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        resolve(cx, plan, out);
+        Ok(())
+    }
+}
 
 /// Stands where the Secret's name goes until phase 2 knows it.
 const MARK: &str = "\u{0}secret\u{0}";
@@ -46,124 +82,134 @@ fn injection<'a>(plan: &DocPlan<'a>, e: Edit) -> Injection<'a> {
     }
 }
 
-pub fn plan(
-    input: &str,
-    doc: &Doc<'_>,
-    root: NodeId,
-    cfg: &Config,
+/// One container: does it consume Redis, and how does its password entry look?
+fn container(
+    cx: &PlanCx<'_, '_>,
+    c: NodeId,
     plan: &mut DocPlan<'_>,
-    report: &mut Vec<String>,
+    out: &mut DocOut,
 ) -> Result<(), Error> {
-    let Some(spec) = pod_spec(doc, root, &plan.kind) else {
+    let (doc, cfg) = (cx.doc, cx.cfg);
+    let Some(env) = doc.get(c, "env").filter(|&e| doc.is_seq(e)) else {
         return Ok(());
     };
-    for list in ["containers", "initContainers"] {
-        let Some(cs) = doc.get(spec, list).filter(|&s| doc.is_seq(s)) else {
-            continue;
-        };
-        for c in doc.children(cs).filter(|&c| doc.is_map(c)) {
-            let Some(env) = doc.get(c, "env").filter(|&e| doc.is_seq(e)) else {
-                continue;
-            };
-            let entries: Vec<(NodeId, &str)> = doc
-                .children(env)
-                .filter(|&i| doc.is_map(i))
-                .filter_map(|i| doc.get_str(i, "name").map(|n| (i, n)))
-                .collect();
-            let consumes = entries
-                .iter()
-                .any(|(_, n)| n.starts_with("REDIS_") && *n != cfg.redis_env);
-            if !consumes {
-                continue;
-            }
-            let container = format!(
-                "{} container {}",
-                plan.object(),
-                doc.get_str(c, "name").unwrap_or("?")
-            );
-            let pw: Vec<NodeId> = entries
-                .iter()
-                .filter(|(_, n)| *n == cfg.redis_env)
-                .map(|&(i, _)| i)
-                .collect();
-            let Some(&first) = pw.first() else {
-                let mut lines = vec![(0, "name", edit::quote(&cfg.redis_env))];
-                lines.extend(secret_lines(cfg, 0));
-                let Some(e) = edit::append_map_item(input, doc, env, &lines) else {
-                    return Err(Error::input(
-                        plan.place(doc.node(env).line),
-                        "cannot add REDIS_PASSWORD: the env list's layout is not one this tool can extend",
-                    )
-                    .with_hint("write env as a block list (`- name: …`), or pass --no-redis"));
-                };
-                let inj = injection(plan, e);
-                plan.injections.push(inj);
-                report.push(format!("injected {} into {container}", cfg.redis_env));
-                continue;
-            };
-            if doc.get(first, "valueFrom").is_some() {
-                report.push(format!(
-                    "kept {} of {container}: it already reads a Secret or other source",
-                    cfg.redis_env
-                ));
-            } else if let Some((k, v)) = doc.get_pair(first, "value") {
-                let e = edit::replace_pair(input, doc, first, k, v, &secret_lines(cfg, 0));
-                let inj = injection(plan, e);
-                plan.injections.push(inj);
-                report.push(format!(
-                    "replaced the literal {} of {container} by a secretKeyRef",
-                    cfg.redis_env
-                ));
-            } else {
-                let e = edit::insert_pair(
-                    input,
-                    doc,
-                    first,
-                    "valueFrom",
-                    &format!(
-                        "{{secretKeyRef: {{name: {MARK}, key: {}}}}}",
-                        edit::quote(&cfg.redis_key)
-                    ),
-                )
-                .ok_or_else(|| {
-                    Error::input(
-                        plan.place(doc.node(first).line),
-                        format!(
-                            "cannot add valueFrom to the {} entry: its first key has no text",
-                            cfg.redis_env
-                        ),
-                    )
-                    .with_hint(
-                        "write the env entry as `- name: …` in the chart, or pass --no-redis",
-                    )
-                })?;
-                let inj = injection(plan, e);
-                plan.injections.push(inj);
-                report.push(format!(
-                    "wired {} of {container} to the Redis Secret",
-                    cfg.redis_env
-                ));
-            }
-            for &extra in &pw[1..] {
-                let Some(e) = edit::delete_item(input, doc, env, extra) else {
-                    return Err(Error::input(
-                        plan.place(doc.node(extra).line),
-                        format!("cannot remove the duplicate {} entry", cfg.redis_env),
-                    )
-                    .with_hint("keep one entry in the chart, or pass --no-redis"));
-                };
-                plan.edits.push(e.because(WHY));
-                report.push(format!(
-                    "removed a duplicate {} from {container}",
-                    cfg.redis_env
-                ));
-            }
-        }
+    let entries: Vec<(NodeId, &str)> = doc
+        .children(env)
+        .filter(|&i| doc.is_map(i))
+        .filter_map(|i| doc.get_str(i, "name").map(|n| (i, n)))
+        .collect();
+    let consumes = entries
+        .iter()
+        .any(|(_, n)| n.starts_with("REDIS_") && *n != cfg.redis_env);
+    if !consumes {
+        return Ok(());
+    }
+    let container = format!(
+        "{} container {}",
+        plan.object(),
+        doc.get_str(c, "name").unwrap_or("?")
+    );
+    let pw: Vec<NodeId> = entries
+        .iter()
+        .filter(|(_, n)| *n == cfg.redis_env)
+        .map(|&(i, _)| i)
+        .collect();
+    let Some(&first) = pw.first() else {
+        return inject(cx, env, &container, plan, out);
+    };
+    wire(cx, first, &container, plan, out)?;
+    for &extra in &pw[1..] {
+        let e = edit::delete_item(cx.input, doc, env, extra).map_err(|_| {
+            Error::input(
+                plan.place(doc.node(extra).line),
+                format!("cannot remove the duplicate {} entry", cfg.redis_env),
+            )
+            .with_hint("keep one entry in the chart, or pass --no-redis")
+        })?;
+        out.edits.push(e.because(Reason::RedisPassword));
+        out.report.push(format!(
+            "removed a duplicate {} from {container}",
+            cfg.redis_env
+        ));
     }
     Ok(())
 }
 
-pub fn resolve(plan: &DocPlan<'_>, index: &StreamIndex<'_>, cfg: &Config, edits: &mut Vec<Edit>) {
+/// No password entry yet: a new one at the end of the env list.
+fn inject(
+    cx: &PlanCx<'_, '_>,
+    env: NodeId,
+    container: &str,
+    plan: &mut DocPlan<'_>,
+    out: &mut DocOut,
+) -> Result<(), Error> {
+    let cfg = cx.cfg;
+    let mut lines = vec![(0, "name", edit::quote(&cfg.redis_env))];
+    lines.extend(secret_lines(cfg, 0));
+    let e = edit::append_map_item(cx.input, cx.doc, env, &lines).map_err(|_| {
+        Error::input(
+            plan.place(cx.doc.node(env).line),
+            "cannot add REDIS_PASSWORD: the env list's layout is not one this tool can extend",
+        )
+        .with_hint("write env as a block list (`- name: …`), or pass --no-redis")
+    })?;
+    let inj = injection(plan, e);
+    plan.injections.push(inj);
+    out.report
+        .push(format!("injected {} into {container}", cfg.redis_env));
+    Ok(())
+}
+
+/// The first password entry reads the Redis Secret: kept when it already reads a
+/// Secret, its literal value replaced, or a `valueFrom` added.
+fn wire(
+    cx: &PlanCx<'_, '_>,
+    first: NodeId,
+    container: &str,
+    plan: &mut DocPlan<'_>,
+    out: &mut DocOut,
+) -> Result<(), Error> {
+    let (input, doc, cfg) = (cx.input, cx.doc, cx.cfg);
+    if doc.get(first, "valueFrom").is_some() {
+        out.report.push(format!(
+            "kept {} of {container}: it already reads a Secret or other source",
+            cfg.redis_env
+        ));
+        return Ok(());
+    }
+    let (e, line) = if let Some((k, v)) = doc.get_pair(first, "value") {
+        let e = edit::replace_pair(input, doc, first, k, v, &secret_lines(cfg, 0));
+        let line = format!(
+            "replaced the literal {} of {container} by a secretKeyRef",
+            cfg.redis_env
+        );
+        (e, line)
+    } else {
+        let value = format!(
+            "{{secretKeyRef: {{name: {MARK}, key: {}}}}}",
+            edit::quote(&cfg.redis_key)
+        );
+        let e = edit::insert_pair(input, doc, first, "valueFrom", &value).map_err(|_| {
+            Error::input(
+                plan.place(doc.node(first).line),
+                format!(
+                    "cannot add valueFrom to the {} entry: its first key has no text",
+                    cfg.redis_env
+                ),
+            )
+            .with_hint("write the env entry as `- name: …` in the chart, or pass --no-redis")
+        })?;
+        let line = format!("wired {} of {container} to the Redis Secret", cfg.redis_env);
+        (e, line)
+    };
+    let inj = injection(plan, e);
+    plan.injections.push(inj);
+    out.report.push(line);
+    Ok(())
+}
+
+fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
+    let (index, cfg) = (cx.index, cx.cfg);
     for inj in &plan.injections {
         let name = if index.emits("Secret", Some(""), inj.ns.as_deref(), &cfg.redis_secret) {
             renamed_name(cfg, "Secret", &cfg.redis_secret)
@@ -173,13 +219,13 @@ pub fn resolve(plan: &DocPlan<'_>, index: &StreamIndex<'_>, cfg: &Config, edits:
         } else {
             cfg.redis_secret.clone()
         };
-        edits.push(
+        out.edits.push(
             Edit::replace(
                 inj.start,
                 inj.end,
                 format!("{}{}{}", inj.before, edit::quote(&name), inj.after),
             )
-            .because(WHY),
+            .because(Reason::RedisPassword),
         );
     }
 }

@@ -11,21 +11,44 @@
 //! backendRef's `kind`/`group`), that kind is checked, so a same-named object of
 //! another kind is never confused with the target.
 
-use crate::config::Config;
-use crate::edit::Edit;
 use crate::error::Error;
-use crate::refs::{Found, Target, pod_spec, walk};
-use crate::render::{DocPlan, NodeSpan, RefCand, StreamIndex, renamed_name};
-use crate::rules::rewrite_scalar;
-use crate::syntax::{Doc, NodeId};
+use crate::k8s::refs::{Found, Target, walk};
+use crate::plan::{
+    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, ResolveCx, Rule, renamed_name, rewrite_scalar,
+};
+use crate::reason::Reason;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, cfg: &Config, plan: &mut DocPlan<'a>) {
+pub struct References;
+
+impl Rule for References {
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        _: &mut DocOut,
+    ) -> Result<(), Error> {
+        collect(cx, plan);
+        Ok(())
+    }
+
+    fn resolve(
+        &self,
+        cx: &ResolveCx<'_, '_>,
+        plan: &DocPlan<'_>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        resolve(cx, plan, out)
+    }
+}
+
+fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
+    let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
     let group = plan.group().to_string();
-    let spec = pod_spec(doc, root, &plan.kind);
+    let spec = cfg.k8s.pod_spec(doc, root, &plan.kind);
     let mut found = Vec::new();
-    for (ri, rule) in cfg.rules.iter().enumerate() {
+    for (ri, rule) in cfg.k8s.references.iter().enumerate() {
         let start = if rule.in_pod_spec {
             match spec {
                 Some(s) => s,
@@ -92,14 +115,9 @@ pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, cfg: &Config, plan: &mut DocPlan
     }
 }
 
-pub fn resolve(
-    input: &str,
-    plan: &DocPlan<'_>,
-    index: &StreamIndex<'_>,
-    cfg: &Config,
-    edits: &mut Vec<Edit>,
-    report: &mut Vec<String>,
-) -> Result<(), Error> {
+fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
+    let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
+    let (edits, report) = (&mut out.edits, &mut out.report);
     let mut done: HashSet<usize> = HashSet::new();
     for c in &plan.refs {
         if done.contains(&c.leaf.start) {
@@ -114,7 +132,7 @@ pub fn resolve(
                 .emits(&c.kind, group, c.ns.as_deref(), name)
                 .then_some(c.kind.as_ref())
         };
-        let path = &cfg.rules[c.rule].shown;
+        let path = &cfg.k8s.references[c.rule].shown;
         let Some(kind) = target_kind else {
             if !c.plural {
                 report.push(format!(
@@ -132,10 +150,7 @@ pub fn resolve(
             Ok(None) | Err(_) => continue,
         };
         let what = format!("the reference at {path}");
-        edits.push(
-            rewrite_scalar(input, plan, &c.leaf, &what, &new)?
-                .because("rule 2: reference does not follow its renamed target"),
-        );
+        edits.push(rewrite_scalar(input, plan, &c.leaf, &what, &new)?.because(Reason::Reference));
         report.push(format!(
             "rewrote {} {path}: {kind}/{name} -> {new}",
             plan.object()

@@ -7,22 +7,33 @@
 //! Names that already end with the suffix stay; over-long names are shortened
 //! (see [`crate::names`]) or refused under `--strict-names`; `generateName` is left alone.
 
-use crate::config::Config;
 use crate::error::Error;
-use crate::names::name_limit;
-use crate::render::{DocPlan, NodeSpan, renamed_name};
-use crate::rules::rewrite_scalar;
-use crate::syntax::{Doc, NodeId};
+use crate::plan::{
+    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, renamed_name, rewrite_scalar,
+};
+use crate::reason::Reason;
 
-pub fn plan(
-    input: &str,
-    doc: &Doc<'_>,
-    _root: NodeId,
-    metadata: NodeId,
-    cfg: &Config,
-    plan: &mut DocPlan<'_>,
-    report: &mut Vec<String>,
-) -> Result<(), Error> {
+pub struct Rename;
+
+impl Rule for Rename {
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        rename(cx, plan, out)
+    }
+
+    /// Names are known in phase 1; references to them are rule 2's.
+    fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+fn rename(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
+    let (input, doc, metadata, cfg) = (cx.input, cx.doc, cx.metadata, cx.cfg);
+    let report = &mut out.report;
     let Some(name_node) = doc.get(metadata, "name").filter(|&n| !doc.is_null(n)) else {
         if doc.get(metadata, "generateName").is_some() {
             report.push(format!(
@@ -53,7 +64,7 @@ pub fn plan(
                 format!(
                     "name {name:?} would be {len} characters with suffix {:?}, over the {}-character limit for a {}",
                     cfg.suffix,
-                    name_limit(&plan.kind),
+                    cfg.k8s.name_limit(&plan.kind),
                     plan.kind
                 ),
             )
@@ -76,6 +87,6 @@ pub fn plan(
             new.len()
         ));
     }
-    plan.edits.push(e.because("rule 1: name lacks the suffix"));
+    out.edits.push(e.because(Reason::Rename));
     Ok(())
 }

@@ -11,57 +11,43 @@
 //! A hostname already under a target domain stays; any other hostname the map does
 //! not cover is an error (the tilt route would compete for the baseline's host).
 
-use crate::config::Config;
+use crate::config::Mapped;
 use crate::edit;
 use crate::error::Error;
-use crate::render::DocPlan;
-use crate::render::NodeSpan;
-use crate::rules::rewrite_scalar;
-use crate::syntax::{Doc, NodeId};
+use crate::k8s::K8s;
+use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, rewrite_scalar};
+use crate::reason::Reason;
+use crate::yaml::{Doc, NodeId};
 
-pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
-const LISTENER: &str = "rule 4: parentRef to a Gateway lacks the tilt listener";
+pub struct Routes;
 
-pub const ROUTE_KINDS: &[&str] = &["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Mapped {
-    /// Already under a target domain.
-    Already,
-    To(String),
-    Unmapped,
-}
-
-fn under(host: &str, domain: &str) -> bool {
-    host == domain
-        || (host.len() > domain.len()
-            && host.ends_with(domain)
-            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
-}
-
-/// Longest matching `from` suffix wins (the map is sorted longest first).
-pub fn map_host(cfg: &Config, host: &str) -> Mapped {
-    if cfg.host_map.iter().any(|(_, to)| under(host, to)) {
-        return Mapped::Already;
-    }
-    for (from, to) in &cfg.host_map {
-        if under(host, from) {
-            return Mapped::To(format!("{}{to}", &host[..host.len() - from.len()]));
+impl Rule for Routes {
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        hostnames(cx, plan, out)?;
+        if cx.cfg.k8s.is_route(&plan.kind, plan.group()) {
+            listeners(cx, plan, out)?;
         }
+        Ok(())
     }
-    Mapped::Unmapped
-}
 
-pub fn is_route(kind: &str, group: &str) -> bool {
-    group == GATEWAY_GROUP && ROUTE_KINDS.contains(&kind)
-}
-
-pub fn is_ingress(kind: &str, group: &str) -> bool {
-    kind == "Ingress" && matches!(group, "networking.k8s.io" | "extensions")
+    fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// Hostname scalars of a route or ingress.
-pub fn hostname_nodes(doc: &Doc<'_>, root: NodeId, kind: &str, group: &str) -> Vec<NodeId> {
+pub fn hostname_nodes(
+    k8s: &K8s,
+    doc: &Doc<'_>,
+    root: NodeId,
+    kind: &str,
+    group: &str,
+) -> Vec<NodeId> {
     let mut out = Vec::new();
     let Some(spec) = doc.get(root, "spec") else {
         return out;
@@ -71,9 +57,9 @@ pub fn hostname_nodes(doc: &Doc<'_>, root: NodeId, kind: &str, group: &str) -> V
             .map(|s| doc.children(s).collect())
             .unwrap_or_default()
     };
-    if is_route(kind, group) {
+    if k8s.is_route(kind, group) {
         out.extend(items(doc.get(spec, "hostnames")));
-    } else if is_ingress(kind, group) {
+    } else if k8s.is_ingress(kind, group) {
         for rule in items(doc.get(spec, "rules")) {
             out.extend(doc.get(rule, "host"));
         }
@@ -85,18 +71,18 @@ pub fn hostname_nodes(doc: &Doc<'_>, root: NodeId, kind: &str, group: &str) -> V
     out
 }
 
-pub fn plan<'a>(
-    input: &str,
-    doc: &Doc<'a>,
-    root: NodeId,
-    cfg: &Config,
+/// Rule 4: claimed hostnames through the host map.
+fn hostnames<'a>(
+    cx: &PlanCx<'_, 'a>,
     plan: &mut DocPlan<'a>,
+    out: &mut DocOut,
 ) -> Result<(), Error> {
+    let (input, doc, root, cfg) = (cx.input, cx.doc, cx.root, cx.cfg);
     let group = plan.group().to_string();
     let kind = plan.kind.to_string();
-    for h in hostname_nodes(doc, root, &kind, &group) {
+    for h in hostname_nodes(&cfg.k8s, doc, root, &kind, &group) {
         let host = doc.node(h).value.clone();
-        match map_host(cfg, &host) {
+        match cfg.map_host(&host) {
             Mapped::Already => {}
             Mapped::Unmapped => {
                 let domains: Vec<String> = cfg
@@ -115,15 +101,19 @@ pub fn plan<'a>(
             }
             Mapped::To(new) => {
                 let e = rewrite_scalar(input, plan, &NodeSpan::of(doc, h), "a hostname", &new)?;
-                plan.edits
-                    .push(e.because("rule 4: hostname outside the target domains"));
+                out.edits.push(e.because(Reason::Hostname));
             }
         }
         plan.hosts.push(host);
     }
-    if !is_route(&kind, &group) {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// Rule 4: every parentRef to a Gateway gets the tilt listener.
+fn listeners(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
+    let (input, doc, root, cfg) = (cx.input, cx.doc, cx.root, cx.cfg);
+    let gateway = &cfg.k8s.gateway;
+    let gateway_group = gateway.group.as_deref().unwrap_or("");
     let Some(refs) = doc
         .path(root, &["spec", "parentRefs"])
         .filter(|&s| doc.is_seq(s))
@@ -135,9 +125,9 @@ pub fn plan<'a>(
         .filter(|&r| doc.is_map(r))
         .collect::<Vec<_>>()
     {
-        let kind = doc.get_str(r, "kind").unwrap_or("Gateway");
-        let group = doc.get_str(r, "group").unwrap_or(GATEWAY_GROUP);
-        if kind != "Gateway" || group != GATEWAY_GROUP {
+        let kind = doc.get_str(r, "kind").unwrap_or(&gateway.kind);
+        let group = doc.get_str(r, "group").unwrap_or(gateway_group);
+        if !gateway.matches(kind, group) {
             continue;
         }
         match doc.get(r, "sectionName") {
@@ -150,52 +140,21 @@ pub fn plan<'a>(
                     "a parentRef sectionName",
                     &cfg.listener,
                 )?;
-                plan.edits.push(e.because(LISTENER));
+                out.edits.push(e.because(Reason::Listener));
             }
             None => {
                 let e =
                     edit::insert_pair(input, doc, r, "sectionName", &edit::quote(&cfg.listener))
-                        .ok_or_else(|| {
+                        .map_err(|_| {
                             Error::input(
                         plan.place(doc.node(r).line),
                         "cannot add sectionName to this parentRef: its first key has no text",
                     )
                     .with_hint("write the parentRef as `- name: <gateway>` in the chart template")
                         })?;
-                plan.edits.push(e.because(LISTENER));
+                out.edits.push(e.because(Reason::Listener));
             }
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_map_longest_suffix_and_wildcards() {
-        let cfg = Config {
-            host_map: vec![
-                ("eu.dev.ameide.io".into(), "eu.local.ameide.io".into()),
-                ("dev.ameide.io".into(), "local.ameide.io".into()),
-            ],
-            ..Config::default()
-        };
-        assert_eq!(
-            map_host(&cfg, "a.eu.dev.ameide.io"),
-            Mapped::To("a.eu.local.ameide.io".into())
-        );
-        assert_eq!(
-            map_host(&cfg, "*.dev.ameide.io"),
-            Mapped::To("*.local.ameide.io".into())
-        );
-        assert_eq!(
-            map_host(&cfg, "dev.ameide.io"),
-            Mapped::To("local.ameide.io".into())
-        );
-        assert_eq!(map_host(&cfg, "www.local.ameide.io"), Mapped::Already);
-        assert_eq!(map_host(&cfg, "xdev.ameide.io"), Mapped::Unmapped);
-        assert_eq!(map_host(&cfg, "example.com"), Mapped::Unmapped);
-    }
 }

@@ -10,29 +10,35 @@
 //! still say `web`) never select them. Selectors that pick namespaces are not label
 //! pairs of pods and are left alone.
 
-use crate::config::Config;
-use crate::edit::Edit;
 use crate::error::Error;
-use crate::names::{LABEL_VALUE_LIMIT, Suffixed, suffixed};
-use crate::render::{DocPlan, LabelOcc, NodeSpan, StreamIndex};
-use crate::rules::ownership::INSTANCE_LABEL;
-use crate::rules::rewrite_scalar;
-use crate::syntax::{Doc, NodeId};
+use crate::names::{Suffixed, suffixed};
+use crate::plan::{DocOut, DocPlan, LabelOcc, NodeSpan, PlanCx, ResolveCx, Rule, rewrite_scalar};
+use crate::reason::Reason;
+use crate::yaml::{Doc, NodeId};
 use std::collections::HashSet;
 
-/// Kinds whose `spec.selector` is a LabelSelector over pods (or, for a
-/// ServiceMonitor, over Services that select pods).
-const LABEL_SELECTOR_KINDS: &[&str] = &[
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "Rollout",
-    "PodDisruptionBudget",
-    "PodMonitor",
-    "ServiceMonitor",
-];
+pub struct Selectors;
+
+impl Rule for Selectors {
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        _: &mut DocOut,
+    ) -> Result<(), Error> {
+        collect(cx, plan);
+        Ok(())
+    }
+
+    fn resolve(
+        &self,
+        cx: &ResolveCx<'_, '_>,
+        plan: &DocPlan<'_>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        resolve(cx, plan, out)
+    }
+}
 
 fn pairs_of<'a>(
     doc: &Doc<'a>,
@@ -81,27 +87,37 @@ fn expressions<'a>(doc: &Doc<'a>, seq: NodeId, source: bool, out: &mut Vec<Label
     }
 }
 
-pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, plan: &mut DocPlan<'a>) {
+/// The selectors of a pod-owning or pod-selecting object: (selector, is a plain
+/// label map).
+fn sources(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>) -> (Option<NodeId>, Option<NodeId>) {
+    let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
     let kind = plan.kind.as_ref();
-    let core = plan.group().is_empty();
-    let spec = doc.get(root, "spec").filter(|&s| doc.is_map(s));
-    let mut sources: Vec<NodeId> = Vec::new();
-    if let Some(spec) = spec {
-        let direct = (core && matches!(kind, "Service" | "ReplicationController"))
-            .then(|| doc.get(spec, "selector"))
-            .flatten();
-        if let Some(sel) = direct.filter(|&s| doc.is_map(s)) {
-            pairs_of(doc, sel, true, None, &mut plan.labels);
-        }
-        let selector = if LABEL_SELECTOR_KINDS.contains(&kind) {
-            doc.get(spec, "selector")
-        } else if kind == "NetworkPolicy" {
-            doc.get(spec, "podSelector")
-        } else {
-            None
-        };
-        sources.extend(selector.filter(|&s| doc.is_map(s)));
+    let is = |list: &[String]| list.iter().any(|k| k == kind);
+    let Some(spec) = doc.get(root, "spec").filter(|&s| doc.is_map(s)) else {
+        return (None, None);
+    };
+    let direct = (plan.group().is_empty() && is(&k8s.map_selector_kinds))
+        .then(|| doc.get(spec, "selector"))
+        .flatten()
+        .filter(|&s| doc.is_map(s));
+    let selector = if is(&k8s.label_selector_kinds) {
+        doc.get(spec, "selector")
+    } else if is(&k8s.pod_selector_kinds) {
+        doc.get(spec, "podSelector")
+    } else {
+        None
+    };
+    (direct, selector.filter(|&s| doc.is_map(s)))
+}
+
+fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
+    let (doc, root) = (cx.doc, cx.root);
+    let instance_label = cx.cfg.k8s.argo_instance_label.as_str();
+    let (direct, source) = sources(cx, plan);
+    if let Some(sel) = direct {
+        pairs_of(doc, sel, true, None, &mut plan.labels);
     }
+    let sources: Vec<NodeId> = source.into_iter().collect();
     let mut namespace_selectors: HashSet<NodeId> = HashSet::new();
     for id in 0..doc.nodes.len() {
         if !doc.is_map(id) {
@@ -115,7 +131,7 @@ pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, plan: &mut DocPlan<'a>) {
                 }
                 Some("metadata") if doc.is_map(v) => {
                     if let Some(labels) = doc.get(v, "labels").filter(|&l| doc.is_map(l)) {
-                        let skip = (id == root).then_some(INSTANCE_LABEL);
+                        let skip = (id == root).then_some(instance_label);
                         pairs_of(doc, labels, false, skip, &mut plan.labels);
                     }
                 }
@@ -131,28 +147,23 @@ pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, plan: &mut DocPlan<'a>) {
     }
 }
 
-pub fn resolve(
-    input: &str,
-    plan: &DocPlan<'_>,
-    index: &StreamIndex<'_>,
-    cfg: &Config,
-    edits: &mut Vec<Edit>,
-    report: &mut Vec<String>,
-) -> Result<(), Error> {
+fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
+    let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
+    let limit = cfg.k8s.label_value_limit;
     let mut n = 0;
     for occ in &plan.labels {
         let value = occ.value.value.as_ref();
         if !index.selected.contains(&(occ.key.as_ref(), value)) {
             continue;
         }
-        let new = match suffixed(value, &cfg.suffix, LABEL_VALUE_LIMIT, !cfg.strict_names) {
+        let new = match suffixed(value, &cfg.suffix, limit, !cfg.strict_names) {
             Suffixed::Unchanged => continue,
             Suffixed::Appended(s) | Suffixed::Shortened(s) => s,
             Suffixed::TooLong(len) => {
                 return Err(Error::input(
                     plan.place(occ.value.line),
                     format!(
-                        "label {}={value:?} would be {len} characters with the suffix, over the 63-character limit for label values",
+                        "label {}={value:?} would be {len} characters with the suffix, over the {limit}-character limit for label values",
                         occ.key
                     ),
                 )
@@ -160,14 +171,13 @@ pub fn resolve(
             }
         };
         let what = format!("label {}", occ.key);
-        edits.push(
-            rewrite_scalar(input, plan, &occ.value, &what, &new)?
-                .because("rule 3: selected label value lacks the suffix"),
-        );
+        out.edits
+            .push(rewrite_scalar(input, plan, &occ.value, &what, &new)?.because(Reason::Selector));
         n += 1;
     }
     if n > 0 {
-        report.push(format!("isolated {n} label value(s) in {}", plan.object()));
+        out.report
+            .push(format!("isolated {n} label value(s) in {}", plan.object()));
     }
     Ok(())
 }

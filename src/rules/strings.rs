@@ -12,14 +12,43 @@
 //! A bare word that merely equals a Service name is left alone. Only the host
 //! text is replaced, inside the scalar as written, so quoting and block scalars stay.
 
-use crate::config::Config;
+use crate::config::{Config, Mapped};
 use crate::edit::Edit;
-use crate::refs::{CONTAINER_LISTS, pod_spec};
-use crate::render::{DocPlan, NodeSpan, StreamIndex, renamed_name};
-use crate::rules::routes::{Mapped, map_host};
-use crate::syntax::{Doc, NodeId, Style};
+use crate::error::Error;
+use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, StreamIndex, renamed_name};
+use crate::reason::Reason;
+use crate::yaml::{NodeId, Style};
 
-pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, cfg: &Config, plan: &mut DocPlan<'a>) {
+pub struct Strings;
+
+impl Rule for Strings {
+    fn enabled(&self, cfg: &Config) -> bool {
+        cfg.string_refs
+    }
+
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        _: &mut DocOut,
+    ) -> Result<(), Error> {
+        collect(cx, plan);
+        Ok(())
+    }
+
+    fn resolve(
+        &self,
+        cx: &ResolveCx<'_, '_>,
+        plan: &DocPlan<'_>,
+        out: &mut DocOut,
+    ) -> Result<(), Error> {
+        resolve(cx, plan, out);
+        Ok(())
+    }
+}
+
+fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
+    let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
     let push = |id: NodeId, plan: &mut DocPlan<'a>| {
         if doc.is_scalar(id) && !doc.node(id).value.is_empty() {
             plan.strings.push(NodeSpan::of(doc, id));
@@ -33,10 +62,10 @@ pub fn collect<'a>(doc: &Doc<'a>, root: NodeId, cfg: &Config, plan: &mut DocPlan
         }
         return;
     }
-    let Some(spec) = pod_spec(doc, root, &plan.kind) else {
+    let Some(spec) = cfg.k8s.pod_spec(doc, root, &plan.kind) else {
         return;
     };
-    for list in CONTAINER_LISTS {
+    for list in &cfg.k8s.container_lists {
         let Some(cs) = doc.get(spec, list).filter(|&s| doc.is_seq(s)) else {
             continue;
         };
@@ -173,7 +202,7 @@ fn rewrite_token(
         return None;
     }
     if index.hosts.contains(tok) {
-        return match map_host(cfg, tok) {
+        return match cfg.map_host(tok) {
             Mapped::To(new) => Some((tok.len(), new)),
             _ => None,
         };
@@ -183,14 +212,9 @@ fn rewrite_token(
     Some((svc.len(), new))
 }
 
-pub fn resolve(
-    input: &str,
-    plan: &DocPlan<'_>,
-    index: &StreamIndex<'_>,
-    cfg: &Config,
-    edits: &mut Vec<Edit>,
-    report: &mut Vec<String>,
-) {
+fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
+    let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
+    let (edits, report) = (&mut out.edits, &mut out.report);
     if index.hosts.is_empty() && index.services.is_empty() {
         return;
     }
@@ -205,10 +229,7 @@ pub fn resolve(
                     s.line + raw[..i].matches('\n').count(),
                     &raw[i..i + len]
                 ));
-                edits.push(
-                    Edit::replace(start, start + len, new)
-                        .because("rule 9: own host or Service in a string not rewritten"),
-                );
+                edits.push(Edit::replace(start, start + len, new).because(Reason::StringRef));
             }
         }
     }
@@ -227,7 +248,7 @@ pub fn stale(
         let raw = &input[s.start..s.end];
         for (i, j) in host_tokens(raw, s.style) {
             let tok = &raw[i..j];
-            if let Mapped::To(new) = map_host(cfg, tok)
+            if let Mapped::To(new) = cfg.map_host(tok)
                 && index.hosts.contains(new.as_str())
             {
                 out.push((s.start + i, tok.to_string(), new));

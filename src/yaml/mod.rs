@@ -50,6 +50,44 @@ pub struct Node<'a> {
     pub next: usize,
     /// The node defines an `&anchor` (editing it would change every alias too).
     pub anchored: bool,
+    /// Layout, recorded once at parse time so that edits never work it out again
+    /// from the bytes.
+    pub layout: Layout,
+}
+
+/// Where a node's text sits among its neighbours: what an edit next to it must
+/// match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// Byte offset where the node's entry begins: the `?` of an explicit key
+    /// (`? name`), otherwise `start`.
+    pub entry: usize,
+    /// Column (in characters) of that entry; for a block mapping, the column of
+    /// its first key's entry, where every key of it stands.
+    pub indent: usize,
+    /// Only spaces stand between the start of its line and the entry.
+    pub first_on_line: bool,
+    /// For an item of a block sequence whose `-` is the first thing on its line:
+    /// that `-`.
+    pub dash: Option<Dash>,
+    /// The node's first line ends with `\r\n`.
+    pub crlf: bool,
+}
+
+/// The `-` that introduces a block sequence item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dash {
+    /// Byte offset.
+    pub at: usize,
+    /// Column (the `-` is the first thing on its line, so bytes are characters).
+    pub col: usize,
+}
+
+impl Layout {
+    /// The line break the node's first line uses.
+    pub fn eol(&self) -> &'static str {
+        if self.crlf { "\r\n" } else { "\n" }
+    }
 }
 
 /// One document of the stream.
@@ -117,6 +155,13 @@ impl<'a> Doc<'a> {
         self.pairs(id)
             .filter(|&(k, _)| self.is_scalar(k) && self.nodes[k].value == key)
             .last()
+    }
+
+    /// The mapping that holds node `id` (the nearest one whose subtree holds it).
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        (0..id)
+            .rev()
+            .find(|&i| self.is_map(i) && self.nodes[i].next > id)
     }
 
     /// Follows a path of mapping keys.
@@ -309,6 +354,7 @@ pub fn for_each_doc_skipping<'a, E>(
         held: None,
         spare: Vec::new(),
         stack: Vec::new(),
+        line_cache: (0, 0),
         index: 0,
         next_region: 0,
         _error: std::marker::PhantomData,
@@ -498,7 +544,10 @@ struct Reader<'a, E, F> {
     doc: Doc<'a>,
     held: Option<Doc<'a>>,
     spare: Vec<Node<'a>>,
-    stack: Vec<usize>,
+    /// Open collections: (node, children so far).
+    stack: Vec<(usize, usize)>,
+    /// The last line end found, for the `crlf` of nodes on the same line.
+    line_cache: (usize, usize),
     index: usize,
     /// Where the next implicit document's region starts.
     next_region: usize,
@@ -541,8 +590,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         if let Some(g) = glance(text, start, start_line, skip) {
             self.release(start)?;
             self.index += 1;
-            let mut nodes = std::mem::take(&mut self.spare);
-            nodes.clear();
+            let nodes = self.fresh_nodes();
             self.held = Some(Doc {
                 index: self.index,
                 region_start: start,
@@ -554,108 +602,244 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         }
         let line_base = start_line - 1;
         for item in Parser::new_from_str_with_options(text, parser_options()) {
-            let (event, span) = match item {
-                Ok(x) => x,
-                Err(e) => {
-                    return Err(Err(SyntaxError {
-                        message: e.info().to_string(),
-                        line: e.marker().line() + line_base,
-                        col: e.marker().col() + 1,
-                        doc_index: self.index.max(1),
-                    }));
-                }
-            };
+            let (event, span) = item.map_err(|e| {
+                Err(SyntaxError {
+                    message: e.info().to_string(),
+                    line: e.marker().line() + line_base,
+                    col: e.marker().col() + 1,
+                    doc_index: self.index.max(1),
+                })
+            })?;
             let so = span.start.byte_offset().unwrap_or(0);
-            let (s, e) = (start + so, start + span.end.byte_offset().unwrap_or(so));
-            let (kind, style, value, anchor) = match event {
-                Event::DocumentStart(explicit, _) => {
-                    let region_start = if explicit {
-                        directives_start(self.input, s)
-                    } else {
-                        self.next_region
-                    };
-                    self.release(region_start)?;
-                    self.index += 1;
-                    let mut nodes = std::mem::take(&mut self.spare);
-                    nodes.clear();
-                    self.doc = Doc {
-                        index: self.index,
-                        region_start,
-                        region_end: self.input.len(),
-                        nodes,
-                        glance: None,
-                    };
-                    self.stack.clear();
-                    continue;
-                }
-                Event::DocumentEnd => {
-                    // An explicit `...` ends the region after its line.
-                    self.next_region = if e > s { line_end(self.input, e) } else { e };
-                    self.held = Some(std::mem::take(&mut self.doc));
-                    continue;
-                }
-                Event::SequenceEnd | Event::MappingEnd => {
-                    if let Some(id) = self.stack.pop() {
-                        let len = self.doc.nodes.len();
-                        let n = &mut self.doc.nodes[id];
-                        n.next = len;
-                        n.end = e;
-                    }
-                    continue;
-                }
-                Event::Scalar(value, style, anchor, _) => {
-                    let style = match style {
-                        ScalarStyle::Plain => Style::Plain,
-                        ScalarStyle::SingleQuoted => Style::Single,
-                        ScalarStyle::DoubleQuoted => Style::Double,
-                        ScalarStyle::Literal => Style::Literal,
-                        ScalarStyle::Folded => Style::Folded,
-                    };
-                    (NodeKind::Scalar, style, value, anchor)
-                }
-                Event::MappingStart(st, anchor, _) => {
-                    (NodeKind::Map, structure(st), Cow::Borrowed(""), anchor)
-                }
-                Event::SequenceStart(st, anchor, _) => {
-                    (NodeKind::Seq, structure(st), Cow::Borrowed(""), anchor)
-                }
-                Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                    (NodeKind::Alias, Style::Plain, Cow::Borrowed(""), 0)
-                }
-                _ => continue,
-            };
-            // A block scalar's span can end after the next line's indentation; its
-            // text really ends at the line break before it.
-            let mut e = e;
-            if matches!(style, Style::Literal | Style::Folded) {
-                let bytes = self.input.as_bytes();
-                let mut back = e;
-                while back > s && bytes[back - 1] == b' ' {
-                    back -= 1;
-                }
-                if back > s && bytes[back - 1] == b'\n' {
-                    e = back;
-                }
-            }
-            let id = self.doc.nodes.len();
-            self.doc.nodes.push(Node {
-                kind,
-                style,
-                value,
-                start: s,
-                end: e,
+            let at = Span {
+                start: start + so,
+                end: start + span.end.byte_offset().unwrap_or(so),
                 line: span.start.line() + line_base,
                 col: span.start.col(),
-                next: id + 1,
-                anchored: anchor != 0,
-            });
-            if matches!(kind, NodeKind::Map | NodeKind::Seq) {
-                self.stack.push(id);
-            }
+            };
+            self.event(event, at)?;
         }
         Ok(())
     }
+
+    /// A node vector to reuse (the previous document's, emptied).
+    fn fresh_nodes(&mut self) -> Vec<Node<'a>> {
+        let mut nodes = std::mem::take(&mut self.spare);
+        nodes.clear();
+        nodes
+    }
+
+    fn event(&mut self, event: Event<'a>, at: Span) -> Result<(), Stop<E>> {
+        let (kind, style, value, anchor) = match event {
+            Event::DocumentStart(explicit, _) => return self.start_document(explicit, at.start),
+            Event::DocumentEnd => {
+                // An explicit `...` ends the region after its line.
+                self.next_region = if at.end > at.start {
+                    line_end(self.input, at.end)
+                } else {
+                    at.end
+                };
+                self.held = Some(std::mem::take(&mut self.doc));
+                return Ok(());
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((id, _)) = self.stack.pop() {
+                    let len = self.doc.nodes.len();
+                    let n = &mut self.doc.nodes[id];
+                    n.next = len;
+                    n.end = at.end;
+                }
+                return Ok(());
+            }
+            Event::Scalar(value, style, anchor, _) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::Single,
+                    ScalarStyle::DoubleQuoted => Style::Double,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                (NodeKind::Scalar, style, value, anchor)
+            }
+            Event::MappingStart(st, anchor, _) => {
+                (NodeKind::Map, structure(st), Cow::Borrowed(""), anchor)
+            }
+            Event::SequenceStart(st, anchor, _) => {
+                (NodeKind::Seq, structure(st), Cow::Borrowed(""), anchor)
+            }
+            Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                (NodeKind::Alias, Style::Plain, Cow::Borrowed(""), 0)
+            }
+            _ => return Ok(()),
+        };
+        self.push(kind, style, value, anchor != 0, at);
+        Ok(())
+    }
+
+    fn start_document(&mut self, explicit: bool, at: usize) -> Result<(), Stop<E>> {
+        let region_start = if explicit {
+            directives_start(self.input, at)
+        } else {
+            self.next_region
+        };
+        self.release(region_start)?;
+        self.index += 1;
+        let nodes = self.fresh_nodes();
+        self.doc = Doc {
+            index: self.index,
+            region_start,
+            region_end: self.input.len(),
+            nodes,
+            glance: None,
+        };
+        self.stack.clear();
+        Ok(())
+    }
+
+    /// Adds a node, with its layout, under the innermost open collection.
+    fn push(
+        &mut self,
+        kind: NodeKind,
+        style: Style,
+        value: Cow<'a, str>,
+        anchored: bool,
+        at: Span,
+    ) {
+        let mut end = at.end;
+        // A block scalar's span can end after the next line's indentation; its
+        // text really ends at the line break before it.
+        if matches!(style, Style::Literal | Style::Folded) {
+            let bytes = self.input.as_bytes();
+            let mut back = end;
+            while back > at.start && bytes[back - 1] == b' ' {
+                back -= 1;
+            }
+            if back > at.start && bytes[back - 1] == b'\n' {
+                end = back;
+            }
+        }
+        let layout = self.layout(at, kind);
+        let id = self.doc.nodes.len();
+        if let Some((parent, count)) = self.stack.last_mut() {
+            let parent_node = &mut self.doc.nodes[*parent];
+            // A block mapping's keys stand where its first key's entry stands.
+            if *count == 0 && parent_node.kind == NodeKind::Map && parent_node.style == Style::Block
+            {
+                parent_node.layout.indent = layout.indent;
+            }
+            *count += 1;
+        }
+        self.doc.nodes.push(Node {
+            kind,
+            style,
+            value,
+            start: at.start,
+            end,
+            line: at.line,
+            col: at.col,
+            next: id + 1,
+            anchored,
+            layout,
+        });
+        if matches!(kind, NodeKind::Map | NodeKind::Seq) {
+            self.stack.push((id, 0));
+        }
+    }
+
+    /// The layout of a node that starts at `at`, from the bytes before it on its
+    /// line and from its parent.
+    fn layout(&mut self, at: Span, kind: NodeKind) -> Layout {
+        let bytes = self.input.as_bytes();
+        let parent = self
+            .stack
+            .last()
+            .map(|&(p, count)| (&self.doc.nodes[p], count));
+        let block_key = parent.is_some_and(|(p, count)| {
+            p.kind == NodeKind::Map && p.style == Style::Block && count % 2 == 0
+        });
+        let block_item =
+            parent.is_some_and(|(p, _)| p.kind == NodeKind::Seq && p.style == Style::Block);
+        let (mut entry, mut indent) = (at.start, at.col);
+        if block_key
+            && kind == NodeKind::Scalar
+            && let Some(q) = explicit_indicator(self.input, at.start)
+        {
+            entry = q;
+            indent = q - line_start(self.input, q);
+        }
+        let mut back = entry;
+        while back > 0 && bytes[back - 1] == b' ' {
+            back -= 1;
+        }
+        let first_on_line = back == 0 || bytes[back - 1] == b'\n';
+        let dash = if block_item {
+            dash_before(self.input, at.start)
+        } else {
+            None
+        };
+        Layout {
+            entry,
+            indent,
+            first_on_line,
+            dash,
+            crlf: self.crlf_at(at.start),
+        }
+    }
+
+    /// Whether the line holding `at` ends with `\r\n` (one scan per line).
+    fn crlf_at(&mut self, at: usize) -> bool {
+        let (from, to) = self.line_cache;
+        let end = if at >= from && at < to {
+            to
+        } else {
+            let e = line_end(self.input, at);
+            self.line_cache = (at, e);
+            e
+        };
+        end >= 2 && &self.input.as_bytes()[end - 2..end] == b"\r\n"
+    }
 }
+
+/// The `?` of an explicit key whose text starts at `start` (`? name`, or `?` on
+/// the line above): a `?` followed by a blank, with only spaces and `-` before it
+/// on its line. A plain scalar cannot begin with `? `, so nothing else matches.
+fn explicit_indicator(input: &str, start: usize) -> Option<usize> {
+    let before = input[..start].trim_end_matches([' ', '\n', '\r']);
+    let q = before.len().checked_sub(1)?;
+    if input.as_bytes()[q] != b'?' || q + 1 == start {
+        return None;
+    }
+    let line = line_start(input, q);
+    input[line..q]
+        .bytes()
+        .all(|b| b == b' ' || b == b'-')
+        .then_some(q)
+}
+
+/// The `-` that introduces a block sequence item starting at `start`, when it is
+/// the first thing on its line (possibly on the line above: `-` alone).
+fn dash_before(input: &str, start: usize) -> Option<Dash> {
+    let before = input[..start].trim_end_matches([' ', '\n', '\r']);
+    if !before.ends_with('-') {
+        return None;
+    }
+    let at = before.len() - 1;
+    let line = line_start(input, at);
+    input[line..at]
+        .bytes()
+        .all(|b| b == b' ')
+        .then(|| Dash { at, col: at - line })
+}
+
+/// Where an event's node is.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    line: usize,
+    col: usize,
+}
+
 fn structure(st: StructureStyle) -> Style {
     match st {
         StructureStyle::Block => Style::Block,

@@ -1,0 +1,300 @@
+//! The reference table's rules: where objects name other objects.
+//!
+//! Entries come from `builtin.yaml` and the config file's `references:` (see
+//! [`crate::k8s::Reference`] for the schema). A path is dot-separated keys; `[]`
+//! after a key visits every item of that list; `@c` stands for every container
+//! list; a key with dots is written in single quotes. A target is a kind
+//! (`Secret`), or `<key>` / `<key:Default>` to read the kind from the sibling key
+//! next to the name (`roleRef.kind`, `backendRefs[].kind` defaulting to Service),
+//! or `@resources` for RBAC `resourceNames` (the kind comes from the rule's
+//! `resources`). Where a sibling `group`/`apiGroup` is given it must match the
+//! target object's API group too.
+//!
+//! A reference is rewritten only when its target is emitted by the same stream
+//! (SPEC rule 2); every other name keeps its exact bytes.
+
+use crate::yaml::{Doc, NodeId};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindSel {
+    pub kind: String,
+    pub group: Option<String>,
+}
+
+impl KindSel {
+    /// `Kind` or `Kind.group`.
+    pub fn parse(s: &str) -> KindSel {
+        match s.split_once('.') {
+            Some((k, g)) => KindSel {
+                kind: k.to_string(),
+                group: Some(g.to_string()),
+            },
+            None => KindSel {
+                kind: s.to_string(),
+                group: None,
+            },
+        }
+    }
+
+    pub fn matches(&self, kind: &str, group: &str) -> bool {
+        self.kind == kind && self.group.as_deref().is_none_or(|g| g == group)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    /// Every item of a sequence.
+    Each,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Kind(String),
+    /// Kind read from a sibling key, with a default when the key is absent.
+    Sibling {
+        key: String,
+        default: Option<String>,
+    },
+    /// RBAC: the kinds named by the rule's `resources`.
+    Resources,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub from: Vec<KindSel>,
+    /// Set for `@pod` rules: the path is relative to the pod spec.
+    pub in_pod_spec: bool,
+    pub path: Vec<Seg>,
+    pub target: Target,
+    pub ns_key: Option<String>,
+    /// The path as written, for the `-v` report.
+    pub shown: String,
+}
+
+/// Splits a path on dots outside single quotes; `@c` expands to the container lists.
+fn parse_path(s: &str, containers: &[String]) -> Result<Vec<Vec<Seg>>, String> {
+    let mut out: Vec<Vec<Seg>> = vec![Vec::new()];
+    let mut rest = s;
+    while !rest.is_empty() {
+        let (key, after) = if let Some(q) = rest.strip_prefix('\'') {
+            let close = q
+                .find('\'')
+                .ok_or_else(|| format!("unclosed quote in path {s:?}"))?;
+            (&q[..close], &q[close + 1..])
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            (&rest[..end], &rest[end..])
+        };
+        if key.is_empty() {
+            return Err(format!("empty key in path {s:?}"));
+        }
+        let (each, after) = match after.strip_prefix("[]") {
+            Some(a) => (true, a),
+            None => (false, after),
+        };
+        if key == "@c" {
+            // The one expansion: a copy of every path so far per container list.
+            out = out
+                .iter()
+                .flat_map(|base| {
+                    containers.iter().map(move |k| {
+                        let mut p = base.clone();
+                        p.push(Seg::Key(k.clone()));
+                        p
+                    })
+                })
+                .collect();
+        } else {
+            for p in &mut out {
+                p.push(Seg::Key(key.to_string()));
+            }
+        }
+        if each {
+            for p in &mut out {
+                p.push(Seg::Each);
+            }
+        }
+        rest = match after.strip_prefix('.') {
+            Some(a) if !a.is_empty() => a,
+            None if after.is_empty() => "",
+            _ => return Err(format!("bad path {s:?}: expected `.` between keys")),
+        };
+    }
+    if out[0].is_empty() {
+        return Err("empty path".into());
+    }
+    Ok(out)
+}
+
+fn parse_target(s: &str) -> Result<Target, String> {
+    if s == "@resources" {
+        return Ok(Target::Resources);
+    }
+    if let Some(inner) = s.strip_prefix('<').and_then(|x| x.strip_suffix('>')) {
+        let (key, default) = match inner.split_once(':') {
+            Some((k, d)) => (k, Some(d.to_string())),
+            None => (inner, None),
+        };
+        if key.is_empty() {
+            return Err(format!("bad target {s:?}"));
+        }
+        return Ok(Target::Sibling {
+            key: key.to_string(),
+            default,
+        });
+    }
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(format!("bad target kind {s:?}"));
+    }
+    Ok(Target::Kind(s.to_string()))
+}
+
+impl Rule {
+    /// Builds rules from one table line's parts (a `@c` path gives several rules).
+    pub fn build(
+        from: &str,
+        path: &str,
+        target: &str,
+        ns: Option<&str>,
+        containers: &[String],
+    ) -> Result<Vec<Rule>, String> {
+        let in_pod_spec = from == "@pod";
+        let from: Vec<KindSel> = if in_pod_spec {
+            Vec::new()
+        } else {
+            from.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(KindSel::parse)
+                .collect()
+        };
+        if !in_pod_spec && from.is_empty() {
+            return Err("no referring kind".into());
+        }
+        let target = parse_target(target)?;
+        Ok(parse_path(path, containers)?
+            .into_iter()
+            .map(|path| Rule {
+                from: from.clone(),
+                in_pod_spec,
+                shown: if in_pod_spec {
+                    format!("<pod spec>.{}", display_path(&path))
+                } else {
+                    display_path(&path)
+                },
+                path,
+                target: target.clone(),
+                ns_key: ns.map(str::to_string),
+            })
+            .collect())
+    }
+}
+
+/// A path as written in the table, e.g. `spec.rules[].backendRefs[].name`.
+pub fn display_path(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Each => out.push_str("[]"),
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if k.contains('.') {
+                    out.push('\'');
+                    out.push_str(k);
+                    out.push('\'');
+                } else {
+                    out.push_str(k);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One name found at a rule's path.
+pub struct Found {
+    /// The scalar holding the name.
+    pub leaf: NodeId,
+    /// The mapping that holds it (or holds the list it is an item of).
+    pub holder: NodeId,
+}
+
+/// Visits every scalar at `path` below `at`.
+pub fn walk(doc: &Doc<'_>, at: NodeId, path: &[Seg], holder: NodeId, out: &mut Vec<Found>) {
+    match path.split_first() {
+        None => {
+            if doc.is_scalar(at) {
+                out.push(Found { leaf: at, holder });
+            }
+        }
+        Some((Seg::Key(k), rest)) => {
+            if let Some(v) = doc.get(at, k) {
+                walk(doc, v, rest, at, out);
+            }
+        }
+        Some((Seg::Each, rest)) => {
+            if doc.is_seq(at) {
+                for item in doc.children(at) {
+                    walk(doc, item, rest, holder, out);
+                }
+            }
+        }
+    }
+}
+
+/// `configmaps` for ConfigMap: how RBAC `resources` names a kind, by English
+/// rules (exceptions are in `builtin.yaml`'s `plurals`).
+pub fn english_plural(kind: &str) -> String {
+    let lower = kind.to_ascii_lowercase();
+    if lower.ends_with('s') || lower.ends_with('x') || lower.ends_with("ch") {
+        format!("{lower}es")
+    } else if let Some(stem) = lower.strip_suffix('y') {
+        if stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
+            format!("{lower}s")
+        } else {
+            format!("{stem}ies")
+        }
+    } else {
+        format!("{lower}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_with_quotes_and_lists() {
+        let p = parse_path("metadata.annotations.'a.b/c'", &[]).unwrap();
+        assert_eq!(
+            p[0],
+            vec![
+                Seg::Key("metadata".into()),
+                Seg::Key("annotations".into()),
+                Seg::Key("a.b/c".into())
+            ]
+        );
+        let p = parse_path("spec.secrets[]", &[]).unwrap();
+        assert_eq!(
+            p[0],
+            vec![
+                Seg::Key("spec".into()),
+                Seg::Key("secrets".into()),
+                Seg::Each
+            ]
+        );
+        assert!(parse_path("a..b", &[]).is_err());
+        assert!(parse_path("", &[]).is_err());
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(english_plural("ConfigMap"), "configmaps");
+        assert_eq!(english_plural("Ingress"), "ingresses");
+        assert_eq!(english_plural("NetworkPolicy"), "networkpolicies");
+        assert_eq!(english_plural("Gateway"), "gateways");
+    }
+}

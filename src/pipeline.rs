@@ -1,0 +1,415 @@
+//! The pipeline: bytes → documents with spans → a plan of edits from every rule →
+//! one pass that applies them → bytes.
+//!
+//! Phase 1 reads each document once: what it is ([`read_document`]), then every
+//! rule's [`Rule::plan`]. Phase 2 builds the stream-wide index (which objects are
+//! emitted, which label pairs are selected, which hosts and Services are ours) and
+//! runs every rule's [`Rule::resolve`]. Rules read; only [`crate::edit::apply`]
+//! writes.
+
+use crate::config::Config;
+use crate::edit::{self, Edit};
+use crate::error::{Error, Place};
+use crate::plan::{DocOut, DocPlan, PlanCx, ResolveCx, Status, StreamIndex, api_group};
+use crate::reason::Reason;
+use crate::rules::RULES;
+use crate::yaml::{self, Doc, NodeId, NodeKind};
+use std::borrow::Cow;
+
+/// The result of a run.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub output: String,
+    /// Lines for stderr: always-shown notes.
+    pub notes: Vec<String>,
+    /// Lines for the `-v` report.
+    pub report: Vec<String>,
+    /// Byte ranges of the input that some rule replaced, deleted or inserted at,
+    /// sorted: everything outside them was copied unchanged.
+    pub touched: Vec<(usize, usize)>,
+}
+
+/// Every document's plan and what the rules wrote for it, in stream order.
+#[derive(Debug, Default)]
+pub struct Planned<'a> {
+    pub plans: Vec<DocPlan<'a>>,
+    pub outs: Vec<DocOut>,
+}
+
+/// Where refusals go: `None` ends the run at the first one (the filter); `check`
+/// passes a list and goes on with the other documents.
+pub type Refusals<'r> = Option<&'r mut Vec<Error>>;
+
+/// Whether documents of this kind leave the stream: owned by the baseline
+/// (rule 1) or a drop kind (rule 5).
+pub fn not_emitted(cfg: &Config, kind: &str, group: &str) -> Option<Status> {
+    if cfg.k8s.is_not_emitted(kind) {
+        Some(Status::Baseline)
+    } else if cfg.drop_kinds.iter().any(|d| d.matches(kind, group)) {
+        Some(Status::Dropped)
+    } else {
+        None
+    }
+}
+
+fn report_not_emitted(plan: &DocPlan<'_>, out: &mut DocOut) {
+    out.report.push(if plan.status == Status::Baseline {
+        format!("not emitted {}: owned by the baseline", plan.object())
+    } else {
+        format!("dropped {} (drop kind)", plan.object())
+    });
+}
+
+fn describe(doc: &Doc<'_>, id: NodeId) -> &'static str {
+    match doc.node(id).kind {
+        NodeKind::Seq => "a list",
+        NodeKind::Scalar => "a scalar",
+        NodeKind::Alias => "an alias",
+        NodeKind::Map => "a mapping",
+    }
+}
+
+fn refused_document(place: Place, message: impl Into<String>) -> Error {
+    Error::input(place, message).with_hint("fix the chart template that produced this document")
+}
+
+fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
+    DocPlan {
+        index: doc.index,
+        region: (doc.region_start, doc.region_end),
+        status: Status::Empty,
+        api_version: Cow::Borrowed(""),
+        kind: Cow::Borrowed(""),
+        name: None,
+        ns: None,
+        line: 0,
+        at: doc.region_start,
+        refs: Vec::new(),
+        labels: Vec::new(),
+        injections: Vec::new(),
+        strings: Vec::new(),
+        hosts: Vec::new(),
+    }
+}
+
+/// Phase 1 for one document: what it is, then every rule's plan when it is an
+/// object the stream emits.
+pub fn read_document<'a>(
+    input: &'a str,
+    doc: &Doc<'a>,
+    cfg: &Config,
+) -> Result<(DocPlan<'a>, DocOut), Error> {
+    let mut plan = empty_plan(doc);
+    let mut out = DocOut::default();
+    if let Some(g) = &doc.glance {
+        plan.kind = Cow::Borrowed(g.kind);
+        plan.api_version = Cow::Borrowed(g.api_version);
+        plan.name = g.name.map(Cow::Borrowed);
+        plan.line = g.line;
+        plan.at = g.at;
+        plan.status = not_emitted(cfg, g.kind, api_group(g.api_version)).unwrap_or(Status::Empty);
+        report_not_emitted(&plan, &mut out);
+        return Ok((plan, out));
+    }
+    let Some(root) = doc.root().filter(|&r| !doc.is_null(r)) else {
+        return Ok((plan, out));
+    };
+    let metadata = identify(doc, root, &mut plan)?;
+    if let Some(status) = not_emitted(cfg, &plan.kind, plan.group()) {
+        plan.status = status;
+        report_not_emitted(&plan, &mut out);
+        return Ok((plan, out));
+    }
+    plan.status = Status::Object;
+    let Some(metadata) = metadata else {
+        return Err(refused_document(
+            plan.place(plan.line),
+            "the object has no `metadata`",
+        ));
+    };
+    let cx = PlanCx {
+        input,
+        doc,
+        root,
+        metadata,
+        cfg,
+    };
+    for rule in RULES.iter().filter(|r| r.enabled(cfg)) {
+        rule.plan(&cx, &mut plan, &mut out)?;
+    }
+    Ok((plan, out))
+}
+
+/// Reads `kind`, `apiVersion`, `metadata.name` and `metadata.namespace` into the
+/// plan, refusing what is no Kubernetes object; returns the metadata mapping.
+fn identify<'a>(
+    doc: &Doc<'a>,
+    root: NodeId,
+    plan: &mut DocPlan<'a>,
+) -> Result<Option<NodeId>, Error> {
+    let r = doc.node(root);
+    let place = |line| Place {
+        doc: doc.index,
+        object: None,
+        line,
+    };
+    plan.line = r.line;
+    if !doc.is_map(root) {
+        return Err(refused_document(
+            place(r.line),
+            format!(
+                "the document is {}, not a Kubernetes object (a mapping)",
+                describe(doc, root)
+            ),
+        ));
+    }
+    let (Some(kind), Some(api_version)) = (doc.get(root, "kind"), doc.get(root, "apiVersion"))
+    else {
+        return Err(refused_document(
+            place(r.line),
+            "the document has no `apiVersion` and `kind`: not a Kubernetes object",
+        ));
+    };
+    let text = |id| doc.str(id).filter(|_| !doc.is_null(id));
+    let (Some(kind_s), Some(_)) = (text(kind), text(api_version)) else {
+        return Err(refused_document(
+            place(r.line),
+            "`apiVersion` and `kind` must be non-empty strings",
+        ));
+    };
+    plan.kind = doc.node(kind).value.clone();
+    plan.api_version = doc.node(api_version).value.clone();
+    plan.line = doc.node(kind).line;
+    plan.at = doc.node(kind).start;
+    let metadata = doc.get(root, "metadata").filter(|&m| doc.is_map(m));
+    let scalar = |m, key| {
+        doc.get(m, key)
+            .filter(|&n| doc.is_scalar(n) && !doc.is_null(n))
+            .map(|n| doc.node(n).value.clone())
+    };
+    if let Some(m) = metadata {
+        plan.name = scalar(m, "name");
+        plan.ns = scalar(m, "namespace");
+    }
+    if let Some(k) = doc.duplicate_key() {
+        return Err(Error::input(
+            plan.place(doc.node(k).line),
+            format!(
+                "key `{}` appears twice in the same mapping",
+                doc.node(k).value
+            ),
+        )
+        .with_hint("remove the duplicate key in the chart template"));
+    }
+    if kind_s.ends_with("List") && doc.get(root, "items").is_some() {
+        return Err(Error::input(
+            plan.place(plan.line),
+            format!("a {kind_s} wraps other objects in `items`, which this tool does not rewrite"),
+        )
+        .with_hint("render the items as separate YAML documents"));
+    }
+    Ok(metadata)
+}
+
+/// Phase 1: every document read once, in order. A document the filter refuses
+/// goes to `refused` when given (and gets no plan). Invalid YAML always ends the
+/// run: after a syntax error the document boundaries themselves are unknown.
+pub fn plan_stream<'a>(
+    input: &'a str,
+    cfg: &Config,
+    mut refused: Refusals<'_>,
+) -> Result<Planned<'a>, Error> {
+    let mut planned = Planned::default();
+    // Documents that are dropped whole need no parse (a CRD can be megabytes).
+    let skip = |g: &yaml::Glance<'_>| not_emitted(cfg, g.kind, api_group(g.api_version)).is_some();
+    let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
+        match read_document(input, doc, cfg) {
+            Ok((plan, out)) => {
+                planned.plans.push(plan);
+                planned.outs.push(out);
+                Ok(())
+            }
+            Err(e) => refuse(&mut refused, e),
+        }
+    });
+    match parsed {
+        Err(e) => Err(Error::input(
+            Place {
+                doc: e.doc_index,
+                object: None,
+                line: e.line,
+            },
+            format!("invalid YAML: {} (column {})", e.message, e.col),
+        )
+        .with_hint("fix the chart template that produced this document")),
+        Ok(r) => r.map(|()| planned),
+    }
+}
+
+/// Phase 2: the stream index, then every rule's resolve for every emitted
+/// document, and the removal of documents that leave the stream. A document the
+/// filter refuses goes to `refused` when given, with the edits found before.
+pub fn resolve_stream(
+    input: &str,
+    planned: &mut Planned<'_>,
+    cfg: &Config,
+    mut refused: Refusals<'_>,
+) -> Result<(), Error> {
+    let index = StreamIndex::build(&planned.plans, cfg);
+    let cx = ResolveCx {
+        input,
+        index: &index,
+        cfg,
+    };
+    for (plan, out) in planned.plans.iter().zip(&mut planned.outs) {
+        match plan.status {
+            Status::Empty => {}
+            Status::Dropped | Status::Baseline => {
+                let why = if plan.status == Status::Baseline {
+                    Reason::BaselineKind
+                } else {
+                    Reason::DropKind
+                };
+                out.edits
+                    .push(remove_document(input, plan.region).because(why));
+            }
+            Status::Object => {
+                let resolved = RULES
+                    .iter()
+                    .filter(|r| r.enabled(cfg))
+                    .try_for_each(|r| r.resolve(&cx, plan, out));
+                if let Err(e) = resolved {
+                    refuse(&mut refused, e)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The edit that removes a document's region.
+///
+/// A region that ends with a `...` line needs care, because what follows it may
+/// rely on that marker: a document with no `---` of its own (YAML allows one after
+/// `...`) would be joined to the document before, so a `---` line takes the
+/// region's place; a `%` directive needs a `...` before it, so that line stays
+/// (a second `...` in a row, or one at the start of the stream, is valid YAML 1.2).
+fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
+    // Markers count only at column 0, so the line is not trimmed.
+    let next = input[end..]
+        .split_inclusive('\n')
+        .find(|l| !yaml::is_blank_or_comment(l));
+    match next {
+        None => Edit::delete(start, end),
+        // What follows starts its own document, or ends the one before.
+        Some(l) if yaml::is_doc_start(l.as_bytes()) || yaml::is_doc_end(l) => {
+            Edit::delete(start, end)
+        }
+        Some(l) if l.starts_with('%') => {
+            // Keep the region's last `...` line and the comments after it.
+            let region = &input[start..end];
+            let mut at = region.len();
+            let mut dots = None;
+            for line in region.split_inclusive('\n').rev() {
+                at -= line.len();
+                if yaml::is_doc_end(line) {
+                    dots = Some(at);
+                    break;
+                }
+                if !yaml::is_blank_or_comment(line) {
+                    break;
+                }
+            }
+            Edit::delete(start, dots.map_or(end, |d| start + d))
+        }
+        Some(_) => Edit::replace(
+            start,
+            end,
+            format!("---{}", crate::edit::eol_at(input, end.saturating_sub(1))),
+        ),
+    }
+}
+
+/// Ends the run with `e`, or, when `check` collects refusals, keeps it and goes on.
+fn refuse(refused: &mut Option<&mut Vec<Error>>, e: Error) -> Result<(), Error> {
+    match refused {
+        Some(list) => {
+            list.push(e);
+            Ok(())
+        }
+        None => Err(e),
+    }
+}
+
+/// The note on stderr about objects the baseline owns: named when there are a
+/// few, counted per kind when there are many.
+fn baseline_note(plans: &[DocPlan<'_>]) -> Option<String> {
+    let baseline: Vec<&DocPlan<'_>> = plans
+        .iter()
+        .filter(|p| p.status == Status::Baseline)
+        .collect();
+    if baseline.is_empty() {
+        return None;
+    }
+    let what = if baseline.len() <= 5 {
+        baseline
+            .iter()
+            .map(|p| p.object())
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for p in &baseline {
+            match counts.iter_mut().find(|(k, _)| *k == p.kind.as_ref()) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((p.kind.as_ref(), 1)),
+            }
+        }
+        let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        format!("{} (-v names each)", counts.join(", "))
+    };
+    Some(format!(
+        "not emitted (owned by the baseline, their names cannot change): {what}"
+    ))
+}
+
+/// Runs the whole filter on one stream.
+pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
+    let mut out = Rendered::default();
+    let mut planned = plan_stream(input, cfg, None)?;
+    resolve_stream(input, &mut planned, cfg, None)?;
+    out.notes.extend(baseline_note(&planned.plans));
+    let mut edits = Vec::new();
+    for o in planned.outs {
+        out.report.extend(o.report);
+        edits.extend(o.edits);
+    }
+    if !planned.plans.iter().any(|p| p.status == Status::Object) {
+        out.output = "---\n".to_string();
+        return Ok(out);
+    }
+    let applied = edit::apply(input, &mut edits);
+    out.touched = edits.iter().map(|e| (e.start, e.end)).collect();
+    out.output = applied.map_err(|(a, b)| {
+        Error::input(
+            Place {
+                doc: 0,
+                object: None,
+                line: syntax_line(input, b.start),
+            },
+            format!(
+                "internal error: two rules edit overlapping text (bytes {}..{} and {}..{}); please report this input",
+                a.start, a.end, b.start, b.end
+            ),
+        )
+    })?;
+    Ok(out)
+}
+
+fn syntax_line(input: &str, at: usize) -> usize {
+    input.as_bytes()[..at.min(input.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}

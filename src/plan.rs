@@ -1,0 +1,353 @@
+//! The plan model every rule writes into, below the rules and above the YAML layer.
+//!
+//! Phase 1 reads each document once into a [`DocPlan`] (what the document is, and
+//! the candidates that need the whole stream: references, label pairs, strings,
+//! the Redis Secret's name) and a [`DocOut`] (edits that need no other document,
+//! and `-v` lines). Phase 2 builds the [`StreamIndex`] from the plans and each rule
+//! resolves its candidates into more edits in the same [`DocOut`]. Every rule has
+//! the two methods of [`Rule`], over the contexts [`PlanCx`] and [`ResolveCx`].
+
+use crate::config::Config;
+use crate::edit::{self, Edit};
+use crate::error::{Error, Place};
+use crate::yaml::{Doc, NodeId, Style};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// One rule of the SPEC, in two phases. Rules read documents and the index; they
+/// add edits and report lines to the document's [`DocOut`]; none writes bytes.
+pub trait Rule: Sync {
+    /// Whether the rule runs under this configuration (`--no-redis`, …).
+    fn enabled(&self, _cfg: &Config) -> bool {
+        true
+    }
+
+    /// Phase 1, for one emitted object: edits that need no other document, and
+    /// candidates for phase 2.
+    fn plan<'a>(
+        &self,
+        cx: &PlanCx<'_, 'a>,
+        plan: &mut DocPlan<'a>,
+        out: &mut DocOut,
+    ) -> Result<(), Error>;
+
+    /// Phase 2, for one emitted object: candidates become edits.
+    fn resolve(
+        &self,
+        cx: &ResolveCx<'_, '_>,
+        plan: &DocPlan<'_>,
+        out: &mut DocOut,
+    ) -> Result<(), Error>;
+}
+
+/// What phase 1 reads: one parsed object.
+pub struct PlanCx<'c, 'a> {
+    pub input: &'a str,
+    pub doc: &'c Doc<'a>,
+    pub root: NodeId,
+    pub metadata: NodeId,
+    pub cfg: &'c Config,
+}
+
+/// What phase 2 reads: the stream index.
+pub struct ResolveCx<'c, 'p> {
+    pub input: &'c str,
+    pub index: &'c StreamIndex<'p>,
+    pub cfg: &'c Config,
+}
+
+/// What the rules wrote for one document.
+#[derive(Debug, Default)]
+pub struct DocOut {
+    pub edits: Vec<Edit>,
+    /// This document's `-v` lines (both phases), so the report reads per document.
+    pub report: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Comment-only or empty document: copied as it is.
+    Empty,
+    Object,
+    /// A drop kind (rule 5).
+    Dropped,
+    /// Owned by the baseline (rule 1): not emitted.
+    Baseline,
+}
+
+/// A name found at a reference-table path, waiting for the stream index.
+#[derive(Debug)]
+pub struct RefCand<'a> {
+    pub leaf: NodeSpan<'a>,
+    /// Target kind (or RBAC resource plural when `plural`).
+    pub kind: Cow<'a, str>,
+    pub plural: bool,
+    /// API group given next to the name, if any.
+    pub group: Option<Cow<'a, str>>,
+    pub ns: Option<Cow<'a, str>>,
+    pub rule: usize,
+}
+
+/// What phase 2 needs of a scalar: where it is, how it is written, what it says.
+#[derive(Clone, Debug)]
+pub struct NodeSpan<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub style: Style,
+    pub anchored: bool,
+    pub value: Cow<'a, str>,
+}
+
+impl<'a> NodeSpan<'a> {
+    pub fn of(doc: &Doc<'a>, id: NodeId) -> Self {
+        let n = doc.node(id);
+        NodeSpan {
+            start: n.start,
+            end: n.end,
+            line: n.line,
+            style: n.style,
+            anchored: n.anchored,
+            value: n.value.clone(),
+        }
+    }
+}
+
+/// A label key/value pair found in labels or a selector.
+#[derive(Debug)]
+pub struct LabelOcc<'a> {
+    pub key: Cow<'a, str>,
+    pub value: NodeSpan<'a>,
+    /// Found in a selector of a pod-owning or pod-selecting object.
+    pub source: bool,
+}
+
+/// Text to insert whose middle is the Redis Secret's name, known only in phase 2
+/// (the Secret may be emitted by this stream and so renamed).
+#[derive(Debug)]
+pub struct Injection<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub before: String,
+    pub after: String,
+    pub ns: Option<Cow<'a, str>>,
+}
+
+/// Everything phase 1 learned about one document.
+#[derive(Debug)]
+pub struct DocPlan<'a> {
+    pub index: usize,
+    pub region: (usize, usize),
+    pub status: Status,
+    pub api_version: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub name: Option<Cow<'a, str>>,
+    pub ns: Option<Cow<'a, str>>,
+    pub line: usize,
+    /// Byte offset of the `kind` value (where whole-document findings point).
+    pub at: usize,
+    pub refs: Vec<RefCand<'a>>,
+    pub labels: Vec<LabelOcc<'a>>,
+    pub injections: Vec<Injection<'a>>,
+    /// Scalars where rule 9 looks for own hosts and Services.
+    pub strings: Vec<NodeSpan<'a>>,
+    /// Route/ingress hostnames as written (before the host map).
+    pub hosts: Vec<Cow<'a, str>>,
+}
+
+impl<'a> DocPlan<'a> {
+    pub fn group(&self) -> &str {
+        api_group(&self.api_version)
+    }
+
+    pub fn place(&self, line: usize) -> Place {
+        Place {
+            doc: self.index,
+            object: Some(self.object()),
+            line,
+        }
+    }
+
+    /// `Kind/name` for messages.
+    pub fn object(&self) -> String {
+        format!(
+            "{}/{}",
+            self.kind,
+            self.name.as_deref().unwrap_or("<generateName>")
+        )
+    }
+}
+
+pub fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Renames one object name per rule 1 (and the shortening rule). `Ok(None)`: unchanged.
+pub fn renamed_name(cfg: &Config, kind: &str, name: &str) -> Result<Option<String>, usize> {
+    use crate::names::{Suffixed, suffixed};
+    match suffixed(
+        name,
+        &cfg.suffix,
+        cfg.k8s.name_limit(kind),
+        !cfg.strict_names,
+    ) {
+        Suffixed::Unchanged => Ok(None),
+        Suffixed::Appended(s) | Suffixed::Shortened(s) => Ok(Some(s)),
+        Suffixed::TooLong(n) => Err(n),
+    }
+}
+
+/// The edit that gives a scalar its new value in its own quoting style, or the
+/// error that says why it cannot be rewritten: it carries an anchor (editing it
+/// would change every alias of it too) or it is a block scalar. An implicit null
+/// (`key:` and nothing) gets its value after the colon.
+pub fn rewrite_scalar(
+    input: &str,
+    plan: &DocPlan<'_>,
+    at: &NodeSpan<'_>,
+    what: &str,
+    new: &str,
+) -> Result<Edit, Error> {
+    if at.anchored {
+        return Err(Error::input(
+            plan.place(at.line),
+            format!("{what} carries a YAML anchor (&name): rewriting it would also change every alias of it"),
+        )
+        .with_hint("write the value out instead of using an anchor/alias in the chart template"));
+    }
+    let Some(text) = edit::scalar_text(at.style, new) else {
+        return Err(Error::input(
+            plan.place(at.line),
+            format!("{what} is a block scalar (| or >), which this tool does not rewrite"),
+        )
+        .with_hint("write it as a plain or quoted string in the chart template"));
+    };
+    if at.start == at.end {
+        // An implicit null sits at the end of its key, just before the colon. A
+        // tagged empty value (`key: !tag`) sits elsewhere: no place to write to.
+        let rest = &input[at.start..];
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if rest[spaces..].starts_with(':') {
+            return Ok(Edit::insert(at.start + spaces + 1, format!(" {text}")));
+        }
+        return Err(Error::input(
+            plan.place(at.line),
+            format!("{what} has a tag but no value, which this tool does not rewrite"),
+        )
+        .with_hint("write the value out in the chart template"));
+    }
+    Ok(Edit::replace(at.start, at.end, text))
+}
+
+/// Where emitted objects of one (kind, name) live: (group or kind, namespace).
+type Homes<'p> = Vec<(&'p str, Option<&'p str>)>;
+
+/// What the whole stream emits, for the rules that look across documents.
+pub struct StreamIndex<'p> {
+    cfg: &'p Config,
+    /// (kind, name) → (group, namespace) of every emitted object.
+    objects: HashMap<(&'p str, &'p str), Homes<'p>>,
+    /// (plural, name) → (kind, namespace), for RBAC resourceNames.
+    plurals: HashMap<(String, &'p str), Homes<'p>>,
+    /// Label pairs that appear in a selector (rule 3).
+    pub selected: HashSet<(&'p str, &'p str)>,
+    /// Route/ingress hostnames of the stream (rule 9a).
+    pub hosts: HashSet<&'p str>,
+    /// Service name → namespace, for rule 9b.
+    pub services: HashMap<&'p str, Vec<Option<&'p str>>>,
+    /// Lengths (capped at 255) that a host or a Service name has: rule 9 looks at
+    /// every word of every string, and most words can be ruled out by length alone.
+    pub host_lens: LenSet,
+    pub service_lens: LenSet,
+}
+
+/// A set of string lengths; lengths of 255 and more share one slot.
+#[derive(Clone, Debug)]
+pub struct LenSet([bool; 256]);
+
+impl Default for LenSet {
+    fn default() -> Self {
+        LenSet([false; 256])
+    }
+}
+
+impl LenSet {
+    pub fn insert(&mut self, len: usize) {
+        self.0[len.min(255)] = true;
+    }
+
+    pub fn contains(&self, len: usize) -> bool {
+        self.0[len.min(255)]
+    }
+}
+
+impl<'p> StreamIndex<'p> {
+    pub fn build(plans: &'p [DocPlan<'_>], cfg: &'p Config) -> Self {
+        let mut idx = StreamIndex {
+            cfg,
+            objects: HashMap::new(),
+            plurals: HashMap::new(),
+            selected: HashSet::new(),
+            hosts: HashSet::new(),
+            services: HashMap::new(),
+            host_lens: LenSet::default(),
+            service_lens: LenSet::default(),
+        };
+        for p in plans.iter().filter(|p| p.status == Status::Object) {
+            let Some(name) = p.name.as_deref() else {
+                continue;
+            };
+            let ns = p.ns.as_deref();
+            idx.objects
+                .entry((p.kind.as_ref(), name))
+                .or_default()
+                .push((p.group(), ns));
+            idx.plurals
+                .entry((cfg.k8s.plural(&p.kind), name))
+                .or_default()
+                .push((p.kind.as_ref(), ns));
+            if p.kind == "Service" && p.group().is_empty() {
+                idx.services.entry(name).or_default().push(ns);
+                idx.service_lens.insert(name.len());
+            }
+            for occ in p.labels.iter().filter(|o| o.source) {
+                idx.selected
+                    .insert((occ.key.as_ref(), occ.value.value.as_ref()));
+            }
+            if cfg.string_refs {
+                for h in &p.hosts {
+                    idx.hosts.insert(h.as_ref());
+                    idx.host_lens.insert(h.len());
+                }
+            }
+        }
+        idx
+    }
+
+    /// Is an object of `kind` named `name` emitted in a namespace compatible with
+    /// `ns`? An absent namespace means "the release namespace", which matches any.
+    pub fn emits(&self, kind: &str, group: Option<&str>, ns: Option<&str>, name: &str) -> bool {
+        let cluster = self.cfg.k8s.is_cluster_scoped(kind);
+        self.objects.get(&(kind, name)).is_some_and(|v| {
+            v.iter().any(|(g, n)| {
+                group.is_none_or(|want| want == *g) && (cluster || ns_compatible(ns, *n))
+            })
+        })
+    }
+
+    /// The kind of an emitted object that RBAC names as `plural`/`name`.
+    pub fn emits_plural(&self, plural: &str, ns: Option<&str>, name: &str) -> Option<&'p str> {
+        self.plurals
+            .get(&(plural.to_string(), name))?
+            .iter()
+            .find(|(k, n)| self.cfg.k8s.is_cluster_scoped(k) || ns_compatible(ns, *n))
+            .map(|(k, _)| *k)
+    }
+}
+
+pub fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}

@@ -1,0 +1,71 @@
+//! Why an edit is made, or why `check` reports something: one typed value per
+//! SPEC obligation, so `check`, `-v`, the diff redaction and the fuzz target match
+//! on the variant and never on text.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// Rule 1: the name lacks the suffix.
+    Rename,
+    /// Rule 1: a kind the baseline owns (its name cannot change).
+    BaselineKind,
+    /// Rule 5: a drop kind.
+    DropKind,
+    /// Rule 7: Argo CD tracking metadata.
+    ArgoTracking,
+    /// Rule 4: a claimed hostname outside the target domains.
+    Hostname,
+    /// Rule 4: a parentRef to a Gateway without the tilt listener.
+    Listener,
+    /// Rule 6: the Redis password does not come from the Redis Secret. Its old
+    /// text is a password: never shown.
+    RedisPassword,
+    /// Rule 2: a reference that does not follow its renamed target.
+    Reference,
+    /// Rule 3: a selected label value without the suffix.
+    Selector,
+    /// Rule 9: an own host or Service in a string, not rewritten.
+    StringRef,
+    /// `check`: a reference to an object of the stream under its old name.
+    StaleReference,
+    /// `check`: an own host or Service in a string under its old name.
+    StaleString,
+    /// `check`: a document the filter refuses.
+    Refused,
+}
+
+impl Reason {
+    /// The text `check` and `-v` show.
+    pub fn text(self) -> &'static str {
+        match self {
+            Reason::Rename => "rule 1: name lacks the suffix",
+            Reason::BaselineKind => "rule 1: kind owned by the baseline must not be emitted",
+            Reason::DropKind => "rule 5: drop kind must not be emitted",
+            Reason::ArgoTracking => "rule 7: Argo CD tracking metadata must go",
+            Reason::Hostname => "rule 4: hostname outside the target domains",
+            Reason::Listener => "rule 4: parentRef to a Gateway lacks the tilt listener",
+            Reason::RedisPassword => "rule 6: Redis password not read from the Redis Secret",
+            Reason::Reference => "rule 2: reference does not follow its renamed target",
+            Reason::Selector => "rule 3: selected label value lacks the suffix",
+            Reason::StringRef => "rule 9: own host or Service in a string not rewritten",
+            Reason::StaleReference => {
+                "rule 2: reference to an object of this stream under its old name"
+            }
+            Reason::StaleString => "rule 9: own host or Service in a string under its old name",
+            Reason::Refused => "refused by the filter",
+        }
+    }
+
+    /// Findings about old names, which only a baseline input explains (an input
+    /// that already held both `x` references and an `x-tilt` object keeps them).
+    pub fn is_stale_name(self) -> bool {
+        matches!(self, Reason::StaleReference | Reason::StaleString)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text())
+    }
+}
