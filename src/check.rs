@@ -7,6 +7,7 @@
 //! Service URL that still uses the *old* name of something this stream emits.
 
 use crate::config::Config;
+use crate::edit::Edit;
 use crate::error::Error;
 use crate::pipeline::{plan_stream, resolve_stream};
 use crate::plan::{DocPlan, Status, StreamIndex, renamed_name};
@@ -101,69 +102,13 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
     let mut refused = Vec::new();
     let mut planned = plan_stream(input, cfg, Some(&mut refused))?;
     resolve_stream(input, &mut planned, cfg, Some(&mut refused))?;
-    let plans = &planned.plans;
     let mut out = refusals(input, refused);
-    let mut add = |plan: &DocPlan<'_>, offset: usize, rule: Reason, detail: String| {
-        out.push(Violation {
-            doc: plan.index,
-            object: plan.object(),
-            line: 0,
-            path: String::new(),
-            rule,
-            detail,
-            offset,
-        });
-    };
-    for (plan, doc_out) in plans.iter().zip(&planned.outs) {
-        for e in &doc_out.edits {
-            let Some(why) = e.why else { continue };
-            let old = &input[e.start..e.end];
-            let detail = match (old.is_empty(), e.text.is_empty()) {
-                // Never repeat an inline password.
-                (false, _) if why == Reason::RedisPassword => "an inline password".to_string(),
-                // A whole document that must go (its edit may leave a `---` behind).
-                _ if plan.status != Status::Object => String::new(),
-                (_, true) => format!("`{}` must go", short(old)),
-                (true, false) => format!("missing `{}`", short(&e.text)),
-                (false, false) => format!("`{}` should be `{}`", short(old), short(&e.text)),
-            };
-            let at = if plan.status == Status::Object {
-                e.start
-            } else {
-                plan.at
-            };
-            add(plan, at, why, detail);
-        }
+    for (plan, doc_out) in planned.plans.iter().zip(&planned.outs) {
+        fixable(input, plan, &doc_out.edits, &mut out);
     }
-    let index = StreamIndex::build(plans, cfg);
-    for plan in plans.iter().filter(|p| p.status == Status::Object) {
-        for c in plan.refs.iter().filter(|c| !c.plural) {
-            let name = c.leaf.value.as_ref();
-            let group = c.group.as_deref();
-            if index.emits(&c.kind, group, c.ns.as_deref(), name) {
-                continue;
-            }
-            if let Ok(Some(new)) = renamed_name(cfg, &c.kind, name)
-                && index.emits(&c.kind, group, c.ns.as_deref(), &new)
-            {
-                add(
-                    plan,
-                    c.leaf.start,
-                    Reason::StaleReference,
-                    format!("{}/{name} is emitted as {new}", c.kind),
-                );
-            }
-        }
-        if cfg.string_refs {
-            for (at, found, should) in strings::stale(input, plan, &index, cfg) {
-                add(
-                    plan,
-                    at,
-                    Reason::StaleString,
-                    format!("`{found}` should be `{should}`"),
-                );
-            }
-        }
+    let index = StreamIndex::build(&planned.plans, cfg);
+    for plan in planned.plans.iter().filter(|p| p.status == Status::Object) {
+        stale_names(input, plan, &index, cfg, &mut out);
     }
     out.sort_by_key(|v| (v.doc, v.offset));
     out.dedup_by(|a, b| a.offset == b.offset && a.rule == b.rule);
@@ -180,6 +125,76 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
     }
     fill_paths(input, &mut out);
     Ok(out)
+}
+
+fn violation(plan: &DocPlan<'_>, offset: usize, rule: Reason, detail: String) -> Violation {
+    Violation {
+        doc: plan.index,
+        object: plan.object(),
+        line: 0,
+        path: String::new(),
+        rule,
+        detail,
+        offset,
+    }
+}
+
+/// Every edit the filter would still make to this document is a violation.
+fn fixable(input: &str, plan: &DocPlan<'_>, edits: &[Edit], out: &mut Vec<Violation>) {
+    for e in edits {
+        let Some(why) = e.why else { continue };
+        let old = &input[e.start..e.end];
+        let detail = match (old.is_empty(), e.text.is_empty()) {
+            // Never repeat an inline password.
+            (false, _) if why == Reason::RedisPassword => "an inline password".to_string(),
+            // A whole document that must go (its edit may leave a `---` behind).
+            _ if plan.status != Status::Object => String::new(),
+            (_, true) => format!("`{}` must go", short(old)),
+            (true, false) => format!("missing `{}`", short(&e.text)),
+            (false, false) => format!("`{}` should be `{}`", short(old), short(&e.text)),
+        };
+        let at = if plan.status == Status::Object {
+            e.start
+        } else {
+            plan.at
+        };
+        out.push(violation(plan, at, why, detail));
+    }
+}
+
+/// What the filter cannot repair by itself: references, hosts and Service URLs
+/// that still use the old name of something this stream emits.
+fn stale_names(
+    input: &str,
+    plan: &DocPlan<'_>,
+    index: &StreamIndex<'_>,
+    cfg: &Config,
+    out: &mut Vec<Violation>,
+) {
+    for c in plan.refs.iter().filter(|c| !c.plural) {
+        let name = c.leaf.value.as_ref();
+        let group = c.group.as_deref();
+        if index.emits(&c.kind, group, c.ns.as_deref(), name) {
+            continue;
+        }
+        if let Ok(Some(new)) = renamed_name(cfg, &c.kind, name)
+            && index.emits(&c.kind, group, c.ns.as_deref(), &new)
+        {
+            let detail = format!("{}/{name} is emitted as {new}", c.kind);
+            out.push(violation(
+                plan,
+                c.leaf.start,
+                Reason::StaleReference,
+                detail,
+            ));
+        }
+    }
+    if cfg.string_refs {
+        for (at, found, should) in strings::stale(input, plan, index, cfg) {
+            let detail = format!("`{found}` should be `{should}`");
+            out.push(violation(plan, at, Reason::StaleString, detail));
+        }
+    }
 }
 
 fn fill_paths(input: &str, violations: &mut [Violation]) {
