@@ -97,8 +97,13 @@ impl K8s {
     }
 
     fn parse(text: &str) -> Result<K8s, String> {
-        let f: File = serde_saphyr::from_str(text)
-            .map_err(|e| format!("src/k8s/builtin.yaml: {}", e.without_snippet()))?;
+        // The embedded file is ours and small: no budget accounting, no snippets
+        // (a tenth of the start-up cost; tests/k8s reading proves it parses).
+        let mut options = serde_saphyr::Options::default();
+        options.budget = None;
+        options.with_snippet = false;
+        let f: File = serde_saphyr::from_str_with_options(text, options)
+            .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?;
         let mut k = K8s {
             not_emitted: f.not_emitted,
             cluster_scoped: f.cluster_scoped,
