@@ -407,8 +407,7 @@ fn corpus_outputs_agree_with_pyyaml() {
         "PyYAML disagrees:\n{report}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        report.contains("16 streams compared, 0 problems"),
-        "{report}"
-    );
+    // Every stream found (the corpus grows: 26 in shared/ as of this writing).
+    let want = format!("{} streams compared, 0 problems", pairs.len() / 2);
+    assert!(report.contains(&want), "{report}");
 }
