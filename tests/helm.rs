@@ -1,6 +1,7 @@
 //! Real Helm 4, through its Go SDK embedded in PyPI `helm-python-sdk`: the plugin
 //! is installed into a temporary HELM_PLUGINS the way `helm plugin install <dir>`
-//! does it (a symlink to the directory, then plugin.yaml's install hook), and
+//! does it (a symlink to the directory, then plugin.yaml's install hook, run by
+//! the port of Helm's hook rules in `common/helm_plugin.rs`), and
 //! client-side dry-run installs of the charts in `testdata/charts/` go through
 //! Helm's own plugin loader and post-render path.
 //!
@@ -9,6 +10,8 @@
 //! PyYAML is the independent reader that checks every corpus output.
 
 mod common;
+#[path = "common/helm_plugin.rs"]
+mod helm_plugin;
 use ameide_tilt_render::yaml::{self, Doc};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -73,45 +76,11 @@ struct Plugins {
     log: PathBuf,
 }
 
-/// The install hook for this OS from plugin.yaml, with ${HELM_PLUGIN_DIR} expanded.
-fn install_hook(plugin_dir: &Path) -> (String, Vec<String>) {
-    let text = std::fs::read_to_string(repo().join("plugin.yaml")).unwrap();
-    let mut hook = None;
-    yaml::for_each_doc(&text, |doc: &Doc<'_>| -> Result<(), ()> {
-        let root = doc.root().unwrap();
-        let list = doc
-            .path(root, &["runtimeConfig", "platformHooks", "install"])
-            .expect("plugin.yaml has runtimeConfig.platformHooks.install");
-        for entry in doc.children(list) {
-            if doc.get_str(entry, "os").is_some_and(|os| os != "linux") {
-                continue;
-            }
-            let expand =
-                |s: &str| s.replace("${HELM_PLUGIN_DIR}", &plugin_dir.display().to_string());
-            let cmd = expand(doc.get_str(entry, "command").unwrap());
-            let args = doc
-                .get(entry, "args")
-                .map(|a| {
-                    doc.children(a)
-                        .map(|i| expand(doc.str(i).unwrap()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            hook = Some((cmd, args));
-            break;
-        }
-        Ok(())
-    })
-    .unwrap()
-    .unwrap();
-    hook.expect("an install hook for linux")
-}
-
 fn install(tag: &str) -> Plugins {
     let root = tmp().join(format!("helm-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     // What a checkout holds that the plugin needs (the binary comes from the hook).
-    let src = root.join("checkout");
+    let src = root.join(PLUGIN);
     std::fs::create_dir_all(src.join("scripts")).unwrap();
     std::fs::copy(repo().join("plugin.yaml"), src.join("plugin.yaml")).unwrap();
     std::fs::copy(
@@ -120,19 +89,16 @@ fn install(tag: &str) -> Plugins {
     )
     .unwrap();
     let dir = root.join("plugins");
-    std::fs::create_dir_all(&dir).unwrap();
-    let plugin_dir = dir.join(PLUGIN);
-    std::os::unix::fs::symlink(&src, &plugin_dir).unwrap();
-    let (cmd, args) = install_hook(&plugin_dir);
-    let out = Command::new(cmd)
-        .args(args)
-        .env("HELM_PLUGIN_DIR", &plugin_dir)
-        .env(
+    // `helm plugin install <checkout>` run from an unrelated directory, through the
+    // port of Helm's own hook rules.
+    let cwd = root.join("cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let (plugin_dir, out) = helm_plugin::Helm::new(&cwd)
+        .set(
             "AMEIDE_TILT_RENDER_BIN",
             env!("CARGO_BIN_EXE_ameide-tilt-render"),
         )
-        .output()
-        .unwrap();
+        .install_dir(&dir, &src);
     assert!(
         out.status.success(),
         "install hook failed: {}",
@@ -441,6 +407,7 @@ fn corpus_outputs_agree_with_pyyaml() {
         "PyYAML disagrees:\n{report}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Every stream found (the corpus grows: 26 in shared/ as of this writing).
     let want = format!("{} streams compared, 0 problems", pairs.len() / 2);
     assert!(report.contains(&want), "{report}");
 }
