@@ -520,11 +520,12 @@ class CleanupOnExit(unittest.TestCase):
         )
 
     def test_tilt_gone_and_a_second_signal_do_not_cut_the_uninstall_short(self):
-        # Ctrl-C twice: Tilt sends SIGTERM, then exits at once; its end of the
-        # log pipe closes. Another SIGTERM to the group arrives mid-uninstall.
+        # Ctrl-C twice: Tilt sends SIGTERM and exits at once, so its end of the
+        # log pipe may close before the script writes a word. Another SIGTERM
+        # to the group arrives mid-uninstall.
         p = self.start("web-tilt", "ameide", FAKE_HELM_SECONDS="1")
-        os.killpg(p.pid, signal.SIGTERM)
         p.stdout.close()
+        os.killpg(p.pid, signal.SIGTERM)
         self.assertTrue(self.wait_for(lambda: len(self.recorded()) >= 2, 10), self.recorded())
         os.killpg(p.pid, signal.SIGTERM)
         self.assertEqual(p.wait(timeout=30), 0)

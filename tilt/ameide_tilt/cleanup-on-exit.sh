@@ -57,6 +57,7 @@ cleanup() {
     # Only one uninstall, whatever else arrives; and a write to a closed log
     # pipe (Tilt already exited) must fail quietly, not kill the shell.
     trap '' TERM INT HUP PIPE
+    echo "ameide_tilt: Tilt is stopping; uninstalling $release"
     if [ -n "$sleeper" ]; then
         kill "$sleeper" 2>/dev/null
     fi
