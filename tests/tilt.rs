@@ -89,7 +89,7 @@ fn extension_passes_the_post_renderer_to_helm_resource() {
 }
 
 #[test]
-fn example_tiltfile_uses_the_extension() {
+fn example_tiltfile_and_readme_snippets_use_the_extension() {
     run(&["Example"]);
 }
 

@@ -351,7 +351,7 @@ ameide_tilt_release('web', './charts/www-ameide')
 
 
 class Example(unittest.TestCase):
-    """examples/Tiltfile, executed where it lives."""
+    """examples/Tiltfile, executed where it lives, and the README's Tilt snippets."""
 
     def test_example_tiltfile(self):
         path = os.path.join(REPO, "examples", "Tiltfile")
@@ -382,6 +382,29 @@ class Example(unittest.TestCase):
         )
         self.assertIn("tilt-render.yaml", local_kw["deps"])
         self.render_with(renderer_args)
+
+    def readme_snippet(self, heading):
+        """The first ```python block under `heading` in README.md."""
+        with open(os.path.join(REPO, "README.md")) as f:
+            text = f.read()
+        self.assertIn(heading + "\n", text)
+        rest = text[text.index(heading + "\n"):]
+        start = rest.index("```python\n") + len("```python\n")
+        return rest[start:rest.index("```", start)]
+
+    def test_readme_snippets(self):
+        with tempfile.TemporaryDirectory() as d:
+            tilt, _ = run(self.readme_snippet("### Tilt quick-start"), d)
+            (_, kw), = tilt.of("helm_resource")
+            self.assertEqual(kw["release_name"], "apps-www-ameide-tilt")
+            self.assertIn(os.path.join(d, "tilt-render.yaml"), kw["flags"])
+            (args, _), = tilt.of("local_resource")
+            self.assertEqual(args, ["apps-www-ameide-cleanup-on-exit"])
+            # The per-developer snippet continues the quick-start's loads.
+            tilt, _ = run(LOAD + self.readme_snippet("### Several developers, one namespace"), d, {"USER": "alice"})
+            (_, kw), = tilt.of("helm_resource")
+            self.assertEqual(kw["release_name"], "apps-www-ameide-tilt-alice")
+            self.assertIn("dev.ameide.io=alice.local.ameide.io", kw["flags"])
 
     def render_with(self, renderer_args):
         """The post-renderer accepts exactly what the extension makes Helm pass it."""
