@@ -542,6 +542,41 @@ class CleanupOnExit(unittest.TestCase):
             [["status", "web-tilt", "--namespace", "ameide"], ["uninstall", "web-tilt", "--namespace", "ameide"], ["done"]],
         )
 
+    def children(self, pid):
+        """Pids whose parent is `pid` (from /proc)."""
+        out = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == pid:
+                    out.append(int(entry))
+        return out
+
+    def test_a_closed_log_pipe_never_kills_the_script(self):
+        # The deterministic form of a race seen under load: Tilt's SIGTERM
+        # kills the background `sleep` too, and the shell reports "Terminated"
+        # on its stderr, which is Tilt's log pipe, closed once Tilt is gone.
+        # Without `trap '' PIPE` that write killed the shell before the trap
+        # ran, and nothing was uninstalled.
+        p = self.start("web-tilt", "ameide")
+        p.stdout.close()
+        sleepers = self.children(p.pid)
+        self.assertTrue(sleepers, "the script waits on a background sleep")
+        for pid in sleepers:
+            os.kill(pid, signal.SIGTERM)
+        time.sleep(0.5)
+        self.assertIsNone(p.poll(), "the shell died writing to the closed pipe")
+        os.killpg(p.pid, signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=30), 0)
+        self.assertEqual(
+            self.recorded(),
+            [["status", "web-tilt", "--namespace", "ameide"], ["uninstall", "web-tilt", "--namespace", "ameide"], ["done"]],
+        )
+
     def test_tilt_gone_and_a_second_signal_do_not_cut_the_uninstall_short(self):
         # Ctrl-C twice: Tilt sends SIGTERM and exits at once, so its end of the
         # log pipe may close before the script writes a word. Another SIGTERM

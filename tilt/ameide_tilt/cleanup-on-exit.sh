@@ -81,6 +81,11 @@ cleanup() {
     [ "$log" = /dev/null ] || rm -f "$log"
     exit "$status"
 }
+# A write to a closed log pipe must never kill this shell, not even before the
+# trap runs: when Tilt's SIGTERM also kills the background `sleep`, the shell
+# itself reports "Terminated" on stderr before it runs `cleanup` (seen with
+# dash under strace: write -> EPIPE -> SIGPIPE -> no uninstall).
+trap '' PIPE
 trap cleanup TERM INT HUP
 
 echo "ameide_tilt: will run helm uninstall $release${namespace:+ --namespace $namespace} when Tilt exits"
