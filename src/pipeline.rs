@@ -81,6 +81,7 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         api_version: Cow::Borrowed(""),
         kind: Cow::Borrowed(""),
         name: None,
+        other_names: Vec::new(),
         ns: None,
         line: 0,
         at: doc.region_start,
@@ -121,6 +122,17 @@ pub fn read_document<'a>(
         return Ok((plan, out));
     }
     plan.status = Status::Object;
+    // Helm and the API server accept a repeated key (the last one wins); every
+    // rule treats each occurrence alike, so whichever a reader keeps is isolated.
+    for k in doc.duplicate_keys() {
+        out.notes.push(format!(
+            "warning: document {} ({}) line {}: key `{}` appears twice in one mapping; Kubernetes keeps the last one, and each occurrence is rewritten alike",
+            doc.index,
+            plan.object(),
+            doc.node(k).line,
+            doc.node(k).value
+        ));
+    }
     let Some(metadata) = metadata else {
         return Err(refused_document(
             plan.place(plan.line),
@@ -190,16 +202,14 @@ fn identify<'a>(
     if let Some(m) = metadata {
         plan.name = scalar(m, "name");
         plan.ns = scalar(m, "namespace");
-    }
-    if let Some(k) = doc.duplicate_key() {
-        return Err(Error::input(
-            plan.place(doc.node(k).line),
-            format!(
-                "key `{}` appears twice in the same mapping",
-                doc.node(k).value
-            ),
-        )
-        .with_hint("remove the duplicate key in the chart template"));
+        let names: Vec<_> = doc.get_all(m, "name").map(|(_, v)| v).collect();
+        if let Some((_, earlier)) = names.split_last() {
+            plan.other_names = earlier
+                .iter()
+                .filter(|&&n| doc.is_scalar(n) && !doc.is_null(n))
+                .map(|&n| doc.node(n).value.clone())
+                .collect();
+        }
     }
     if kind_s.ends_with("List") && doc.get(root, "items").is_some() {
         return Err(Error::input(
@@ -381,6 +391,7 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     out.notes.extend(baseline_note(&planned.plans));
     let mut edits = Vec::new();
     for o in planned.outs {
+        out.notes.extend(o.notes);
         out.report.extend(o.report);
         edits.extend(o.edits);
     }

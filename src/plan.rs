@@ -62,6 +62,8 @@ pub struct DocOut {
     pub edits: Vec<Edit>,
     /// This document's `-v` lines (both phases), so the report reads per document.
     pub report: Vec<String>,
+    /// Lines for stderr even without `-v` (warnings).
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,6 +144,9 @@ pub struct DocPlan<'a> {
     pub api_version: Cow<'a, str>,
     pub kind: Cow<'a, str>,
     pub name: Option<Cow<'a, str>>,
+    /// Earlier values of a repeated `metadata.name` key (Kubernetes keeps the
+    /// last, `name`); renamed alike and followed alike.
+    pub other_names: Vec<Cow<'a, str>>,
     pub ns: Option<Cow<'a, str>>,
     pub line: usize,
     /// Byte offset of the `kind` value (where whole-document findings point).
@@ -294,21 +299,20 @@ impl<'p> StreamIndex<'p> {
             service_lens: LenSet::default(),
         };
         for p in plans.iter().filter(|p| p.status == Status::Object) {
-            let Some(name) = p.name.as_deref() else {
-                continue;
-            };
             let ns = p.ns.as_deref();
-            idx.objects
-                .entry((p.kind.as_ref(), name))
-                .or_default()
-                .push((p.group(), ns));
-            idx.plurals
-                .entry((cfg.k8s.plural(&p.kind), name))
-                .or_default()
-                .push((p.kind.as_ref(), ns));
-            if p.kind == "Service" && p.group().is_empty() {
-                idx.services.entry(name).or_default().push(ns);
-                idx.service_lens.insert(name.len());
+            for name in p.other_names.iter().chain(&p.name).map(Cow::as_ref) {
+                idx.objects
+                    .entry((p.kind.as_ref(), name))
+                    .or_default()
+                    .push((p.group(), ns));
+                idx.plurals
+                    .entry((cfg.k8s.plural(&p.kind), name))
+                    .or_default()
+                    .push((p.kind.as_ref(), ns));
+                if p.kind == "Service" && p.group().is_empty() {
+                    idx.services.entry(name).or_default().push(ns);
+                    idx.service_lens.insert(name.len());
+                }
             }
             for occ in p.labels.iter().filter(|o| o.source) {
                 idx.selected

@@ -231,7 +231,9 @@ pub fn walk(doc: &Doc<'_>, at: NodeId, path: &[Seg], holder: NodeId, out: &mut V
             }
         }
         Some((Seg::Key(k), rest)) => {
-            if let Some(v) = doc.get(at, k) {
+            // Every occurrence of a repeated key (Kubernetes keeps the last;
+            // the references in each are followed alike).
+            for (_, v) in doc.get_all(at, k) {
                 walk(doc, v, rest, at, out);
             }
         }

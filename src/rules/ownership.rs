@@ -13,6 +13,7 @@ use crate::edit;
 use crate::error::Error;
 use crate::plan::{DocOut, DocPlan, PlanCx, ResolveCx, Rule};
 use crate::reason::Reason;
+use crate::yaml::NodeId;
 
 pub struct Ownership;
 
@@ -32,28 +33,37 @@ impl Rule for Ownership {
 }
 
 fn untrack(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
-    let (input, doc, metadata, k8s) = (cx.input, cx.doc, cx.metadata, &cx.cfg.k8s);
+    let (doc, metadata, k8s) = (cx.doc, cx.metadata, &cx.cfg.k8s);
     for (section, key) in [
         ("annotations", k8s.argo_tracking_annotation.as_str()),
         ("labels", k8s.argo_instance_label.as_str()),
     ] {
-        let Some((sk, sv)) = doc.get_pair(metadata, section) else {
-            continue;
-        };
-        if !doc.is_map(sv) {
-            continue;
+        // Every occurrence, should a key (or the section) repeat.
+        let sections: Vec<_> = doc.get_all(metadata, section).collect();
+        for (sk, sv) in sections.into_iter().filter(|&(_, v)| doc.is_map(v)) {
+            let doomed: Vec<_> = doc.get_all(sv, key).collect();
+            let all = doomed.len() == doc.pairs(sv).count();
+            let fail = |k: NodeId| {
+                Error::input(
+                    plan.place(doc.node(k).line),
+                    format!("cannot remove {key}: its key does not start a line"),
+                )
+                .with_hint(format!("write metadata.{section} one entry per line"))
+            };
+            if all && doomed.len() > 1 {
+                // Nothing else in the section: the section goes with them.
+                let parent = doc.parent(sk).ok_or_else(|| fail(sk))?;
+                let e =
+                    edit::delete_pair(cx.input, doc, parent, sk, sv, None).map_err(|_| fail(sk))?;
+                out.edits.push(e.because(Reason::ArgoTracking));
+                continue;
+            }
+            for (k, v) in doomed {
+                let e = edit::delete_pair(cx.input, doc, sv, k, v, Some((sk, sv)))
+                    .map_err(|_| fail(k))?;
+                out.edits.push(e.because(Reason::ArgoTracking));
+            }
         }
-        let Some((k, v)) = doc.get_pair(sv, key) else {
-            continue;
-        };
-        let e = edit::delete_pair(input, doc, sv, k, v, Some((sk, sv))).map_err(|_| {
-            Error::input(
-                plan.place(doc.node(k).line),
-                format!("cannot remove {key}: its key does not start a line"),
-            )
-            .with_hint(format!("write metadata.{section} one entry per line"))
-        })?;
-        out.edits.push(e.because(Reason::ArgoTracking));
     }
     Ok(())
 }

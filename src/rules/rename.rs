@@ -12,6 +12,7 @@ use crate::plan::{
     DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, renamed_name, rewrite_scalar,
 };
 use crate::reason::Reason;
+use crate::yaml::NodeId;
 
 pub struct Rename;
 
@@ -32,11 +33,17 @@ impl Rule for Rename {
 }
 
 fn rename(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
-    let (input, doc, metadata, cfg) = (cx.input, cx.doc, cx.metadata, cx.cfg);
-    let report = &mut out.report;
-    let Some(name_node) = doc.get(metadata, "name").filter(|&n| !doc.is_null(n)) else {
+    let (doc, metadata) = (cx.doc, cx.metadata);
+    // Every occurrence of a repeated `name` key is renamed alike (Kubernetes
+    // keeps the last; another reader may keep the first).
+    let names: Vec<_> = doc
+        .get_all(metadata, "name")
+        .map(|(_, v)| v)
+        .filter(|&n| !doc.is_null(n))
+        .collect();
+    if names.is_empty() {
         if doc.get(metadata, "generateName").is_some() {
-            report.push(format!(
+            out.report.push(format!(
                 "kept {}: only generateName, left as it is",
                 plan.object()
             ));
@@ -47,7 +54,21 @@ fn rename(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(
             "the object has neither metadata.name nor metadata.generateName",
         )
         .with_hint("fix the chart template that produced this document"));
-    };
+    }
+    for name_node in names {
+        rename_one(cx, plan, name_node, out)?;
+    }
+    Ok(())
+}
+
+fn rename_one(
+    cx: &PlanCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    name_node: NodeId,
+    out: &mut DocOut,
+) -> Result<(), Error> {
+    let (input, doc, cfg) = (cx.input, cx.doc, cx.cfg);
+    let report = &mut out.report;
     let Some(name) = doc.str(name_node) else {
         return Err(Error::input(
             plan.place(doc.node(name_node).line),
@@ -78,12 +99,12 @@ fn rename(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(
         "metadata.name",
         &new,
     )?;
+    let object = format!("{}/{name}", plan.kind);
     if new.starts_with(name) {
-        report.push(format!("renamed {} -> {new}", plan.object()));
+        report.push(format!("renamed {object} -> {new}"));
     } else {
         report.push(format!(
-            "renamed {} -> {new} (shortened to {} characters)",
-            plan.object(),
+            "renamed {object} -> {new} (shortened to {} characters)",
             new.len()
         ));
     }

@@ -139,7 +139,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Value of `key` in mapping `id`. The last occurrence wins, as in the Kubernetes
-    /// API machinery's YAML decoder; duplicate keys are reported by [`Doc::duplicate_key`].
+    /// API machinery's YAML decoder; [`Doc::get_all`] gives every occurrence.
     pub fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
         let mut found = None;
         for (k, v) in self.pairs(id) {
@@ -234,8 +234,11 @@ impl<'a> Doc<'a> {
         last
     }
 
-    /// A key that appears twice in one mapping, anywhere in the document.
-    pub fn duplicate_key(&self) -> Option<NodeId> {
+    /// Every key that repeats an earlier key of its mapping, anywhere in the
+    /// document, in document order. Kubernetes accepts such mappings (its YAML
+    /// decoder keeps the last value); see [`Doc::get`].
+    pub fn duplicate_keys(&self) -> Vec<NodeId> {
+        let mut out = Vec::new();
         for (id, n) in self.nodes.iter().enumerate() {
             if n.kind != NodeKind::Map {
                 continue;
@@ -247,19 +250,30 @@ impl<'a> Doc<'a> {
             if keys.len() <= 16 {
                 for (i, &a) in keys.iter().enumerate() {
                     if keys[..i].iter().any(|&b| self.same_key(a, b)) {
-                        return Some(a);
+                        out.push(a);
                     }
                 }
             } else {
                 let mut seen = std::collections::HashSet::with_capacity(keys.len());
                 for &k in &keys {
                     if self.is_scalar(k) && !seen.insert(self.nodes[k].value.as_ref()) {
-                        return Some(k);
+                        out.push(k);
                     }
                 }
             }
         }
-        None
+        out
+    }
+
+    /// Every (key, value) pair of mapping `id` whose key is `key`: one, unless
+    /// the key repeats.
+    pub fn get_all<'d>(
+        &'d self,
+        id: NodeId,
+        key: &'d str,
+    ) -> impl Iterator<Item = (NodeId, NodeId)> + 'd {
+        self.pairs(id)
+            .filter(move |&(k, _)| self.is_scalar(k) && self.nodes[k].value == key)
     }
 
     fn same_key(&self, a: NodeId, b: NodeId) -> bool {
