@@ -127,6 +127,10 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
     Ok(out)
 }
 
+fn is_secret(plan: &DocPlan<'_>) -> bool {
+    plan.kind == "Secret" && plan.group().is_empty()
+}
+
 fn violation(plan: &DocPlan<'_>, offset: usize, rule: Reason, detail: String) -> Violation {
     Violation {
         doc: plan.index,
@@ -145,8 +149,11 @@ fn fixable(input: &str, plan: &DocPlan<'_>, edits: &[Edit], out: &mut Vec<Violat
         let Some(why) = e.why else { continue };
         let old = &input[e.start..e.end];
         let detail = match (old.is_empty(), e.text.is_empty()) {
-            // Never repeat an inline password.
+            // Never repeat an inline password or a Secret's value.
             (false, _) if why == Reason::RedisPassword => "an inline password".to_string(),
+            _ if is_secret(plan) && why == Reason::StringRef => {
+                "in a Secret value (not shown)".to_string()
+            }
             // A whole document that must go (its edit may leave a `---` behind).
             _ if plan.status != Status::Object => String::new(),
             (_, true) => format!("`{}` must go", short(old)),
@@ -191,7 +198,11 @@ fn stale_names(
     }
     if cfg.string_refs {
         for (at, found, should) in strings::stale(input, plan, index, cfg) {
-            let detail = format!("`{found}` should be `{should}`");
+            let detail = if is_secret(plan) {
+                "in a Secret value (not shown)".to_string()
+            } else {
+                format!("`{found}` should be `{should}`")
+            };
             out.push(violation(plan, at, Reason::StaleString, detail));
         }
     }

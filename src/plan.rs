@@ -90,6 +90,23 @@ pub struct RefCand<'a> {
     pub rule: usize,
 }
 
+/// A string where rule 9 looks for own hosts and Services.
+#[derive(Clone, Debug)]
+pub struct StrCand<'a> {
+    pub at: NodeSpan<'a>,
+    /// Its key (or env var, or flag) says host: the whole value may be a bare
+    /// Service name (`POSTGRES_HOST: <release>-postgresql`).
+    pub host_key: bool,
+    /// A Secret value: never printed; `data` is base64.
+    pub secret: Option<SecretField>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretField {
+    Data,
+    StringData,
+}
+
 /// What phase 2 needs of a scalar: where it is, how it is written, what it says.
 #[derive(Clone, Debug)]
 pub struct NodeSpan<'a> {
@@ -155,7 +172,7 @@ pub struct DocPlan<'a> {
     pub labels: Vec<LabelOcc<'a>>,
     pub injections: Vec<Injection<'a>>,
     /// Scalars where rule 9 looks for own hosts and Services.
-    pub strings: Vec<NodeSpan<'a>>,
+    pub strings: Vec<StrCand<'a>>,
     /// Route/ingress hostnames as written (before the host map).
     pub hosts: Vec<Cow<'a, str>>,
 }

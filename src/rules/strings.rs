@@ -1,23 +1,34 @@
-//! Rule 9: own hosts and Services inside strings. In container env values, args
-//! and command, and ConfigMap data, (a) a hostname of one of this stream's routes
-//! or ingresses goes through the host map, and (b) one of this stream's Services
-//! used as a host (`scheme://svc`, `svc:port`, `svc.ns`, `svc.ns.svc`,
-//! `svc.ns.svc.cluster.local`) follows its rename.
+//! Rule 9: own hosts and Services inside strings. In every string of every
+//! object — env values, args, ConfigMap data, annotations, custom resource
+//! fields, Secret `stringData` and (decoded) `data` — (a) a hostname this stream
+//! claims goes through the host map, and (b) one of this stream's Services used
+//! as a host (`scheme://svc`, `user@svc`, `svc:port`, `svc.ns`, `svc.ns.svc`,
+//! `svc.ns.svc.cluster.local`, `KEY=svc` / `key: svc` where the key says host)
+//! follows its rename; so does a bare Service name that is the whole value of a
+//! key, env var or flag whose name says host (`POSTGRES_HOST`, `--db-host`,
+//! `--service-name`).
 //!
 //! ```yaml
 //! value: "https://www.dev.ameide.io"      value: "https://www.local.ameide.io"
 //! value: "http://www-ameide-search:8080"  value: "http://www-ameide-search-tilt:8080"
+//! POSTGRES_HOST: apps-postgresql          POSTGRES_HOST: apps-postgresql-tilt
 //! value: "redis://redis-master:6379"      value: "redis://redis-master:6379"   # not ours
 //! ```
-//! A bare word that merely equals a Service name is left alone. Only the host
-//! text is replaced, inside the scalar as written, so quoting and block scalars stay.
+//! A word that merely equals a Service name is left alone, and so are label keys
+//! and values (rule 3), `metadata.name`, Helm's own annotations and anything
+//! another rule already rewrites. Only the host text is replaced, inside the
+//! scalar as written, so quoting and block scalars stay; a Secret `data` value is
+//! decoded, edited and re-encoded, and never printed.
 
 use crate::config::{Config, Mapped};
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, StreamIndex, renamed_name};
+use crate::plan::{
+    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, SecretField, StrCand, StreamIndex,
+    renamed_name,
+};
 use crate::reason::Reason;
-use crate::yaml::{NodeId, Style};
+use crate::yaml::{Doc, NodeId, Style};
 
 pub struct Strings;
 
@@ -32,10 +43,17 @@ impl Rule for Strings {
         plan: &mut DocPlan<'a>,
         _: &mut DocOut,
     ) -> Result<(), Error> {
-        collect(cx, plan);
+        let mut walker = Walker {
+            cx,
+            out: Vec::new(),
+            secret: plan.kind == "Secret" && plan.group().is_empty(),
+        };
+        walker.root();
+        plan.strings = walker.out;
         Ok(())
     }
 
+    /// Runs last: what another rule already rewrites is that rule's business.
     fn resolve(
         &self,
         cx: &ResolveCx<'_, '_>,
@@ -47,49 +65,153 @@ impl Rule for Strings {
     }
 }
 
-fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
-    let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
-    let push = |id: NodeId, plan: &mut DocPlan<'a>| {
-        if doc.is_scalar(id) && !doc.node(id).value.is_empty() {
-            plan.strings.push(NodeSpan::of(doc, id));
+/// Helm's own annotations, never ours to rewrite.
+const HELM_PREFIXES: &[&str] = &["helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/"];
+
+/// Key or flag names that say "host" (SPEC rule 9): compared upper-case, with
+/// `-`, `_` and `.` removed, as suffixes.
+const HOST_WORDS: &[&str] = &[
+    "HOST",
+    "HOSTNAME",
+    "HOSTS",
+    "ADDR",
+    "ADDRESS",
+    "SERVER",
+    "SERVICE",
+    "SVC",
+    "ENDPOINT",
+    "SERVICENAME",
+    "SVCNAME",
+];
+
+/// Does a key, env var or flag name say that its value is a host?
+pub fn says_host(name: &str) -> bool {
+    let norm: String = name
+        .trim_start_matches('-')
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    !norm.is_empty() && HOST_WORDS.iter().any(|w| norm.ends_with(w))
+}
+
+/// Every string of one object, with what its key says.
+struct Walker<'c, 'x, 'a> {
+    cx: &'c PlanCx<'x, 'a>,
+    out: Vec<StrCand<'a>>,
+    secret: bool,
+}
+
+impl<'a> Walker<'_, '_, 'a> {
+    fn push(&mut self, id: NodeId, host_key: bool, secret: Option<SecretField>) {
+        let doc = self.cx.doc;
+        if doc.is_scalar(id) && !doc.node(id).value.is_empty() && !doc.is_null(id) {
+            self.out.push(StrCand {
+                at: NodeSpan::of(doc, id),
+                host_key,
+                secret,
+            });
         }
-    };
-    if plan.kind == "ConfigMap" && plan.group().is_empty() {
-        if let Some(data) = doc.get(root, "data").filter(|&d| doc.is_map(d)) {
-            for (_, v) in doc.pairs(data) {
-                push(v, plan);
-            }
-        }
-        return;
     }
-    let Some(spec) = cfg.k8s.pod_spec(doc, root, &plan.kind) else {
-        return;
-    };
-    for list in &cfg.k8s.container_lists {
-        let Some(cs) = doc.get(spec, list).filter(|&s| doc.is_seq(s)) else {
-            continue;
-        };
-        for c in doc.children(cs).filter(|&c| doc.is_map(c)) {
-            if let Some(env) = doc.get(c, "env").filter(|&e| doc.is_seq(e)) {
-                for item in doc.children(env).filter(|&i| doc.is_map(i)) {
-                    // The Redis password entry is rule 6's.
-                    if cfg.redis && doc.get_str(item, "name") == Some(cfg.redis_env.as_str()) {
-                        continue;
-                    }
-                    if let Some(v) = doc.get(item, "value") {
-                        push(v, plan);
+
+    fn root(&mut self) {
+        let doc = self.cx.doc;
+        for (k, v) in doc.pairs(self.cx.root) {
+            match doc.str(k) {
+                Some("apiVersion" | "kind") => {}
+                Some("metadata") if doc.is_map(v) => self.metadata(v),
+                Some(section @ ("data" | "stringData")) if self.secret && doc.is_map(v) => {
+                    let field = if section == "data" {
+                        SecretField::Data
+                    } else {
+                        SecretField::StringData
+                    };
+                    for (dk, dv) in doc.pairs(v) {
+                        let host = doc.str(dk).is_some_and(says_host);
+                        self.push(dv, host, Some(field));
                     }
                 }
+                key => self.value(v, key.unwrap_or("")),
             }
-            for key in ["args", "command"] {
-                if let Some(seq) = doc.get(c, key).filter(|&s| doc.is_seq(s)) {
-                    for a in doc.children(seq) {
-                        push(a, plan);
-                    }
+        }
+    }
+
+    /// Metadata: annotations only (names are rule 1's, labels rule 3's).
+    fn metadata(&mut self, m: NodeId) {
+        let doc = self.cx.doc;
+        for (_, ann) in doc.get_all(m, "annotations") {
+            for (k, v) in doc.pairs(ann) {
+                let key = doc.str(k).unwrap_or("");
+                if !HELM_PREFIXES.iter().any(|p| key.starts_with(p)) {
+                    self.push(v, says_host(key), None);
                 }
             }
         }
     }
+
+    /// Any value under `key`.
+    fn value(&mut self, v: NodeId, key: &str) {
+        let doc = self.cx.doc;
+        if doc.is_scalar(v) {
+            self.push(v, says_host(key), None);
+        } else if doc.is_seq(v) {
+            self.list(v, key);
+        } else if doc.is_map(v) {
+            self.map(v);
+        }
+    }
+
+    fn map(&mut self, m: NodeId) {
+        let doc = self.cx.doc;
+        // An env entry `{name: X, value: V}`: V's key is X.
+        if let (Some(name), Some(value)) = (doc.get_str(m, "name"), doc.get(m, "value")) {
+            let cfg = self.cx.cfg;
+            // The Redis password entry is rule 6's.
+            if !(cfg.redis && name == cfg.redis_env) {
+                self.push(value, says_host(name), None);
+            }
+            for (k, v) in doc.pairs(m) {
+                if !matches!(doc.str(k), Some("name" | "value")) {
+                    self.value(v, doc.str(k).unwrap_or(""));
+                }
+            }
+            return;
+        }
+        for (k, v) in doc.pairs(m) {
+            match doc.str(k) {
+                // Label pairs are rule 3's, names rule 1's; image references
+                // are Tilt's (it matches them for live update: never touched).
+                Some("labels" | "matchLabels" | "matchExpressions" | "image") => {}
+                Some("selector") if doc.is_map(v) && is_label_map(doc, v) => {}
+                Some("metadata") if doc.is_map(v) => self.metadata(v),
+                key => self.value(v, key.unwrap_or("")),
+            }
+        }
+    }
+
+    /// A list: `--flag value` pairs make the value's key the flag.
+    fn list(&mut self, seq: NodeId, key: &str) {
+        let doc = self.cx.doc;
+        let mut flag_says_host = false;
+        for item in doc.children(seq).collect::<Vec<_>>() {
+            if doc.is_scalar(item) {
+                let text = doc.node(item).value.as_ref();
+                let host = says_host(key) || flag_says_host;
+                self.push(item, host, None);
+                flag_says_host = text.starts_with("--") && !text.contains('=') && says_host(text);
+            } else {
+                flag_says_host = false;
+                self.value(item, key);
+            }
+        }
+    }
+}
+
+/// A `selector:` that is a plain label map (a Service's), not a LabelSelector.
+fn is_label_map(doc: &Doc<'_>, m: NodeId) -> bool {
+    doc.pairs(m).all(|(k, v)| {
+        doc.is_scalar(v) && !matches!(doc.str(k), Some("matchLabels" | "matchExpressions"))
+    })
 }
 
 fn is_host_byte(b: u8) -> bool {
@@ -128,14 +250,57 @@ pub fn host_tokens(raw: &str, style: Style) -> impl Iterator<Item = (usize, usiz
     })
 }
 
+/// `KEY=svc`, `--db-host=svc`, `host: svc` inside a text, where the key says
+/// host and the value is the whole word up to the end of the line or value.
+fn keyed_host(raw: &str, i: usize, j: usize) -> bool {
+    let ends = raw[j..].bytes().next().is_none_or(|b| {
+        matches!(
+            b,
+            b'\n' | b'\r' | b'"' | b'\'' | b' ' | b',' | b';' | b'}' | b'\\'
+        )
+    });
+    if !ends {
+        return false;
+    }
+    let before = raw[..i].trim_end_matches([' ', '"', '\'']);
+    let Some(key) = before
+        .strip_suffix(':')
+        .or_else(|| before.strip_suffix('='))
+    else {
+        return false;
+    };
+    let word = &key[key
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .map_or(0, |k| k + 1)..];
+    says_host(word)
+}
+
+/// Is the token the whole value (only quotes or blanks around it)?
+fn whole_value(raw: &str, i: usize, j: usize) -> bool {
+    let outside = |t: &str| {
+        t.bytes()
+            .all(|b| matches!(b, b'"' | b'\'' | b' ' | b'\n' | b'\r'))
+    };
+    outside(&raw[..i]) && outside(&raw[j..])
+}
+
 /// Does the text around a bare `svc` make it a host: `scheme://svc`, `user@svc`,
-/// `svc:PORT`, or `NAMESPACE/svc` (`--publish-service=$(POD_NAMESPACE)/svc`)?
-fn host_context(raw: &str, i: usize, j: usize, namespaces: &[Option<&str>]) -> bool {
+/// `svc:PORT`, `NAMESPACE/svc` (`--publish-service=$(POD_NAMESPACE)/svc`), or a
+/// key that says host (`KEY=svc`, or the whole value of such a key)?
+fn host_context(
+    raw: &str,
+    i: usize,
+    j: usize,
+    namespaces: &[Option<&str>],
+    host_key: bool,
+) -> bool {
     let before = &raw[..i];
     let after = raw.as_bytes().get(j..).unwrap_or_default();
     if before.ends_with("://")
         || before.ends_with('@')
         || (after.first() == Some(&b':') && after.get(1).is_some_and(u8::is_ascii_digit))
+        || (host_key && whole_value(raw, i, j))
+        || keyed_host(raw, i, j)
     {
         return true;
     }
@@ -170,8 +335,8 @@ fn env_namespace_follows(raw: &str, j: usize) -> bool {
 /// Service's name (a prefix of the token). `lookup` gives the Service's namespaces.
 fn service_host<'r, 'n>(
     raw: &'r str,
-    i: usize,
-    j: usize,
+    (i, j): (usize, usize),
+    host_key: bool,
     lookup: impl Fn(&str) -> Option<&'n [Option<&'n str>]>,
 ) -> Option<&'r str> {
     let tok = &raw[i..j];
@@ -179,8 +344,11 @@ fn service_host<'r, 'n>(
     let namespaces = lookup(svc)?;
     let ns_ok = |x: &str| namespaces.iter().any(|n| n.is_none_or(|n| n == x));
     let ours = match rest.split('.').collect::<Vec<_>>().as_slice() {
-        [""] => host_context(raw, i, j, namespaces) || env_namespace_follows(raw, j),
-        [x] => namespaces.contains(&Some(*x)) || (ns_ok(x) && host_context(raw, i, j, namespaces)),
+        [""] => host_context(raw, i, j, namespaces, host_key) || env_namespace_follows(raw, j),
+        [x] => {
+            namespaces.contains(&Some(*x))
+                || (ns_ok(x) && host_context(raw, i, j, namespaces, host_key))
+        }
         [x, "svc"] | [x, "svc", "cluster", "local"] => ns_ok(x),
         _ => false,
     };
@@ -191,8 +359,8 @@ fn service_host<'r, 'n>(
 /// replaced text starts where the token starts.
 fn rewrite_token(
     raw: &str,
-    i: usize,
-    j: usize,
+    (i, j): (usize, usize),
+    host_key: bool,
     index: &StreamIndex<'_>,
     cfg: &Config,
 ) -> Option<(usize, String)> {
@@ -207,32 +375,149 @@ fn rewrite_token(
             _ => None,
         };
     }
-    let svc = service_host(raw, i, j, |s| index.services.get(s).map(Vec::as_slice))?;
+    let svc = service_host(raw, (i, j), host_key, |s| {
+        index.services.get(s).map(Vec::as_slice)
+    })?;
     let new = renamed_name(cfg, "Service", svc).ok().flatten()?;
     Some((svc.len(), new))
 }
 
+/// `text` with every own host and Service rewritten (for a decoded Secret value);
+/// `None` when nothing changes.
+fn rewrite_text(
+    text: &str,
+    host_key: bool,
+    index: &StreamIndex<'_>,
+    cfg: &Config,
+) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for (i, j) in host_tokens(text, Style::Plain) {
+        if let Some((len, new)) = rewrite_token(text, (i, j), host_key, index, cfg) {
+            out.push_str(&text[at..i]);
+            out.push_str(&new);
+            at = i + len;
+        }
+    }
+    (at > 0).then(|| {
+        out.push_str(&text[at..]);
+        out
+    })
+}
+
+/// Whether `start..end` overlaps an edit some other rule already made.
+fn taken(edits: &[Edit], start: usize, end: usize) -> bool {
+    edits
+        .iter()
+        .any(|e| e.start < end.max(start + 1) && start < e.end.max(e.start + 1))
+}
+
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
     let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
-    let (edits, report) = (&mut out.edits, &mut out.report);
     if index.hosts.is_empty() && index.services.is_empty() {
         return;
     }
-    for s in &plan.strings {
+    let mut new_edits = Vec::new();
+    let mut secret_values = 0;
+    for c in &plan.strings {
+        let s = &c.at;
+        if c.secret == Some(SecretField::Data) {
+            if let Some(e) =
+                secret_data(c, index, cfg).filter(|e| !taken(&out.edits, e.start, e.end))
+            {
+                new_edits.push(e);
+                secret_values += 1;
+            }
+            continue;
+        }
         let raw = &input[s.start..s.end];
         for (i, j) in host_tokens(raw, s.style) {
-            if let Some((len, new)) = rewrite_token(raw, i, j, index, cfg) {
-                let start = s.start + i;
-                report.push(format!(
-                    "rewrote {} line {}: {} -> {new}",
+            let Some((len, new)) = rewrite_token(raw, (i, j), c.host_key, index, cfg) else {
+                continue;
+            };
+            let start = s.start + i;
+            if taken(&out.edits, start, start + len) {
+                continue;
+            }
+            if c.secret.is_some() {
+                secret_values += 1;
+            } else {
+                let line = s.line + raw[..i].matches('\n').count();
+                out.report.push(format!(
+                    "rewrote {} line {line}: {} -> {new}",
                     plan.object(),
-                    s.line + raw[..i].matches('\n').count(),
                     &raw[i..i + len]
                 ));
-                edits.push(Edit::replace(start, start + len, new).because(Reason::StringRef));
+            }
+            new_edits.push(Edit::replace(start, start + len, new).because(Reason::StringRef));
+        }
+    }
+    if secret_values > 0 {
+        out.report.push(format!(
+            "rewrote {secret_values} own host(s) or Service(s) in Secret values of {} (values not shown)",
+            plan.object()
+        ));
+    }
+    out.edits.extend(new_edits);
+}
+
+/// A Secret `data` value: decoded, rewritten, encoded again, in its own quoting.
+fn secret_data(c: &StrCand<'_>, index: &StreamIndex<'_>, cfg: &Config) -> Option<Edit> {
+    let s = &c.at;
+    let text = String::from_utf8(base64_decode(&s.value)?).ok()?;
+    let new = rewrite_text(&text, c.host_key, index, cfg)?;
+    let encoded = base64_encode(new.as_bytes());
+    let written = crate::edit::scalar_text(s.style, &encoded)?;
+    Some(Edit::replace(s.start, s.end, written).because(Reason::StringRef))
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding, as Kubernetes writes Secret `data`.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(B64[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
             }
         }
     }
+    out
+}
+
+/// Strict standard base64 (whitespace ignored); `None` for anything else.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !clean.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    for (ci, chunk) in clean.chunks(4).enumerate() {
+        let last = ci + 1 == clean.len() / 4;
+        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for (k, &b) in chunk.iter().enumerate() {
+            let v = if k >= 4 - pad {
+                0
+            } else {
+                B64.iter().position(|&a| a == b)? as u32
+            };
+            n |= v << (18 - 6 * k);
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
 }
 
 /// For `check`: own hosts and Services still written under their old names
@@ -244,7 +529,12 @@ pub fn stale(
     cfg: &Config,
 ) -> Vec<(usize, String, String)> {
     let mut out = Vec::new();
-    for s in &plan.strings {
+    for c in plan
+        .strings
+        .iter()
+        .filter(|c| c.secret != Some(SecretField::Data))
+    {
+        let s = &c.at;
         let raw = &input[s.start..s.end];
         for (i, j) in host_tokens(raw, s.style) {
             let tok = &raw[i..j];
@@ -261,7 +551,7 @@ pub fn stale(
                 continue;
             }
             let renamed = |svc: &str| renamed_name(cfg, "Service", svc).ok().flatten();
-            let found = service_host(raw, i, j, |svc| {
+            let found = service_host(raw, (i, j), c.host_key, |svc| {
                 renamed(svc).and_then(|n| index.services.get(n.as_str()).map(Vec::as_slice))
             });
             if let Some(svc) = found {
@@ -274,4 +564,52 @@ pub fn stale(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_and_refuses_what_is_not() {
+        for s in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "postgres://db:5432/x",
+            "\u{e9}t\u{e9}",
+        ] {
+            let e = base64_encode(s.as_bytes());
+            assert_eq!(base64_decode(&e).as_deref(), Some(s.as_bytes()), "{s} {e}");
+        }
+        assert_eq!(base64_encode(b"redis-master"), "cmVkaXMtbWFzdGVy");
+        assert_eq!(
+            base64_decode("cmVk aXMt\nbWFzdGVy").unwrap(),
+            b"redis-master"
+        );
+        for bad in ["abc", "a===", "ab=c", "ab==cd==", "!!!!"] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_words() {
+        for yes in [
+            "POSTGRES_HOST",
+            "host",
+            "QUEUE_BULL_REDIS_HOST",
+            "--db-host",
+            "redisHost",
+            "--operator-service-name",
+            "--service-name",
+            "DB_ADDR",
+            "api.endpoint",
+        ] {
+            assert!(says_host(yes), "{yes}");
+        }
+        for no in ["name", "POSTGRES_DB", "--secret-name", "port", ""] {
+            assert!(!says_host(no), "{no}");
+        }
+    }
 }
