@@ -19,7 +19,7 @@
 //!     path: spec.credentials.secretName
 //!     target: Secret
 //! reference_shapes:
-//!   - {key: passwordSecretRef, fields: [name, key], target: Secret}
+//!   - {key: passwordSecret, name: secretName, requires: [password], target: Secret}
 //! ```
 
 use crate::cli::Given;

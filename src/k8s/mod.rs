@@ -79,10 +79,13 @@ pub struct ReferenceShape {
     pub key: String,
     /// The kind it names.
     pub target: String,
-    /// Keys its mapping value must have (one of them `name`, which holds the name);
-    /// absent: the value itself is the name.
+    /// The key of its mapping value that holds the name; absent: the value itself
+    /// is the name.
     #[serde(default)]
-    pub fields: Vec<String>,
+    pub name: Option<String>,
+    /// Other keys its mapping value must have.
+    #[serde(default)]
+    pub requires: Vec<String>,
     /// The key next to the name that holds the target's namespace.
     #[serde(default)]
     pub namespace_from: Option<String>,
@@ -207,7 +210,13 @@ impl K8s {
 
     /// The shape one `reference_shapes` entry stands for.
     pub fn shape_for(s: &ReferenceShape) -> Result<Shape, String> {
-        Shape::build(&s.key, &s.target, &s.fields, s.namespace_from.as_deref())
+        Shape::build(
+            &s.key,
+            &s.target,
+            s.name.as_deref(),
+            &s.requires,
+            s.namespace_from.as_deref(),
+        )
     }
 
     /// Objects of this API group are custom resources (not Kubernetes' own).

@@ -96,15 +96,16 @@ pub struct Rule {
 }
 
 /// A familiar reference shape: wherever a custom resource has `key`, it names an
-/// object of kind `target` — by the mapping's `name` when `fields` is given (the
-/// mapping must have every key of `fields`, and no `kind` of its own: a mapping
-/// with a `kind` is a typed reference and says itself what it names), or by the
-/// value itself when `fields` is empty.
+/// object of kind `target` — by the key `name` of its mapping value when `name` is
+/// given (the mapping must also have every key of `requires`, and no `kind` of its
+/// own: a mapping with a `kind` is a typed reference and says itself what it
+/// names), or by the value itself when `name` is not given.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shape {
     pub key: String,
     pub target: String,
-    pub fields: Vec<String>,
+    pub name: Option<String>,
+    pub requires: Vec<String>,
     /// The key next to the name that holds the target's namespace.
     pub ns_key: Option<String>,
 }
@@ -113,24 +114,26 @@ impl Shape {
     pub fn build(
         key: &str,
         target: &str,
-        fields: &[String],
+        name: Option<&str>,
+        requires: &[String],
         ns: Option<&str>,
     ) -> Result<Shape, String> {
-        if key.is_empty() {
+        if key.is_empty() || name.is_some_and(str::is_empty) {
             return Err("empty key".into());
         }
         let Target::Kind(target) = parse_target(target)? else {
             return Err(format!("shape target {target:?} must be a kind"));
         };
-        if !fields.is_empty() && !fields.iter().any(|f| f == "name") {
+        if name.is_none() && !requires.is_empty() {
             return Err(format!(
-                "fields {fields:?} must include `name` (the key that holds the name)"
+                "requires {requires:?} needs `name` (the key of the mapping that holds the name)"
             ));
         }
         Ok(Shape {
             key: key.to_string(),
             target,
-            fields: fields.to_vec(),
+            name: name.map(str::to_string),
+            requires: requires.to_vec(),
             ns_key: ns.map(str::to_string),
         })
     }

@@ -169,14 +169,15 @@ fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     let custom = cfg.k8s.is_custom_group(plan.group()) && !cfg.k8s.shapes.is_empty();
     let metadata = cx.metadata..doc.node(cx.metadata).next;
     let mut covered: HashSet<usize> = plan.refs.iter().map(|c| c.leaf.start).collect();
+    let mut found = Vec::new();
     for id in root + 1..doc.node(root).next {
         if !doc.is_map(id) {
             continue;
         }
-        if let Some(c) = typed(doc, root, id, plan) {
-            if covered.insert(c.leaf.start) {
-                plan.refs.push(c);
-            }
+        if let Some(c) = typed(doc, root, id, plan)
+            && covered.insert(c.leaf.start)
+        {
+            found.push(c);
         }
         if custom && !metadata.contains(&id) {
             for (k, v) in doc.pairs(id) {
@@ -187,11 +188,14 @@ fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
                 if let Some(c) = familiar(doc, root, id, v, shape, plan)
                     && covered.insert(c.leaf.start)
                 {
-                    plan.refs.push(c);
+                    found.push(c);
                 }
             }
         }
     }
+    // In document order, for the report (a shape is found at its holder).
+    found.sort_by_key(|c| c.leaf.start);
+    plan.refs.extend(found);
 }
 
 /// A mapping with a `kind` and a `name`: it names an object of that kind, in the
@@ -221,13 +225,14 @@ fn familiar<'a>(
     shape: &Shape,
     plan: &DocPlan<'a>,
 ) -> Option<RefCand<'a>> {
-    let (leaf, ns_holder) = if shape.fields.is_empty() {
-        (value, holder)
-    } else {
-        let complete = doc.is_map(value)
-            && doc.get(value, "kind").is_none()
-            && shape.fields.iter().all(|f| doc.get(value, f).is_some());
-        (doc.get(value, "name").filter(|_| complete)?, value)
+    let (leaf, ns_holder) = match &shape.name {
+        None => (value, holder),
+        Some(name) => {
+            let complete = doc.is_map(value)
+                && doc.get(value, "kind").is_none()
+                && shape.requires.iter().all(|f| doc.get(value, f).is_some());
+            (doc.get(value, name).filter(|_| complete)?, value)
+        }
     };
     if !doc.is_scalar(leaf) || doc.is_null(leaf) {
         return None;
@@ -309,11 +314,15 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             if c.plural {
                 continue;
             }
-            let why = match group {
-                Some(g) if index.emits(&c.kind, None, ns, name) => format!(
+            let why = match (group, ns) {
+                (Some(g), _) if index.emits(&c.kind, None, ns, name) => format!(
                     "{}/{name} is emitted by this stream, but not in {}",
                     c.kind,
                     group_text(g)
+                ),
+                (_, Some(n)) if index.emits(&c.kind, group, None, name) => format!(
+                    "{}/{name} is emitted by this stream, but not in namespace {n}",
+                    c.kind
                 ),
                 _ => format!("{}/{name} is not emitted by this stream", c.kind),
             };
@@ -323,7 +332,7 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
         done.insert(c.leaf.start);
         if c.pinned {
             report.push(format!(
-                "kept {} {path}: {kind}/{name} is named with a uid too, which only the object it was written for has",
+                "kept {} {path}: {kind}/{name} is also named by uid, which only the baseline's object has (an owner or event reference stays with it)",
                 plan.object()
             ));
             continue;
