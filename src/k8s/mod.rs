@@ -113,6 +113,7 @@ struct File {
     argo_instance_label: String,
     references: Vec<Reference>,
     builtin_groups: Vec<String>,
+    string_map_keys: Vec<String>,
     reference_shapes: Vec<ReferenceShape>,
 }
 
@@ -148,6 +149,9 @@ pub struct K8s {
     /// API groups of Kubernetes itself; an object of any other group is a custom
     /// resource.
     pub builtin_groups: Vec<String>,
+    /// Keys whose value maps label or annotation keys to strings: no typed
+    /// reference lives there.
+    pub string_map_keys: Vec<String>,
     /// Familiar reference shapes, followed anywhere in a custom resource: built-in
     /// entries, then the config file's.
     pub shapes: Vec<Shape>,
@@ -192,6 +196,7 @@ impl K8s {
             argo_instance_label: f.argo_instance_label,
             references: Vec::new(),
             builtin_groups: f.builtin_groups,
+            string_map_keys: f.string_map_keys,
             shapes: Vec::new(),
         };
         for (i, r) in f.references.iter().enumerate() {

@@ -161,39 +161,47 @@ fn is_kind(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
-/// Typed references by their shape, anywhere in the object, and the familiar
-/// shapes anywhere in a custom resource (outside its metadata), except where the
-/// table already looked.
+/// Typed references by their shape, anywhere in the object but in label and
+/// annotation maps, and the familiar shapes anywhere in a custom resource outside
+/// its metadata; except where the table already looked.
 fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
-    let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
-    let custom = cfg.k8s.is_custom_group(plan.group()) && !cfg.k8s.shapes.is_empty();
-    let metadata = cx.metadata..doc.node(cx.metadata).next;
+    let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
+    let custom = k8s.is_custom_group(plan.group()) && !k8s.shapes.is_empty();
     let mut covered: HashSet<usize> = plan.refs.iter().map(|c| c.leaf.start).collect();
     let mut found = Vec::new();
-    for id in root + 1..doc.node(root).next {
+    // (node, it is the value of a string-map key, it is under the root's metadata)
+    let mut stack = vec![(root, false, false)];
+    while let Some((id, strings, in_metadata)) = stack.pop() {
+        if doc.is_seq(id) {
+            stack.extend(doc.children(id).map(|c| (c, strings, in_metadata)));
+            continue;
+        }
         if !doc.is_map(id) {
             continue;
         }
-        if let Some(c) = typed(doc, root, id, plan)
+        if id != root
+            && !strings
+            && let Some(c) = typed(doc, root, id, plan)
             && covered.insert(c.leaf.start)
         {
             found.push(c);
         }
-        if custom && !metadata.contains(&id) {
-            for (k, v) in doc.pairs(id) {
-                let Some(key) = doc.str(k) else { continue };
-                let Some(shape) = cfg.k8s.shapes.iter().find(|s| s.key == key) else {
-                    continue;
-                };
-                if let Some(c) = familiar(doc, root, id, v, shape, plan)
-                    && covered.insert(c.leaf.start)
-                {
-                    found.push(c);
-                }
+        for (k, v) in doc.pairs(id) {
+            let key = doc.str(k).unwrap_or("");
+            if custom
+                && !in_metadata
+                && !strings
+                && let Some(shape) = k8s.shapes.iter().find(|s| s.key == key)
+                && let Some(c) = familiar(doc, root, id, v, shape, plan)
+                && covered.insert(c.leaf.start)
+            {
+                found.push(c);
             }
+            let strings = k8s.string_map_keys.iter().any(|s| s == key);
+            stack.push((v, strings, in_metadata || (id == root && key == "metadata")));
         }
     }
-    // In document order, for the report (a shape is found at its holder).
+    // In document order, for the report.
     found.sort_by_key(|c| c.leaf.start);
     plan.refs.extend(found);
 }
