@@ -166,6 +166,11 @@ fn bad_config_file_names_file_and_line() {
             "unknown field `nmae`",
         ),
         (
+            "references:\n  - {kind: A, path: a.b, target: Secret, group_default: x}\n",
+            2,
+            "group_default needs a <key>",
+        ),
+        (
             "references:\n  - {kind: A, path: a.b, target: <kind>, group_default: [x]}\n",
             2,
             "an API group, or a mapping of kinds to API groups",

@@ -241,6 +241,12 @@ impl Rule {
             return Err("no referring kind".into());
         }
         let target = parse_target(target)?;
+        if !group_default.0.is_empty() && !matches!(target, Target::Sibling { .. }) {
+            return Err(
+                "group_default needs a <key> or <key:Default> target (a kind and group read beside the name)"
+                    .into(),
+            );
+        }
         Ok(parse_path(path, containers)?
             .into_iter()
             .map(|path| Rule {
