@@ -366,6 +366,32 @@ mod tests {
     }
 
     #[test]
+    fn group_defaults_by_kind() {
+        let d = GroupDefault(vec![
+            (Some("ServiceAccount".into()), String::new()),
+            (None, "rbac.authorization.k8s.io".into()),
+        ]);
+        assert_eq!(d.for_kind("ServiceAccount"), Some(""));
+        assert_eq!(d.for_kind("User"), Some("rbac.authorization.k8s.io"));
+        assert_eq!(GroupDefault::default().for_kind("Role"), None);
+        // Only where the kind (and group) are read beside the name.
+        assert!(Rule::build("A", "a.name", "Secret", None, &d, &[]).is_err());
+        assert!(Rule::build("A", "a.name", "<kind>", None, &d, &[]).is_ok());
+    }
+
+    #[test]
+    fn shapes_say_where_the_name_is() {
+        let key = ["key".to_string()];
+        let s = Shape::build("secretKeyRef", "Secret", Some("name"), &key, None).unwrap();
+        assert_eq!(s.name.as_deref(), Some("name"));
+        assert!(Shape::build("secretName", "Secret", None, &[], None).is_ok());
+        // `requires` without the key that holds the name, a target that is no kind.
+        assert!(Shape::build("x", "Secret", None, &key, None).is_err());
+        assert!(Shape::build("x", "<kind>", None, &[], None).is_err());
+        assert!(Shape::build("", "Secret", None, &[], None).is_err());
+    }
+
+    #[test]
     fn plurals() {
         assert_eq!(english_plural("ConfigMap"), "configmaps");
         assert_eq!(english_plural("Ingress"), "ingresses");
