@@ -178,9 +178,10 @@ fn stale_names(
     cfg: &Config,
     out: &mut Vec<Violation>,
 ) {
-    for c in plan.refs.iter().filter(|c| !c.plural) {
+    // A pinned reference (it carries a uid) stays with its object on purpose.
+    for c in plan.refs.iter().filter(|c| !c.plural && !c.pinned) {
         let name = c.leaf.value.as_ref();
-        let group = c.group.as_deref();
+        let group = c.group.as_deref().map(str::trim);
         if index.emits(&c.kind, group, c.ns.as_deref(), name) {
             continue;
         }

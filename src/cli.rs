@@ -85,7 +85,7 @@ pub struct Cli {
           value_parser = BoolishValueParser::new())]
     pub strict_names: bool,
 
-    /// YAML file with the same settings (snake_case keys) and extra `references:`
+    /// YAML file with the same settings (snake_case keys) and extra `references:` and `reference_shapes:`
     #[arg(global = true, long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 

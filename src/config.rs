@@ -18,12 +18,14 @@
 //!   - kind: Database.example.com
 //!     path: spec.credentials.secretName
 //!     target: Secret
+//! reference_shapes:
+//!   - {key: passwordSecret, name: secretName, requires: [password], target: Secret}
 //! ```
 
 use crate::cli::Given;
 use crate::error::Error;
 use crate::k8s::refs::KindSel;
-use crate::k8s::{K8s, Reference};
+use crate::k8s::{K8s, Reference, ReferenceShape};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -49,7 +51,8 @@ pub struct Config {
     pub string_refs: bool,
     pub strict_names: bool,
     pub verbose: bool,
-    /// The Kubernetes facts: built-in, plus the config file's `references:`.
+    /// The Kubernetes facts: built-in, plus the config file's `references:` and
+    /// `reference_shapes:`.
     pub k8s: K8s,
 }
 
@@ -75,6 +78,8 @@ struct FileSettings {
     verbose: Option<bool>,
     #[serde(default)]
     references: Vec<Spanned<Reference>>,
+    #[serde(default)]
+    reference_shapes: Vec<Spanned<ReferenceShape>>,
 }
 
 /// A list the way the flags spell it: one string, a list of strings, or (for
@@ -147,6 +152,16 @@ fn file_references(path: &str, k8s: &mut K8s, refs: &[Spanned<Reference>]) -> Re
     Ok(())
 }
 
+/// The file's `reference_shapes:`, each error at its entry's line.
+fn file_shapes(path: &str, k8s: &mut K8s, shapes: &[Spanned<ReferenceShape>]) -> Result<(), Error> {
+    for s in shapes {
+        let shape =
+            K8s::shape_for(&s.value).map_err(|e| file_error(path, s.referenced.line(), e))?;
+        k8s.shapes.push(shape);
+    }
+    Ok(())
+}
+
 fn is_dns_chars(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
@@ -195,6 +210,7 @@ impl Config {
         }
         let mut k8s = K8s::builtin().map_err(Error::usage)?.clone();
         file_references(&path, &mut k8s, &f.references)?;
+        file_shapes(&path, &mut k8s, &f.reference_shapes)?;
         Ok(Config {
             suffix,
             host_map,

@@ -87,7 +87,31 @@ pub struct RefCand<'a> {
     /// API group given next to the name, if any.
     pub group: Option<Cow<'a, str>>,
     pub ns: Option<Cow<'a, str>>,
-    pub rule: usize,
+    /// What found it (for the `-v` report).
+    pub via: RefVia,
+    /// The reference names one object by its `uid` too (an owner or event
+    /// reference): it stays with the object it was written for.
+    pub pinned: bool,
+}
+
+/// What found a reference.
+#[derive(Debug)]
+pub enum RefVia {
+    /// An entry of the reference table (index into `cfg.k8s.references`).
+    Table(usize),
+    /// A mapping with `kind` and `name` (a typed reference by its shape), or a
+    /// familiar reference shape in a custom resource: the path where it was found.
+    Shape(String),
+}
+
+impl RefVia {
+    /// The path shown in the `-v` report.
+    pub fn shown<'c>(&'c self, cfg: &'c Config) -> &'c str {
+        match self {
+            RefVia::Table(i) => &cfg.k8s.references[*i].shown,
+            RefVia::Shape(p) => p,
+        }
+    }
 }
 
 /// A string where rule 9 looks for own hosts and Services.

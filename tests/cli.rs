@@ -139,7 +139,9 @@ fn bad_config_file_names_file_and_line() {
     let dir = tempdir();
     let cfg = dir.join("c.yaml");
     // (file, line, what the message must say): an unknown key, a wrong type, an
-    // unknown reference field, a reference whose path does not read.
+    // unknown reference field, a reference whose path does not read, a reference
+    // shape that says which keys it needs but not which holds the name, an unknown
+    // shape field, a group default that is neither a group nor a mapping.
     for (text, line, says) in [
         ("suffix: -x\nsufix: -typo\n", 2, "unknown field `sufix`"),
         ("suffix: -x\nno_redis: maybe\n", 2, "invalid boolean"),
@@ -152,6 +154,26 @@ fn bad_config_file_names_file_and_line() {
             "suffix: -x\nreferences:\n  - {kind: A, path: a..b, target: Secret}\n",
             3,
             "empty key in path",
+        ),
+        (
+            "reference_shapes:\n  - {key: passwordSecret, target: Secret, requires: [password]}\n",
+            2,
+            "needs `name`",
+        ),
+        (
+            "reference_shapes:\n  - key: passwordSecret\n    target: Secret\n    nmae: secretName\n",
+            4,
+            "unknown field `nmae`",
+        ),
+        (
+            "references:\n  - {kind: A, path: a.b, target: Secret, group_default: x}\n",
+            2,
+            "group_default needs a <key>",
+        ),
+        (
+            "references:\n  - {kind: A, path: a.b, target: <kind>, group_default: [x]}\n",
+            2,
+            "an API group, or a mapping of kinds to API groups",
         ),
     ] {
         fs::write(&cfg, text).unwrap();

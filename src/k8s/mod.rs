@@ -13,8 +13,9 @@
 pub mod refs;
 
 use crate::yaml::{Doc, NodeId};
-use refs::{KindSel, Rule};
+use refs::{GroupDefault, KindSel, Rule, Shape};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -30,6 +31,62 @@ pub struct Reference {
     pub kind: String,
     pub path: String,
     pub target: String,
+    #[serde(default)]
+    pub namespace_from: Option<String>,
+    /// What an empty or absent `group`/`apiGroup` beside the name means: one group
+    /// (`rbac.authorization.k8s.io`), or one per named kind
+    /// (`{ServiceAccount: "", User: rbac.authorization.k8s.io}`).
+    #[serde(default)]
+    pub group_default: Option<GroupDefaultSpec>,
+}
+
+/// `group_default` as written: a group, or a mapping kind → group (`"*"`: any kind).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupDefaultSpec(pub GroupDefault);
+
+impl<'de> Deserialize<'de> for GroupDefaultSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GroupDefaultSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an API group, or a mapping of kinds to API groups")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<GroupDefaultSpec, E> {
+                Ok(GroupDefaultSpec(GroupDefault(vec![(None, v.to_string())])))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupDefaultSpec, A::Error> {
+                let mut out = Vec::new();
+                while let Some((kind, group)) = map.next_entry::<String, String>()? {
+                    out.push(((kind != "*").then_some(kind), group));
+                }
+                Ok(GroupDefaultSpec(GroupDefault(out)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One familiar reference shape, as written in `builtin.yaml`'s and the config
+/// file's `reference_shapes:` (see [`Shape`]).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceShape {
+    /// The key that holds the reference, wherever it appears in a custom resource.
+    pub key: String,
+    /// The kind it names.
+    pub target: String,
+    /// The key of its mapping value that holds the name; absent: the value itself
+    /// is the name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Other keys its mapping value must have.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The key next to the name that holds the target's namespace.
     #[serde(default)]
     pub namespace_from: Option<String>,
 }
@@ -55,6 +112,9 @@ struct File {
     argo_tracking_annotation: String,
     argo_instance_label: String,
     references: Vec<Reference>,
+    builtin_groups: Vec<String>,
+    string_map_keys: Vec<String>,
+    reference_shapes: Vec<ReferenceShape>,
 }
 
 /// The facts, ready to use.
@@ -86,6 +146,15 @@ pub struct K8s {
     pub argo_instance_label: String,
     /// The reference table: built-in entries, then the config file's.
     pub references: Vec<Rule>,
+    /// API groups of Kubernetes itself; an object of any other group is a custom
+    /// resource.
+    pub builtin_groups: Vec<String>,
+    /// Keys whose value maps label or annotation keys to strings: no typed
+    /// reference lives there.
+    pub string_map_keys: Vec<String>,
+    /// Familiar reference shapes, followed anywhere in a custom resource: built-in
+    /// entries, then the config file's.
+    pub shapes: Vec<Shape>,
 }
 
 static BUILTIN: LazyLock<Result<K8s, String>> = LazyLock::new(|| K8s::parse(BUILTIN_YAML));
@@ -126,6 +195,9 @@ impl K8s {
             argo_tracking_annotation: f.argo_tracking_annotation,
             argo_instance_label: f.argo_instance_label,
             references: Vec::new(),
+            builtin_groups: f.builtin_groups,
+            string_map_keys: f.string_map_keys,
+            shapes: Vec::new(),
         };
         for (i, r) in f.references.iter().enumerate() {
             let rules = k
@@ -133,7 +205,28 @@ impl K8s {
                 .map_err(|e| format!("src/k8s/builtin.yaml: reference {}: {e}", i + 1))?;
             k.references.extend(rules);
         }
+        for (i, s) in f.reference_shapes.iter().enumerate() {
+            let shape = Self::shape_for(s)
+                .map_err(|e| format!("src/k8s/builtin.yaml: reference shape {}: {e}", i + 1))?;
+            k.shapes.push(shape);
+        }
         Ok(k)
+    }
+
+    /// The shape one `reference_shapes` entry stands for.
+    pub fn shape_for(s: &ReferenceShape) -> Result<Shape, String> {
+        Shape::build(
+            &s.key,
+            &s.target,
+            s.name.as_deref(),
+            &s.requires,
+            s.namespace_from.as_deref(),
+        )
+    }
+
+    /// Objects of this API group are custom resources (not Kubernetes' own).
+    pub fn is_custom_group(&self, group: &str) -> bool {
+        !self.builtin_groups.iter().any(|g| g == group)
     }
 
     /// The table rules one reference entry stands for (a `@c` path gives several).
@@ -143,6 +236,7 @@ impl K8s {
             &r.path,
             &r.target,
             r.namespace_from.as_deref(),
+            &r.group_default.clone().map(|g| g.0).unwrap_or_default(),
             &self.container_lists,
         )
     }
@@ -213,5 +307,24 @@ mod tests {
             .filter(|r| r.shown.ends_with("env[].valueFrom.secretKeyRef.name"))
             .count();
         assert_eq!(env_secret, k.container_lists.len());
+        // An empty roleRef.apiGroup is what the API server stores for it.
+        let role_ref = k
+            .references
+            .iter()
+            .find(|r| r.shown == "roleRef.name")
+            .unwrap();
+        assert_eq!(
+            role_ref.group_default.for_kind("Role"),
+            Some("rbac.authorization.k8s.io")
+        );
+        let subjects = k
+            .references
+            .iter()
+            .find(|r| r.shown == "subjects[].name")
+            .unwrap();
+        assert_eq!(subjects.group_default.for_kind("ServiceAccount"), Some(""));
+        assert!(k.is_custom_group("gateway.networking.k8s.io"));
+        assert!(!k.is_custom_group("apps") && !k.is_custom_group(""));
+        assert!(k.shapes.iter().any(|s| s.key == "secretKeyRef"));
     }
 }

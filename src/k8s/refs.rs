@@ -7,8 +7,14 @@
 //! (`Secret`), or `<key>` / `<key:Default>` to read the kind from the sibling key
 //! next to the name (`roleRef.kind`, `backendRefs[].kind` defaulting to Service),
 //! or `@resources` for RBAC `resourceNames` (the kind comes from the rule's
-//! `resources`). Where a sibling `group`/`apiGroup` is given it must match the
-//! target object's API group too.
+//! `resources`). Where a sibling `group`/`apiGroup` (or an `apiVersion`, whose
+//! group counts) is given it must match the target object's API group too; an
+//! entry's `group_default` says what an empty or absent one means (what the API
+//! server stores: an empty `roleRef.apiGroup` is `rbac.authorization.k8s.io`).
+//!
+//! Shapes ([`Shape`]) are the reference forms Kubernetes made familiar
+//! (`secretKeyRef: {name, key}`, `serviceAccountName: x`), followed anywhere in a
+//! custom resource, where no path is known.
 //!
 //! A reference is rewritten only when its target is emitted by the same stream
 //! (SPEC rule 2); every other name keeps its exact bytes.
@@ -60,6 +66,21 @@ pub enum Target {
     Resources,
 }
 
+/// What an empty or absent group beside a reference's name stands for, by the
+/// kind it names (`None`: any kind).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupDefault(pub Vec<(Option<String>, String)>);
+
+impl GroupDefault {
+    /// The group an empty one means for a reference to `kind`, if the entry says.
+    pub fn for_kind(&self, kind: &str) -> Option<&str> {
+        let exact = self.0.iter().find(|(k, _)| k.as_deref() == Some(kind));
+        exact
+            .or_else(|| self.0.iter().find(|(k, _)| k.is_none()))
+            .map(|(_, g)| g.as_str())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
     pub from: Vec<KindSel>,
@@ -68,8 +89,54 @@ pub struct Rule {
     pub path: Vec<Seg>,
     pub target: Target,
     pub ns_key: Option<String>,
+    /// What an empty or absent group beside the name means.
+    pub group_default: GroupDefault,
     /// The path as written, for the `-v` report.
     pub shown: String,
+}
+
+/// A familiar reference shape: wherever a custom resource has `key`, it names an
+/// object of kind `target` — by the key `name` of its mapping value when `name` is
+/// given (the mapping must also have every key of `requires`, and no `kind` of its
+/// own: a mapping with a `kind` is a typed reference and says itself what it
+/// names), or by the value itself when `name` is not given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub key: String,
+    pub target: String,
+    pub name: Option<String>,
+    pub requires: Vec<String>,
+    /// The key next to the name that holds the target's namespace.
+    pub ns_key: Option<String>,
+}
+
+impl Shape {
+    pub fn build(
+        key: &str,
+        target: &str,
+        name: Option<&str>,
+        requires: &[String],
+        ns: Option<&str>,
+    ) -> Result<Shape, String> {
+        if key.is_empty() || name.is_some_and(str::is_empty) {
+            return Err("empty key".into());
+        }
+        let Target::Kind(target) = parse_target(target)? else {
+            return Err(format!("shape target {target:?} must be a kind"));
+        };
+        if name.is_none() && !requires.is_empty() {
+            return Err(format!(
+                "requires {requires:?} needs `name` (the key of the mapping that holds the name)"
+            ));
+        }
+        Ok(Shape {
+            key: key.to_string(),
+            target,
+            name: name.map(str::to_string),
+            requires: requires.to_vec(),
+            ns_key: ns.map(str::to_string),
+        })
+    }
 }
 
 /// Splits a path on dots outside single quotes; `@c` expands to the container lists.
@@ -157,6 +224,7 @@ impl Rule {
         path: &str,
         target: &str,
         ns: Option<&str>,
+        group_default: &GroupDefault,
         containers: &[String],
     ) -> Result<Vec<Rule>, String> {
         let in_pod_spec = from == "@pod";
@@ -173,6 +241,12 @@ impl Rule {
             return Err("no referring kind".into());
         }
         let target = parse_target(target)?;
+        if !group_default.0.is_empty() && !matches!(target, Target::Sibling { .. }) {
+            return Err(
+                "group_default needs a <key> or <key:Default> target (a kind and group read beside the name)"
+                    .into(),
+            );
+        }
         Ok(parse_path(path, containers)?
             .into_iter()
             .map(|path| Rule {
@@ -186,6 +260,7 @@ impl Rule {
                 path,
                 target: target.clone(),
                 ns_key: ns.map(str::to_string),
+                group_default: group_default.clone(),
             })
             .collect())
     }
@@ -290,6 +365,32 @@ mod tests {
         );
         assert!(parse_path("a..b", &[]).is_err());
         assert!(parse_path("", &[]).is_err());
+    }
+
+    #[test]
+    fn group_defaults_by_kind() {
+        let d = GroupDefault(vec![
+            (Some("ServiceAccount".into()), String::new()),
+            (None, "rbac.authorization.k8s.io".into()),
+        ]);
+        assert_eq!(d.for_kind("ServiceAccount"), Some(""));
+        assert_eq!(d.for_kind("User"), Some("rbac.authorization.k8s.io"));
+        assert_eq!(GroupDefault::default().for_kind("Role"), None);
+        // Only where the kind (and group) are read beside the name.
+        assert!(Rule::build("A", "a.name", "Secret", None, &d, &[]).is_err());
+        assert!(Rule::build("A", "a.name", "<kind>", None, &d, &[]).is_ok());
+    }
+
+    #[test]
+    fn shapes_say_where_the_name_is() {
+        let key = ["key".to_string()];
+        let s = Shape::build("secretKeyRef", "Secret", Some("name"), &key, None).unwrap();
+        assert_eq!(s.name.as_deref(), Some("name"));
+        assert!(Shape::build("secretName", "Secret", None, &[], None).is_ok());
+        // `requires` without the key that holds the name, a target that is no kind.
+        assert!(Shape::build("x", "Secret", None, &key, None).is_err());
+        assert!(Shape::build("x", "<kind>", None, &[], None).is_err());
+        assert!(Shape::build("", "Secret", None, &[], None).is_err());
     }
 
     #[test]

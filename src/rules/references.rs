@@ -1,22 +1,41 @@
 //! Rule 2: a name reference follows its target if and only if the target (kind,
-//! namespace, name) is emitted by this same stream.
+//! group, namespace, name) is emitted by this same stream.
 //!
 //! ```yaml
 //! backendRefs:                 backendRefs:
 //!   - name: www-ameide           - name: www-ameide-tilt     # Service in the stream
 //! secretKeyRef:                secretKeyRef:
 //!   name: www-ameide-auth        name: www-ameide-auth      # made by a dropped ExternalSecret
+//! targetRefs:                  targetRefs:                  # any policy, any CRD: a typed
+//!   - group: gateway.networking.k8s.io                      # reference by its shape
+//!     kind: HTTPRoute              kind: HTTPRoute
+//!     name: www-ameide             name: www-ameide-tilt     # HTTPRoute in the stream
 //! ```
-//! Where the table reads the kind from beside the name (`roleRef.kind`, a
-//! backendRef's `kind`/`group`), that kind is checked, so a same-named object of
-//! another kind is never confused with the target.
+//! References are found three ways: the reference table (`builtin.yaml` and the
+//! config file, by path); anywhere in any object, a mapping with a `kind` and a
+//! `name` (a typed reference: Gateway API policy `targetRef(s)`, `extensionRef`,
+//! Flux `sourceRef`, …); and, anywhere in a custom resource, the shapes Kubernetes
+//! made familiar (`secretKeyRef: {name, key}`, `serviceAccountName: x`, …,
+//! `reference_shapes` in the table). A leaf the table covers is not looked at again.
+//! Where a reference gives the kind and group beside the name, both are checked,
+//! the group as the API server stores it (an empty `roleRef.apiGroup` is
+//! `rbac.authorization.k8s.io`), so a same-named object of another kind or group is
+//! never confused with the target.
+//!
+//! A typed reference that also carries a `uid` (`metadata.ownerReferences`, an
+//! Event's `involvedObject`) names one live object, the one whose uid it is: it
+//! keeps its bytes. Renaming only its name would point it at an object whose uid
+//! differs, which the garbage collector treats as a missing owner and so deletes
+//! the copy's object.
 
 use crate::error::Error;
-use crate::k8s::refs::{Found, Target, walk};
+use crate::k8s::refs::{Found, Shape, Target, display_path, walk};
 use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, ResolveCx, Rule, renamed_name, rewrite_scalar,
+    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, RefVia, ResolveCx, Rule, api_group, renamed_name,
+    rewrite_scalar,
 };
 use crate::reason::Reason;
+use crate::yaml::{Doc, NodeId};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -30,6 +49,7 @@ impl Rule for References {
         _: &mut DocOut,
     ) -> Result<(), Error> {
         collect(cx, plan);
+        collect_shapes(cx, plan);
         Ok(())
     }
 
@@ -43,6 +63,29 @@ impl Rule for References {
     }
 }
 
+/// A scalar that holds a value (not `~`, `null`, nothing).
+fn text<'a>(doc: &Doc<'a>, id: Option<NodeId>) -> Option<Cow<'a, str>> {
+    id.filter(|&n| doc.is_scalar(n) && !doc.is_null(n))
+        .map(|n| doc.node(n).value.clone())
+}
+
+/// `apps` for `apps/v1`, the core group `""` for `v1`.
+fn group_of<'a>(api_version: &Cow<'a, str>) -> Cow<'a, str> {
+    match api_version {
+        Cow::Borrowed(v) => Cow::Borrowed(api_group(v)),
+        Cow::Owned(v) => Cow::Owned(api_group(v).to_string()),
+    }
+}
+
+/// The API group a reference gives beside its name: `group`, `apiGroup`, or the
+/// group of `apiVersion`. A null one is absent.
+fn given_group<'a>(doc: &Doc<'a>, holder: NodeId) -> Option<Cow<'a, str>> {
+    text(doc, doc.get(holder, "group"))
+        .or_else(|| text(doc, doc.get(holder, "apiGroup")))
+        .or_else(|| text(doc, doc.get(holder, "apiVersion")).map(|v| group_of(&v)))
+}
+
+/// The reference table's entries.
 fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
     let group = plan.group().to_string();
@@ -66,17 +109,9 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
                 continue;
             }
             let ns = match &rule.ns_key {
-                Some(k) => doc
-                    .get(holder, k)
-                    .filter(|&n| doc.is_scalar(n))
-                    .map(|n| doc.node(n).value.clone())
-                    .or_else(|| plan.ns.clone()),
+                Some(k) => text(doc, doc.get(holder, k)).or_else(|| plan.ns.clone()),
                 None => plan.ns.clone(),
             };
-            let sibling_group = ["group", "apiGroup"]
-                .iter()
-                .find_map(|g| doc.get(holder, g).filter(|&n| doc.is_scalar(n)))
-                .map(|n| doc.node(n).value.clone());
             let mut push = |kind: Cow<'a, str>, plural: bool, group: Option<Cow<'a, str>>| {
                 plan.refs.push(RefCand {
                     leaf: NodeSpan::of(doc, leaf),
@@ -84,19 +119,25 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
                     plural,
                     group,
                     ns: ns.clone(),
-                    rule: ri,
+                    via: RefVia::Table(ri),
+                    pinned: false,
                 });
             };
             match &rule.target {
                 Target::Kind(k) => push(Cow::Owned(k.clone()), false, None),
                 Target::Sibling { key, default } => {
-                    let kind = doc
-                        .get(holder, key)
-                        .filter(|&n| doc.is_scalar(n))
-                        .map(|n| doc.node(n).value.clone())
-                        .or_else(|| default.clone().map(Cow::Owned));
+                    let kind =
+                        text(doc, doc.get(holder, key)).or_else(|| default.clone().map(Cow::Owned));
                     if let Some(kind) = kind {
-                        push(kind, false, sibling_group);
+                        // An empty or absent group is what the API server stores for it.
+                        let group = match given_group(doc, holder) {
+                            Some(g) if !g.trim().is_empty() => Some(g),
+                            given => match rule.group_default.for_kind(&kind) {
+                                Some(d) => Some(Cow::Owned(d.to_string())),
+                                None => given,
+                            },
+                        };
+                        push(kind, false, group);
                     }
                 }
                 Target::Resources => {
@@ -115,6 +156,149 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     }
 }
 
+/// `HTTPRoute`: what a `kind` value looks like.
+fn is_kind(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Typed references by their shape, anywhere in the object but in label and
+/// annotation maps, and the familiar shapes anywhere in a custom resource outside
+/// its metadata; except where the table already looked.
+fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
+    let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
+    let custom = k8s.is_custom_group(plan.group()) && !k8s.shapes.is_empty();
+    let mut covered: HashSet<usize> = plan.refs.iter().map(|c| c.leaf.start).collect();
+    let mut found = Vec::new();
+    // (node, it is the value of a string-map key, it is under the root's metadata)
+    let mut stack = vec![(root, false, false)];
+    while let Some((id, strings, in_metadata)) = stack.pop() {
+        if doc.is_seq(id) {
+            stack.extend(doc.children(id).map(|c| (c, strings, in_metadata)));
+            continue;
+        }
+        if !doc.is_map(id) {
+            continue;
+        }
+        if id != root
+            && !strings
+            && let Some(c) = typed(doc, root, id, plan)
+            && covered.insert(c.leaf.start)
+        {
+            found.push(c);
+        }
+        for (k, v) in doc.pairs(id) {
+            let key = doc.str(k).unwrap_or("");
+            if custom
+                && !in_metadata
+                && !strings
+                && let Some(shape) = k8s.shapes.iter().find(|s| s.key == key)
+                && let Some(c) = familiar(doc, root, id, v, shape, plan)
+                && covered.insert(c.leaf.start)
+            {
+                found.push(c);
+            }
+            let strings = k8s.string_map_keys.iter().any(|s| s == key);
+            stack.push((v, strings, in_metadata || (id == root && key == "metadata")));
+        }
+    }
+    // In document order, for the report.
+    found.sort_by_key(|c| c.leaf.start);
+    plan.refs.extend(found);
+}
+
+/// A mapping with a `kind` and a `name`: it names an object of that kind, in the
+/// group it gives (if any) and the namespace it gives (or the object's own).
+fn typed<'a>(doc: &Doc<'a>, root: NodeId, id: NodeId, plan: &DocPlan<'a>) -> Option<RefCand<'a>> {
+    let kind = text(doc, doc.get(id, "kind")).filter(|k| is_kind(k))?;
+    let leaf = doc
+        .get(id, "name")
+        .filter(|&n| doc.is_scalar(n) && !doc.is_null(n))?;
+    Some(RefCand {
+        leaf: NodeSpan::of(doc, leaf),
+        kind,
+        plural: false,
+        group: given_group(doc, id),
+        ns: text(doc, doc.get(id, "namespace")).or_else(|| plan.ns.clone()),
+        via: RefVia::Shape(path_to(doc, root, leaf)),
+        pinned: doc.get(id, "uid").is_some(),
+    })
+}
+
+/// A familiar reference shape at `value`, the value of `shape.key` in `holder`.
+fn familiar<'a>(
+    doc: &Doc<'a>,
+    root: NodeId,
+    holder: NodeId,
+    value: NodeId,
+    shape: &Shape,
+    plan: &DocPlan<'a>,
+) -> Option<RefCand<'a>> {
+    let (leaf, ns_holder) = match &shape.name {
+        None => (value, holder),
+        Some(name) => {
+            let complete = doc.is_map(value)
+                && doc.get(value, "kind").is_none()
+                && shape.requires.iter().all(|f| doc.get(value, f).is_some());
+            (doc.get(value, name).filter(|_| complete)?, value)
+        }
+    };
+    if !doc.is_scalar(leaf) || doc.is_null(leaf) {
+        return None;
+    }
+    let ns = shape
+        .ns_key
+        .as_deref()
+        .and_then(|k| text(doc, doc.get(ns_holder, k)));
+    Some(RefCand {
+        leaf: NodeSpan::of(doc, leaf),
+        kind: Cow::Owned(shape.target.clone()),
+        plural: false,
+        group: None,
+        ns: ns.or_else(|| plan.ns.clone()),
+        via: RefVia::Shape(path_to(doc, root, leaf)),
+        pinned: false,
+    })
+}
+
+/// `spec.targetRefs[0].name`: the keys and list indexes from the root to `target`.
+fn path_to(doc: &Doc<'_>, root: NodeId, target: NodeId) -> String {
+    let inside = |id: NodeId| id <= target && target < doc.node(id).next;
+    let mut out = String::new();
+    let mut at = root;
+    while at != target {
+        if doc.is_map(at) {
+            let Some((k, v)) = doc.pairs(at).find(|&(_, v)| inside(v)) else {
+                break;
+            };
+            let key = doc.str(k).unwrap_or("?").to_string();
+            let seg = display_path(&[crate::k8s::refs::Seg::Key(key)]);
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&seg);
+            at = v;
+        } else if doc.is_seq(at) {
+            let Some((i, item)) = doc.children(at).enumerate().find(|&(_, c)| inside(c)) else {
+                break;
+            };
+            out.push_str(&format!("[{i}]"));
+            at = item;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// `the core API group` / `API group apps`.
+fn group_text(group: &str) -> String {
+    if group.is_empty() {
+        "the core API group".to_string()
+    } else {
+        format!("API group {group}")
+    }
+}
+
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
     let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
     let (edits, report) = (&mut out.edits, &mut out.report);
@@ -124,26 +308,43 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             continue;
         }
         let name = c.leaf.value.as_ref();
+        let ns = c.ns.as_deref();
+        let group = c.group.as_deref().map(|g| g.trim());
         let target_kind = if c.plural {
-            index.emits_plural(&c.kind, c.ns.as_deref(), name)
+            index.emits_plural(&c.kind, ns, name)
         } else {
-            let group = c.group.as_deref().map(|g| g.trim());
             index
-                .emits(&c.kind, group, c.ns.as_deref(), name)
+                .emits(&c.kind, group, ns, name)
                 .then_some(c.kind.as_ref())
         };
-        let path = &cfg.k8s.references[c.rule].shown;
+        let path = c.via.shown(cfg);
         let Some(kind) = target_kind else {
-            if !c.plural {
-                report.push(format!(
-                    "kept {} {path}: {}/{name} is not emitted by this stream",
-                    plan.object(),
-                    c.kind
-                ));
+            if c.plural {
+                continue;
             }
+            let why = match (group, ns) {
+                (Some(g), _) if index.emits(&c.kind, None, ns, name) => format!(
+                    "{}/{name} is emitted by this stream, but not in {}",
+                    c.kind,
+                    group_text(g)
+                ),
+                (_, Some(n)) if index.emits(&c.kind, group, None, name) => format!(
+                    "{}/{name} is emitted by this stream, but not in namespace {n}",
+                    c.kind
+                ),
+                _ => format!("{}/{name} is not emitted by this stream", c.kind),
+            };
+            report.push(format!("kept {} {path}: {why}", plan.object()));
             continue;
         };
         done.insert(c.leaf.start);
+        if c.pinned {
+            report.push(format!(
+                "kept {} {path}: {kind}/{name} is also named by uid, which only the baseline's object has (an owner or event reference stays with it)",
+                plan.object()
+            ));
+            continue;
+        }
         let new = match renamed_name(cfg, kind, name) {
             Ok(Some(n)) => n,
             // Already suffixed, or too long (the target's own rename reports that).
