@@ -25,6 +25,9 @@ pub enum Reason {
     Reference,
     /// Rule 3: a selected label value without the suffix.
     Selector,
+    /// Rule 3: an empty NetworkPolicy podSelector, which governs the baseline's
+    /// pods too.
+    EmptyPodSelector,
     /// Rule 9: an own host or Service in a string, not rewritten.
     StringRef,
     /// `check`: a reference to an object of the stream under its old name.
@@ -48,6 +51,7 @@ impl Reason {
             Reason::RedisPassword => "rule 6: Redis password not read from the Redis Secret",
             Reason::Reference => "rule 2: reference does not follow its renamed target",
             Reason::Selector => "rule 3: selected label value lacks the suffix",
+            Reason::EmptyPodSelector => "rule 3: empty podSelector governs the baseline's pods too",
             Reason::StringRef => "rule 9: own host or Service in a string not rewritten",
             Reason::StaleReference => {
                 "rule 2: reference to an object of this stream under its old name"
