@@ -271,6 +271,8 @@ pub struct StreamIndex<'p> {
     plurals: HashMap<(String, &'p str), Homes<'p>>,
     /// What becomes of each label pair that appears in a selector (rule 3).
     pub labels: HashMap<(&'p str, &'p str), LabelFate<'p>>,
+    /// Name → kind of the objects whose pods may carry their name (rule 3).
+    pub label_owners: HashMap<&'p str, &'p str>,
     /// The pair every pod template of the copy carries, isolated (rule 3), or why
     /// there is none.
     pub narrow: Result<(&'p str, String), &'static str>,
@@ -311,6 +313,7 @@ impl<'p> StreamIndex<'p> {
             objects: HashMap::new(),
             plurals: HashMap::new(),
             labels: HashMap::new(),
+            label_owners: HashMap::new(),
             narrow: Err(""),
             hosts: HashSet::new(),
             services: HashMap::new(),
@@ -341,7 +344,7 @@ impl<'p> StreamIndex<'p> {
                 }
             }
         }
-        idx.labels = label_fates(plans, cfg);
+        (idx.labels, idx.label_owners) = label_fates(plans, cfg);
         idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
         idx
     }
@@ -389,10 +392,12 @@ pub enum LabelFate<'p> {
 /// Rule 3's decision for every selected pair (see [`LabelFate`]). A pair isolated
 /// by one selector is isolated everywhere, so every selector stays consistent with
 /// the pod templates and labels it meets.
+type Fates<'p> = HashMap<(&'p str, &'p str), LabelFate<'p>>;
+
 fn label_fates<'p>(
     plans: &'p [DocPlan<'_>],
     cfg: &Config,
-) -> HashMap<(&'p str, &'p str), LabelFate<'p>> {
+) -> (Fates<'p>, HashMap<&'p str, &'p str>) {
     let k8s = &cfg.k8s;
     let objects = || plans.iter().filter(|p| p.status == Status::Object);
     let pair = |o: &'p LabelOcc<'_>| (o.key.as_ref(), o.value.value.as_ref());
@@ -458,7 +463,8 @@ fn label_fates<'p>(
             *fate = LabelFate::Owner { kind, new };
         }
     }
-    fates
+    let owners = owners.into_iter().map(|(n, (_, k))| (n, k)).collect();
+    (fates, owners)
 }
 
 /// The value a label pair has in the copy, by its fate (`None`: unchanged, or

@@ -34,6 +34,9 @@ pub enum Reason {
     StaleReference,
     /// `check`: an own host or Service in a string under its old name.
     StaleString,
+    /// `check`: a selected label value that is the old name of an object of this
+    /// stream whose pods carry its name (rule 3).
+    StaleLabel,
     /// `check`: a document the filter refuses.
     Refused,
 }
@@ -57,6 +60,9 @@ impl Reason {
                 "rule 2: reference to an object of this stream under its old name"
             }
             Reason::StaleString => "rule 9: own host or Service in a string under its old name",
+            Reason::StaleLabel => {
+                "rule 3: selected label value names an object of this stream under its old name"
+            }
             Reason::Refused => "refused by the filter",
         }
     }
@@ -64,7 +70,10 @@ impl Reason {
     /// Findings about old names, which only a baseline input explains (an input
     /// that already held both `x` references and an `x-tilt` object keeps them).
     pub fn is_stale_name(self) -> bool {
-        matches!(self, Reason::StaleReference | Reason::StaleString)
+        matches!(
+            self,
+            Reason::StaleReference | Reason::StaleString | Reason::StaleLabel
+        )
     }
 }
 
