@@ -274,7 +274,9 @@ pub struct StreamIndex<'p> {
     /// Name → kind of the objects whose pods may carry their name (rule 3).
     pub label_owners: HashMap<&'p str, &'p str>,
     /// The pair every pod template of the copy carries, isolated (rule 3), or why
-    /// there is none.
+    /// there is none. An `Err` leaves an empty NetworkPolicy podSelector as it is
+    /// (`-v` says so); `check --baseline` is the place to report that policy as
+    /// governing the baseline's pods (SPEC rule 3).
     pub narrow: Result<(&'p str, String), &'static str>,
     /// Route/ingress hostnames of the stream (rule 9a).
     pub hosts: HashSet<&'p str>,
