@@ -264,106 +264,124 @@ fn narrow(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, keys: &[&str]) -> Result<Opti
 }
 
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
-    let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
-    let limit = cfg.k8s.label_value_limit;
-    let mut n = 0;
     let mut said: Vec<String> = Vec::new();
     let mut say = |line: String| {
         if !said.contains(&line) {
             said.push(line);
         }
     };
+    let mut n = 0;
     for occ in &plan.labels {
         let value = occ.value.value.as_ref();
-        let Some(fate) = index.labels.get(&(occ.key.as_ref(), value)) else {
+        let Some(fate) = cx.index.labels.get(&(occ.key.as_ref(), value)) else {
             continue;
         };
-        let new = match fate {
-            LabelFate::Shared => {
-                if let Some(sel) = occ.selects.map(|i| &cfg.k8s.selectors[i]) {
-                    say(format!(
-                        "kept shared {}={value} in {}: no {} of this stream carries it",
-                        occ.key,
-                        plan.object(),
-                        sel.carrier()
-                    ));
-                }
-                continue;
-            }
-            LabelFate::Owner {
-                kind,
-                new: Err(len),
-            } => {
-                return Err(Error::input(
-                    plan.place(occ.value.line),
-                    format!(
-                        "label {}={value:?} names {kind}/{value}, whose pods its operator labels with its name; renamed, that name would be {len} characters, over the {limit}-character limit for label values",
-                        occ.key
-                    ),
-                )
-                .with_hint(format!("shorten the name of {kind}/{value} in the chart")));
-            }
-            LabelFate::Owner { kind, new: Ok(new) } => {
-                if occ.selects.is_some() {
-                    say(format!(
-                        "label {}={value} in {} follows {kind}/{value} -> {new}: no pod template of this stream carries it, the pods {kind}/{value} makes do",
-                        occ.key,
-                        plan.object()
-                    ));
-                }
-                if new == value {
-                    continue;
-                }
-                new.clone()
-            }
-            LabelFate::Isolate => match suffixed(value, &cfg.suffix, limit, !cfg.strict_names) {
-                Suffixed::Unchanged => continue,
-                Suffixed::Appended(s) | Suffixed::Shortened(s) => s,
-                Suffixed::TooLong(len) => {
-                    return Err(Error::input(
-                    plan.place(occ.value.line),
-                    format!(
-                        "label {}={value:?} would be {len} characters with the suffix, over the {limit}-character limit for label values",
-                        occ.key
-                    ),
-                )
-                .with_hint("shorten the label value in the chart, or drop --strict-names to shorten it with a hash"));
-                }
-            },
+        let Some(new) = value_in_copy(cx, plan, occ, fate, &mut say)? else {
+            continue;
         };
         let what = format!("label {}", occ.key);
-        out.edits
-            .push(rewrite_scalar(input, plan, &occ.value, &what, &new)?.because(Reason::Selector));
+        out.edits.push(
+            rewrite_scalar(cx.input, plan, &occ.value, &what, &new)?.because(Reason::Selector),
+        );
         n += 1;
     }
     if n > 0 {
         say(format!("isolated {n} label value(s) in {}", plan.object()));
     }
     if let Some(nw) = &plan.narrow {
-        match &index.narrow {
-            Ok((key, value)) => {
-                let key_text = if edit::plain_safe(key) {
-                    key.to_string()
-                } else {
-                    edit::quote(key)
-                };
-                let pair = format!("{key_text}: {}", edit::quote(value));
-                out.edits.push(
-                    edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
-                        .because(Reason::EmptyPodSelector),
-                );
-                say(format!(
-                    "narrowed the empty podSelector of {} to {key}={value}: empty, it would govern the baseline's pods too",
-                    plan.object()
-                ));
-            }
-            // `check --baseline` reports the same policy as a collision.
-            Err(why) => say(format!(
-                "kept the empty podSelector of {}: {why}, so it governs the baseline's pods too",
-                plan.object()
-            )),
-        }
+        narrow_edit(cx, plan, nw, out, &mut say);
     }
     out.report.extend(said);
     Ok(())
+}
+
+/// The value one occurrence has in the copy, by its pair's fate (`None`:
+/// unchanged); what `-v` says about a shared or owner-named pair goes to `say`.
+fn value_in_copy(
+    cx: &ResolveCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    occ: &LabelOcc<'_>,
+    fate: &LabelFate<'_>,
+    say: &mut impl FnMut(String),
+) -> Result<Option<String>, Error> {
+    let cfg = cx.cfg;
+    let limit = cfg.k8s.label_value_limit;
+    let value = occ.value.value.as_ref();
+    let in_selector = occ.selects.map(|i| &cfg.k8s.selectors[i]);
+    match fate {
+        LabelFate::Shared => {
+            if let Some(sel) = in_selector {
+                say(format!(
+                    "kept shared {}={value} in {}: no {} of this stream carries it",
+                    occ.key,
+                    plan.object(),
+                    sel.carrier()
+                ));
+            }
+            Ok(None)
+        }
+        LabelFate::Owner { kind, new: Err(len) } => Err(Error::input(
+            plan.place(occ.value.line),
+            format!(
+                "label {}={value:?} names {kind}/{value}, whose pods its operator labels with its name; renamed, that name would be {len} characters, over the {limit}-character limit for label values",
+                occ.key
+            ),
+        )
+        .with_hint(format!("shorten the name of {kind}/{value} in the chart"))),
+        LabelFate::Owner { kind, new: Ok(new) } => {
+            if in_selector.is_some() {
+                say(format!(
+                    "label {}={value} in {} follows {kind}/{value} -> {new}: no pod template of this stream carries it, the pods {kind}/{value} makes do",
+                    occ.key,
+                    plan.object()
+                ));
+            }
+            Ok((new != value).then(|| new.clone()))
+        }
+        LabelFate::Isolate => match suffixed(value, &cfg.suffix, limit, !cfg.strict_names) {
+            Suffixed::Unchanged => Ok(None),
+            Suffixed::Appended(s) | Suffixed::Shortened(s) => Ok(Some(s)),
+            Suffixed::TooLong(len) => Err(Error::input(
+                plan.place(occ.value.line),
+                format!(
+                    "label {}={value:?} would be {len} characters with the suffix, over the {limit}-character limit for label values",
+                    occ.key
+                ),
+            )
+            .with_hint("shorten the label value in the chart, or drop --strict-names to shorten it with a hash")),
+        },
+    }
+}
+
+/// Narrows an empty NetworkPolicy podSelector with the stream's narrowing pair,
+/// or says why it stays (`check --baseline` reports the same policy).
+fn narrow_edit(
+    cx: &ResolveCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    nw: &Narrow,
+    out: &mut DocOut,
+    say: &mut impl FnMut(String),
+) {
+    match &cx.index.narrow {
+        Ok((key, value)) => {
+            let key_text = if edit::plain_safe(key) {
+                key.to_string()
+            } else {
+                edit::quote(key)
+            };
+            let pair = format!("{key_text}: {}", edit::quote(value));
+            out.edits.push(
+                edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
+                    .because(Reason::EmptyPodSelector),
+            );
+            say(format!(
+                "narrowed the empty podSelector of {} to {key}={value}: empty, it would govern the baseline's pods too",
+                plan.object()
+            ));
+        }
+        Err(why) => say(format!(
+            "kept the empty podSelector of {}: {why}, so it governs the baseline's pods too",
+            plan.object()
+        )),
+    }
 }
