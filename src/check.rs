@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::edit::Edit;
 use crate::error::Error;
 use crate::pipeline::{plan_stream, resolve_stream};
-use crate::plan::{DocPlan, Status, StreamIndex, renamed_name};
+use crate::plan::{DocPlan, LabelFate, Status, StreamIndex, renamed_name};
 use crate::reason::Reason;
 use crate::rules::strings;
 use crate::yaml::{self, Doc, NodeId, NodeKind};
@@ -195,6 +195,18 @@ fn stale_names(
                 Reason::StaleReference,
                 detail,
             ));
+        }
+    }
+    // A label value kept shared that is the old name of an owner of this stream.
+    for occ in plan.labels.iter().filter(|o| o.selects.is_some()) {
+        let value = occ.value.value.as_ref();
+        if index.labels.get(&(occ.key.as_ref(), value)) != Some(&LabelFate::Shared) {
+            continue;
+        }
+        let new = format!("{value}{}", cfg.suffix);
+        if let Some(kind) = index.label_owners.get(new.as_str()) {
+            let detail = format!("{kind}/{value} is emitted as {new}");
+            out.push(violation(plan, occ.value.start, Reason::StaleLabel, detail));
         }
     }
     if cfg.string_refs {

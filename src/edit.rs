@@ -252,6 +252,38 @@ pub fn insert_pair(
     ))
 }
 
+/// Inserts a pair whose value is a nested mapping, written as `lines` (depth 0 is
+/// the new key), as the last pair of `map`, in its style: lines at the column of
+/// its keys in a block mapping, `key: {…}` in a flow one.
+pub fn insert_nested(
+    input: &str,
+    doc: &Doc<'_>,
+    map: NodeId,
+    lines: &Lines<'_>,
+) -> Result<Edit, Unplaceable> {
+    let m = doc.node(map);
+    if m.style == Style::Flow {
+        let inner = flow_map(lines);
+        let inner = &inner[1..inner.len() - 1];
+        return Ok(match doc.pairs(map).last() {
+            Some((_, v)) => Edit::insert(doc.content_end(v), format!(", {inner}")),
+            None => Edit::insert(m.start + 1, inner.to_string()),
+        });
+    }
+    let first = doc.node(doc.children(map).next().ok_or(Unplaceable::NoKeyColumn)?);
+    if first.kind != crate::yaml::NodeKind::Scalar || first.start == first.end {
+        return Err(Unplaceable::NoKeyColumn);
+    }
+    let at = after_line(input, doc.content_end(map));
+    let eol = m.layout.eol();
+    let mut text = String::from(lead(input, at, eol));
+    for (depth, key, value) in lines {
+        text.push_str(&" ".repeat(m.layout.indent + 2 * depth));
+        push_line(&mut text, key, value, eol);
+    }
+    Ok(Edit::insert(at, text))
+}
+
 /// A block mapping rendered as lines: (depth, key, value) with depth counted in
 /// steps of two spaces; an empty value opens a nested mapping.
 pub type Lines<'t> = [(usize, &'t str, String)];

@@ -87,6 +87,8 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         at: doc.region_start,
         refs: Vec::new(),
         labels: Vec::new(),
+        pod_template: false,
+        narrow: None,
         injections: Vec::new(),
         strings: Vec::new(),
         hosts: Vec::new(),

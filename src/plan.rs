@@ -10,6 +10,7 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::{Error, Place};
+use crate::k8s::Selects;
 use crate::yaml::{Doc, NodeId, Style};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -161,9 +162,25 @@ impl<'a> NodeSpan<'a> {
 pub struct LabelOcc<'a> {
     pub key: Cow<'a, str>,
     pub value: NodeSpan<'a>,
-    /// Found in a selector of a pod-owning or pod-selecting object.
-    pub source: bool,
+    /// Found in a selector of the `selectors:` table: its index there.
+    pub selects: Option<usize>,
+    /// In the labels of the object's pod template (what pod selectors select).
+    pub pod: bool,
+    /// In the object's own `metadata.labels` (what a selector of its kind selects).
+    pub object: bool,
 }
+
+/// An empty NetworkPolicy `podSelector` (rule 3), with the text that narrows it:
+/// `text` holds [`NARROW_MARK`] where the pair goes, known only in phase 2.
+#[derive(Debug)]
+pub struct Narrow {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// Stands for `key: "value"` in [`Narrow::text`].
+pub const NARROW_MARK: &str = "\u{1}: \u{2}";
 
 /// Text to insert whose middle is the Redis Secret's name, known only in phase 2
 /// (the Secret may be emitted by this stream and so renamed).
@@ -194,6 +211,9 @@ pub struct DocPlan<'a> {
     pub at: usize,
     pub refs: Vec<RefCand<'a>>,
     pub labels: Vec<LabelOcc<'a>>,
+    /// The object has a pod template (its labels are the `pod` occurrences).
+    pub pod_template: bool,
+    pub narrow: Option<Narrow>,
     pub injections: Vec<Injection<'a>>,
     /// Scalars where rule 9 looks for own hosts and Services.
     pub strings: Vec<StrCand<'a>>,
@@ -295,8 +315,15 @@ pub struct StreamIndex<'p> {
     objects: HashMap<(&'p str, &'p str), Homes<'p>>,
     /// (plural, name) → (kind, namespace), for RBAC resourceNames.
     plurals: HashMap<(String, &'p str), Homes<'p>>,
-    /// Label pairs that appear in a selector (rule 3).
-    pub selected: HashSet<(&'p str, &'p str)>,
+    /// What becomes of each label pair that appears in a selector (rule 3).
+    pub labels: HashMap<(&'p str, &'p str), LabelFate<'p>>,
+    /// Name → kind of the objects whose pods may carry their name (rule 3).
+    pub label_owners: HashMap<&'p str, &'p str>,
+    /// The pair every pod template of the copy carries, isolated (rule 3), or why
+    /// there is none. An `Err` leaves an empty NetworkPolicy podSelector as it is
+    /// (`-v` says so); `check --baseline` is the place to report that policy as
+    /// governing the baseline's pods (SPEC rule 3).
+    pub narrow: Result<(&'p str, String), &'static str>,
     /// Route/ingress hostnames of the stream (rule 9a).
     pub hosts: HashSet<&'p str>,
     /// Service name → namespace, for rule 9b.
@@ -333,7 +360,9 @@ impl<'p> StreamIndex<'p> {
             cfg,
             objects: HashMap::new(),
             plurals: HashMap::new(),
-            selected: HashSet::new(),
+            labels: HashMap::new(),
+            label_owners: HashMap::new(),
+            narrow: Err(""),
             hosts: HashSet::new(),
             services: HashMap::new(),
             host_lens: LenSet::default(),
@@ -355,10 +384,6 @@ impl<'p> StreamIndex<'p> {
                     idx.service_lens.insert(name.len());
                 }
             }
-            for occ in p.labels.iter().filter(|o| o.source) {
-                idx.selected
-                    .insert((occ.key.as_ref(), occ.value.value.as_ref()));
-            }
             if cfg.string_refs {
                 for h in &p.hosts {
                     idx.hosts.insert(h.as_ref());
@@ -366,6 +391,8 @@ impl<'p> StreamIndex<'p> {
                 }
             }
         }
+        (idx.labels, idx.label_owners) = label_fates(plans, cfg);
+        idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
         idx
     }
 
@@ -388,6 +415,169 @@ impl<'p> StreamIndex<'p> {
             .find(|(k, n)| self.cfg.k8s.is_cluster_scoped(k) || ns_compatible(ns, *n))
             .map(|(k, _)| *k)
     }
+}
+
+/// What rule 3 does with a label pair that a selector of the stream uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelFate<'p> {
+    /// Something of the stream that a selector of it can select carries it: the
+    /// value gets the suffix everywhere.
+    Isolate,
+    /// Nothing of the stream carries it, but its value is the name of an object
+    /// of the stream that labels the pods it makes with its name: the value
+    /// follows that object's rename (`Err`: the new name's length, over the label
+    /// value limit).
+    Owner {
+        kind: &'p str,
+        new: Result<String, usize>,
+    },
+    /// Nothing of the stream carries it: it selects something outside the stream
+    /// and stays as it is.
+    Shared,
+}
+
+/// Rule 3's decision for every selected pair (see [`LabelFate`]). A pair isolated
+/// by one selector is isolated everywhere, so every selector stays consistent with
+/// the pod templates and labels it meets.
+type Fates<'p> = HashMap<(&'p str, &'p str), LabelFate<'p>>;
+
+fn label_fates<'p>(
+    plans: &'p [DocPlan<'_>],
+    cfg: &Config,
+) -> (Fates<'p>, HashMap<&'p str, &'p str>) {
+    let k8s = &cfg.k8s;
+    let objects = || plans.iter().filter(|p| p.status == Status::Object);
+    let pair = |o: &'p LabelOcc<'_>| (o.key.as_ref(), o.value.value.as_ref());
+    let mut pods: HashSet<(&str, &str)> = HashSet::new();
+    // (kind, key, value) → groups of the objects of that kind carrying the pair.
+    let mut carried: HashMap<(&str, &str, &str), Vec<&str>> = HashMap::new();
+    // name → (rank, kind) of the object that may label its pods with it: the best
+    // ranked, then the first in the stream.
+    let mut owners: HashMap<&str, (u8, &str)> = HashMap::new();
+    for p in objects() {
+        for o in &p.labels {
+            let (k, v) = pair(o);
+            if o.pod {
+                pods.insert((k, v));
+            }
+            if o.object {
+                carried.entry((&p.kind, k, v)).or_default().push(p.group());
+            }
+        }
+        if let Some(name) = p.name.as_deref()
+            && let Some(rank) = k8s.label_owner_rank(&p.kind, p.group())
+        {
+            let best = owners.entry(name).or_insert((rank, &p.kind));
+            if rank < best.0 {
+                *best = (rank, &p.kind);
+            }
+        }
+    }
+    let mut fates = HashMap::new();
+    for p in objects() {
+        for o in &p.labels {
+            let Some(sel) = o.selects.map(|i| &k8s.selectors[i]) else {
+                continue;
+            };
+            let (k, v) = pair(o);
+            let is_carried = match &sel.selects {
+                Selects::Pods => pods.contains(&(k, v)),
+                Selects::Kind(want) => carried
+                    .get(&(want.kind.as_str(), k, v))
+                    .is_some_and(|gs| gs.iter().any(|g| want.matches(&want.kind, g))),
+            };
+            let fate = fates.entry((k, v)).or_insert(LabelFate::Shared);
+            if is_carried {
+                *fate = LabelFate::Isolate;
+            }
+        }
+    }
+    for ((_, v), fate) in fates.iter_mut() {
+        if *fate == LabelFate::Shared
+            && let Some(&(_, kind)) = owners.get(v)
+        {
+            let new = match renamed_name(cfg, kind, v) {
+                Ok(new) => Ok(new.unwrap_or_else(|| v.to_string())),
+                Err(n) => Err(n),
+            }
+            .and_then(|n| {
+                if n.len() > k8s.label_value_limit {
+                    Err(n.len())
+                } else {
+                    Ok(n)
+                }
+            });
+            *fate = LabelFate::Owner { kind, new };
+        }
+    }
+    let owners = owners.into_iter().map(|(n, (_, k))| (n, k)).collect();
+    (fates, owners)
+}
+
+/// The value a label pair has in the copy, by its fate (`None`: unchanged, or
+/// refused; rule 3 says why).
+pub fn label_value_in_copy(
+    cfg: &Config,
+    fate: Option<&LabelFate<'_>>,
+    value: &str,
+) -> Option<String> {
+    use crate::names::{Suffixed, suffixed};
+    match fate? {
+        LabelFate::Isolate => match suffixed(
+            value,
+            &cfg.suffix,
+            cfg.k8s.label_value_limit,
+            !cfg.strict_names,
+        ) {
+            Suffixed::Appended(s) | Suffixed::Shortened(s) => Some(s),
+            Suffixed::Unchanged | Suffixed::TooLong(_) => None,
+        },
+        LabelFate::Owner { new: Ok(n), .. } if n != value => Some(n.clone()),
+        LabelFate::Owner { .. } | LabelFate::Shared => None,
+    }
+}
+
+/// The pair that narrows an empty NetworkPolicy podSelector to the copy's pods:
+/// one that every pod template of the stream carries after rule 3 with a value
+/// that ends with the suffix (a pair without it would select the baseline's pods
+/// too). The first of `narrow_keys` that qualifies, else the first qualifying pair
+/// of the first pod template.
+fn narrowing_pair<'p>(
+    plans: &'p [DocPlan<'_>],
+    cfg: &Config,
+    fates: &HashMap<(&'p str, &'p str), LabelFate<'p>>,
+) -> Result<(&'p str, String), &'static str> {
+    let mut common: Option<Vec<(&'p str, String)>> = None;
+    for p in plans
+        .iter()
+        .filter(|p| p.status == Status::Object && p.pod_template)
+    {
+        let here: Vec<(&'p str, String)> = p
+            .labels
+            .iter()
+            .filter(|o| o.pod)
+            .map(|o| {
+                let (k, v) = (o.key.as_ref(), o.value.value.as_ref());
+                let new = label_value_in_copy(cfg, fates.get(&(k, v)), v);
+                (k, new.unwrap_or_else(|| v.to_string()))
+            })
+            .filter(|(_, v)| v.ends_with(&cfg.suffix))
+            .collect();
+        common = Some(match common {
+            None => here,
+            Some(c) => c.into_iter().filter(|x| here.contains(x)).collect(),
+        });
+    }
+    let Some(common) = common else {
+        return Err("the stream has no pod template");
+    };
+    cfg.k8s
+        .narrow_keys
+        .iter()
+        .find_map(|k| common.iter().find(|(key, _)| key == k))
+        .or(common.first())
+        .cloned()
+        .ok_or("no label pair with the suffix is carried by every pod template of the copy")
 }
 
 pub fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {

@@ -25,12 +25,18 @@ pub enum Reason {
     Reference,
     /// Rule 3: a selected label value without the suffix.
     Selector,
+    /// Rule 3: an empty NetworkPolicy podSelector, which governs the baseline's
+    /// pods too.
+    EmptyPodSelector,
     /// Rule 9: an own host or Service in a string, not rewritten.
     StringRef,
     /// `check`: a reference to an object of the stream under its old name.
     StaleReference,
     /// `check`: an own host or Service in a string under its old name.
     StaleString,
+    /// `check`: a selected label value that is the old name of an object of this
+    /// stream whose pods carry its name (rule 3).
+    StaleLabel,
     /// `check`: a document the filter refuses.
     Refused,
 }
@@ -48,11 +54,15 @@ impl Reason {
             Reason::RedisPassword => "rule 6: Redis password not read from the Redis Secret",
             Reason::Reference => "rule 2: reference does not follow its renamed target",
             Reason::Selector => "rule 3: selected label value lacks the suffix",
+            Reason::EmptyPodSelector => "rule 3: empty podSelector governs the baseline's pods too",
             Reason::StringRef => "rule 9: own host or Service in a string not rewritten",
             Reason::StaleReference => {
                 "rule 2: reference to an object of this stream under its old name"
             }
             Reason::StaleString => "rule 9: own host or Service in a string under its old name",
+            Reason::StaleLabel => {
+                "rule 3: selected label value names an object of this stream under its old name"
+            }
             Reason::Refused => "refused by the filter",
         }
     }
@@ -60,7 +70,10 @@ impl Reason {
     /// Findings about old names, which only a baseline input explains (an input
     /// that already held both `x` references and an `x-tilt` object keeps them).
     pub fn is_stale_name(self) -> bool {
-        matches!(self, Reason::StaleReference | Reason::StaleString)
+        matches!(
+            self,
+            Reason::StaleReference | Reason::StaleString | Reason::StaleLabel
+        )
     }
 }
 

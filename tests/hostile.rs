@@ -172,7 +172,9 @@ fn renames_through_anchors_are_refused() {
     );
     refused(
         "anchored selector value",
-        format!("{s}apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: &a web\n").into_bytes(),
+        // A pod of the stream carries app=web, so the pair must be isolated (a
+        // pair nothing of the stream carries stays shared: no edit, no refusal).
+        format!("{s}apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: &a web\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec: {{containers: []}}\n").into_bytes(),
         "anchor",
     );
     // An alias where a name should be is not a string.

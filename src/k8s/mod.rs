@@ -91,6 +91,59 @@ pub struct ReferenceShape {
     pub namespace_from: Option<String>,
 }
 
+/// One entry of `selectors:` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SelectorEntry {
+    kind: String,
+    path: String,
+    #[serde(default)]
+    form: SelectorForm,
+    selects: String,
+    #[serde(default)]
+    narrow_empty: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectorForm {
+    /// `matchLabels` / `matchExpressions`.
+    #[default]
+    LabelSelector,
+    /// A plain label map (a Service's `spec.selector`).
+    Map,
+}
+
+/// What a selector can select, and so where the pairs it selects are carried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selects {
+    /// Pods: carried by the labels of the stream's pod templates.
+    Pods,
+    /// Objects of a kind: carried by their `metadata.labels`.
+    Kind(KindSel),
+}
+
+/// A selector of the stream (rule 3): where it sits and what it selects.
+#[derive(Clone, Debug)]
+pub struct Selector {
+    pub from: Vec<KindSel>,
+    pub path: Vec<String>,
+    pub form: SelectorForm,
+    pub selects: Selects,
+    /// An empty selector selects every pod of the namespace: narrow it in the copy.
+    pub narrow_empty: bool,
+}
+
+impl Selector {
+    /// What carries what it selects, for `-v`: "pod template", "Service".
+    pub fn carrier(&self) -> &str {
+        match &self.selects {
+            Selects::Pods => "pod template",
+            Selects::Kind(k) => &k.kind,
+        }
+    }
+}
+
 /// The file's shape, field for field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,9 +152,10 @@ struct File {
     cluster_scoped: Vec<String>,
     pod_specs: HashMap<String, String>,
     container_lists: Vec<String>,
-    map_selector_kinds: Vec<String>,
-    label_selector_kinds: Vec<String>,
-    pod_selector_kinds: Vec<String>,
+    selectors: Vec<SelectorEntry>,
+    kubernetes_groups: Vec<String>,
+    label_owner_kinds: Vec<String>,
+    narrow_keys: Vec<String>,
     route_kinds: Vec<String>,
     ingress_kinds: Vec<String>,
     gateway: String,
@@ -128,12 +182,14 @@ pub struct K8s {
     pub pod_specs: HashMap<String, Vec<String>>,
     /// The container lists of a pod spec (`@c` in paths).
     pub container_lists: Vec<String>,
-    /// Core kinds whose `spec.selector` is a plain label map.
-    pub map_selector_kinds: Vec<String>,
-    /// Kinds whose `spec.selector` is a LabelSelector.
-    pub label_selector_kinds: Vec<String>,
-    /// Kinds whose `spec.podSelector` is a LabelSelector.
-    pub pod_selector_kinds: Vec<String>,
+    /// Rule 3: every selector kind and what it selects.
+    pub selectors: Vec<Selector>,
+    /// Kubernetes' own API groups (their kinds are no label owners but those below).
+    pub kubernetes_groups: Vec<String>,
+    /// Kinds known to label the pods they make with their own name.
+    pub label_owner_kinds: Vec<KindSel>,
+    /// Preferred keys of the pair that narrows an empty NetworkPolicy podSelector.
+    pub narrow_keys: Vec<String>,
     pub route_kinds: Vec<KindSel>,
     pub ingress_kinds: Vec<KindSel>,
     /// What a route's parentRef names when it gives no kind or group.
@@ -182,9 +238,31 @@ impl K8s {
                 .map(|(kind, path)| (kind, path.split('.').map(str::to_string).collect()))
                 .collect(),
             container_lists: f.container_lists,
-            map_selector_kinds: f.map_selector_kinds,
-            label_selector_kinds: f.label_selector_kinds,
-            pod_selector_kinds: f.pod_selector_kinds,
+            selectors: f
+                .selectors
+                .iter()
+                .map(|e| Selector {
+                    from: e
+                        .kind
+                        .split(',')
+                        .map(|k| KindSel::parse(k.trim()))
+                        .collect(),
+                    path: e.path.split('.').map(str::to_string).collect(),
+                    form: e.form,
+                    selects: match e.selects.as_str() {
+                        "@pod" => Selects::Pods,
+                        k => Selects::Kind(KindSel::parse(k)),
+                    },
+                    narrow_empty: e.narrow_empty,
+                })
+                .collect(),
+            kubernetes_groups: f.kubernetes_groups,
+            label_owner_kinds: f
+                .label_owner_kinds
+                .iter()
+                .map(|s| KindSel::parse(s))
+                .collect(),
+            narrow_keys: f.narrow_keys,
             route_kinds: f.route_kinds.iter().map(|s| KindSel::parse(s)).collect(),
             ingress_kinds: f.ingress_kinds.iter().map(|s| KindSel::parse(s)).collect(),
             gateway: KindSel::parse(&f.gateway),
@@ -268,6 +346,23 @@ impl K8s {
             .unwrap_or(self.default_name_limit)
     }
 
+    /// Whether an object of this kind may make pods labelled with its own name
+    /// (rule 3): `Some(0)` for a kind known to, `Some(1)` for any other custom
+    /// resource, `None` for the other kinds of Kubernetes' own groups.
+    pub fn label_owner_rank(&self, kind: &str, group: &str) -> Option<u8> {
+        if self
+            .label_owner_kinds
+            .iter()
+            .any(|k| k.matches(kind, group))
+        {
+            Some(0)
+        } else if self.kubernetes_groups.iter().any(|g| g == group) {
+            None
+        } else {
+            Some(1)
+        }
+    }
+
     pub fn is_route(&self, kind: &str, group: &str) -> bool {
         self.route_kinds.iter().any(|k| k.matches(kind, group))
     }
@@ -299,6 +394,27 @@ mod tests {
         assert_eq!(k.plural("Endpoints"), "endpoints");
         assert_eq!(k.plural("NetworkPolicy"), "networkpolicies");
         assert!(k.is_route("HTTPRoute", "gateway.networking.k8s.io"));
+        assert_eq!(
+            k.label_owner_rank("Prometheus", "monitoring.coreos.com"),
+            Some(0)
+        );
+        assert_eq!(k.label_owner_rank("Job", "batch"), Some(0));
+        assert_eq!(
+            k.label_owner_rank("HTTPRoute", "gateway.networking.k8s.io"),
+            Some(1)
+        );
+        assert_eq!(k.label_owner_rank("Service", ""), None);
+        let np = k.selectors.iter().find(|s| s.narrow_empty).unwrap();
+        assert!(
+            np.from
+                .iter()
+                .any(|f| f.matches("NetworkPolicy", "networking.k8s.io"))
+        );
+        let svc = &k.selectors[0];
+        assert!(
+            svc.from[0].matches("Service", "")
+                && !svc.from[0].matches("Service", "serving.knative.dev")
+        );
         assert!(!k.is_route("HTTPRoute", "example.com"));
         // `@c` gives one rule per container list.
         let env_secret = k

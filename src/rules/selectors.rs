@@ -1,18 +1,31 @@
-//! Rule 3: two-way selector isolation. Every label pair (key, value) that appears
-//! in a selector of a pod-owning or pod-selecting object becomes (key, value+suffix)
-//! everywhere in the stream: selectors, pod template labels, object labels.
+//! Rule 3: two-way selector isolation. Every label pair (key, value) that a
+//! selector of the stream uses, and that something of the stream it can select
+//! carries, becomes (key, value+suffix) everywhere in the stream: selectors, pod
+//! template labels, object labels.
 //!
 //! ```yaml
 //! selector:                          selector:
 //!   app.kubernetes.io/name: web        app.kubernetes.io/name: web-tilt
+//!   k8s-app: kube-dns                  k8s-app: kube-dns          # no pod of ours: shared
+//!   prometheus: kps                    prometheus: kps-tilt       # Prometheus/kps's pods
 //! ```
 //! So the tilt Service selects only tilt pods, and the baseline's selectors (which
-//! still say `web`) never select them. Selectors that pick namespaces are not label
-//! pairs of pods and are left alone.
+//! still say `web`) never select them. A pair nothing of the stream carries selects
+//! something outside it (CoreDNS, the kubelet) and stays shared, unless its value
+//! names an object of the stream that labels the pods it makes with its name (an
+//! operator's custom resource): then it follows that object's rename. What each
+//! selector can select is data (`selectors:` in `src/k8s/builtin.yaml`). An empty
+//! NetworkPolicy `podSelector` is narrowed to a pair every pod template of the
+//! copy carries. Selectors that pick namespaces are left alone.
 
+use crate::edit::{self, Lines, Unplaceable};
 use crate::error::Error;
+use crate::k8s::SelectorForm;
 use crate::names::{Suffixed, suffixed};
-use crate::plan::{DocOut, DocPlan, LabelOcc, NodeSpan, PlanCx, ResolveCx, Rule, rewrite_scalar};
+use crate::plan::{
+    DocOut, DocPlan, LabelFate, LabelOcc, NARROW_MARK, Narrow, NodeSpan, PlanCx, ResolveCx, Rule,
+    rewrite_scalar,
+};
 use crate::reason::Reason;
 use crate::yaml::{Doc, NodeId};
 use std::collections::HashSet;
@@ -26,8 +39,7 @@ impl Rule for Selectors {
         plan: &mut DocPlan<'a>,
         _: &mut DocOut,
     ) -> Result<(), Error> {
-        collect(cx, plan);
-        Ok(())
+        collect(cx, plan)
     }
 
     fn resolve(
@@ -40,10 +52,28 @@ impl Rule for Selectors {
     }
 }
 
+/// Where a label pair was found.
+#[derive(Clone, Copy)]
+struct Found {
+    selects: Option<usize>,
+    pod: bool,
+    object: bool,
+}
+
+fn occ<'a>(doc: &Doc<'a>, k: NodeId, v: NodeId, at: Found) -> LabelOcc<'a> {
+    LabelOcc {
+        key: doc.node(k).value.clone(),
+        value: NodeSpan::of(doc, v),
+        selects: at.selects,
+        pod: at.pod,
+        object: at.object,
+    }
+}
+
 fn pairs_of<'a>(
     doc: &Doc<'a>,
     map: NodeId,
-    source: bool,
+    at: Found,
     skip: Option<&str>,
     out: &mut Vec<LabelOcc<'a>>,
 ) {
@@ -54,15 +84,11 @@ fn pairs_of<'a>(
         if Some(key) == skip {
             continue;
         }
-        out.push(LabelOcc {
-            key: doc.node(k).value.clone(),
-            value: NodeSpan::of(doc, v),
-            source,
-        });
+        out.push(occ(doc, k, v, at));
     }
 }
 
-fn expressions<'a>(doc: &Doc<'a>, seq: NodeId, source: bool, out: &mut Vec<LabelOcc<'a>>) {
+fn expressions<'a>(doc: &Doc<'a>, seq: NodeId, at: Found, out: &mut Vec<LabelOcc<'a>>) {
     for item in doc.children(seq).filter(|&i| doc.is_map(i)) {
         let (Some(k), Some(op), Some(vals)) = (
             doc.get(item, "key"),
@@ -78,52 +104,53 @@ fn expressions<'a>(doc: &Doc<'a>, seq: NodeId, source: bool, out: &mut Vec<Label
             .children(vals)
             .filter(|&v| doc.is_scalar(v) && !doc.is_null(v))
         {
-            out.push(LabelOcc {
-                key: doc.node(k).value.clone(),
-                value: NodeSpan::of(doc, v),
-                source,
-            });
+            out.push(occ(doc, k, v, at));
         }
     }
 }
 
-/// The selectors of a pod-owning or pod-selecting object: (selector, is a plain
-/// label map).
-fn sources(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>) -> (Option<NodeId>, Option<NodeId>) {
+fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error> {
     let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
-    let kind = plan.kind.as_ref();
-    let is = |list: &[String]| list.iter().any(|k| k == kind);
-    let Some(spec) = doc.get(root, "spec").filter(|&s| doc.is_map(s)) else {
-        return (None, None);
-    };
-    let direct = (plan.group().is_empty() && is(&k8s.map_selector_kinds))
-        .then(|| doc.get(spec, "selector"))
-        .flatten()
-        .filter(|&s| doc.is_map(s));
-    let selector = if is(&k8s.label_selector_kinds) {
-        doc.get(spec, "selector")
-    } else if is(&k8s.pod_selector_kinds) {
-        doc.get(spec, "podSelector")
-    } else {
-        None
-    };
-    (direct, selector.filter(|&s| doc.is_map(s)))
-}
-
-fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
-    let (doc, root) = (cx.doc, cx.root);
-    let instance_label = cx.cfg.k8s.argo_instance_label.as_str();
-    let (direct, source) = sources(cx, plan);
-    if let Some(sel) = direct {
-        pairs_of(doc, sel, true, None, &mut plan.labels);
+    let instance_label = k8s.argo_instance_label.as_str();
+    // The mapping that holds the pod template's `metadata` (the root for a Pod).
+    let template = k8s
+        .pod_spec(doc, root, &plan.kind)
+        .and_then(|spec| doc.parent(spec));
+    plan.pod_template = template.is_some();
+    // Label selectors of this object's kind: (selector mapping, table index).
+    let mut sources: Vec<(NodeId, usize)> = Vec::new();
+    for (i, sel) in k8s.selectors.iter().enumerate() {
+        if !sel.from.iter().any(|f| f.matches(&plan.kind, plan.group())) {
+            continue;
+        }
+        let keys: Vec<&str> = sel.path.iter().map(String::as_str).collect();
+        if sel.narrow_empty {
+            plan.narrow = narrow(cx, plan, &keys)?;
+        }
+        let Some(node) = doc.path(root, &keys).filter(|&n| doc.is_map(n)) else {
+            continue;
+        };
+        let at = Found {
+            selects: Some(i),
+            pod: false,
+            object: false,
+        };
+        match sel.form {
+            SelectorForm::Map => pairs_of(doc, node, at, None, &mut plan.labels),
+            SelectorForm::LabelSelector => sources.push((node, i)),
+        }
     }
-    let sources: Vec<NodeId> = source.into_iter().collect();
     let mut namespace_selectors: HashSet<NodeId> = HashSet::new();
     for id in 0..doc.nodes.len() {
         if !doc.is_map(id) {
             continue;
         }
         let in_ns_selector = namespace_selectors.contains(&id);
+        let at = Found {
+            selects: sources.iter().find(|(n, _)| *n == id).map(|&(_, i)| i),
+            pod: false,
+            object: false,
+        };
         for (k, v) in doc.pairs(id) {
             match doc.str(k) {
                 Some("namespaceSelector") => {
@@ -132,52 +159,229 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
                 Some("metadata") if doc.is_map(v) => {
                     if let Some(labels) = doc.get(v, "labels").filter(|&l| doc.is_map(l)) {
                         let skip = (id == root).then_some(instance_label);
-                        pairs_of(doc, labels, false, skip, &mut plan.labels);
+                        let at = Found {
+                            selects: None,
+                            pod: Some(id) == template,
+                            object: id == root,
+                        };
+                        pairs_of(doc, labels, at, skip, &mut plan.labels);
                     }
                 }
                 Some("matchLabels") if !in_ns_selector && doc.is_map(v) => {
-                    pairs_of(doc, v, sources.contains(&id), None, &mut plan.labels);
+                    pairs_of(doc, v, at, None, &mut plan.labels);
                 }
                 Some("matchExpressions") if !in_ns_selector && doc.is_seq(v) => {
-                    expressions(doc, v, sources.contains(&id), &mut plan.labels);
+                    expressions(doc, v, at, &mut plan.labels);
                 }
                 _ => {}
             }
         }
     }
+    Ok(())
+}
+
+/// An empty selector (absent, null, `{}`, or with only empty `matchLabels` /
+/// `matchExpressions`) at `keys`: the edit that narrows it, with [`NARROW_MARK`]
+/// where the pair goes. `None` when the selector selects something already, or is
+/// not a selector this tool edits (an alias, an anchored mapping).
+fn narrow(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, keys: &[&str]) -> Result<Option<Narrow>, Error> {
+    let (input, doc, root) = (cx.input, cx.doc, cx.root);
+    let Some((last, parents)) = keys.split_last() else {
+        return Ok(None);
+    };
+    let Some(parent) = doc.path(root, parents).filter(|&p| doc.is_map(p)) else {
+        return Ok(None);
+    };
+    let (k, v) = ("\u{1}", "\u{2}".to_string());
+    let whole: &Lines<'_> = &[
+        (0, last, String::new()),
+        (1, "matchLabels", String::new()),
+        (2, k, v.clone()),
+    ];
+    let built = match doc.get_pair(parent, last) {
+        None => edit::insert_nested(input, doc, parent, whole),
+        Some((sk, sv)) if doc.is_null(sv) => {
+            Ok(edit::replace_pair(input, doc, parent, sk, sv, whole))
+        }
+        Some((_, sel)) if doc.is_map(sel) && !doc.node(sel).anchored => {
+            let has = |key, seq: bool| match doc.get(sel, key) {
+                None => Some(false),
+                Some(n) if doc.is_null(n) => Some(false),
+                Some(n) if !seq && doc.is_map(n) => Some(doc.pairs(n).next().is_some()),
+                Some(n) if seq && doc.is_seq(n) => Some(doc.children(n).next().is_some()),
+                Some(_) => None,
+            };
+            if has("matchLabels", false) != Some(false)
+                || has("matchExpressions", true) != Some(false)
+            {
+                return Ok(None);
+            }
+            match doc.get_pair(sel, "matchLabels") {
+                Some((_, ml)) if doc.is_map(ml) && !doc.node(ml).anchored => {
+                    edit::insert_pair(input, doc, ml, k, &v)
+                }
+                Some((mk, ml)) if doc.is_null(ml) => Ok(edit::replace_pair(
+                    input,
+                    doc,
+                    sel,
+                    mk,
+                    ml,
+                    &whole[1..]
+                        .iter()
+                        .map(|(d, k, v)| (d - 1, *k, v.clone()))
+                        .collect::<Vec<_>>(),
+                )),
+                Some(_) => return Ok(None),
+                None => edit::insert_nested(
+                    input,
+                    doc,
+                    sel,
+                    &[(0, "matchLabels", String::new()), (1, k, v)],
+                ),
+            }
+        }
+        Some(_) => return Ok(None),
+    };
+    let line = doc.node(parent).line;
+    let e = built.map_err(|why: Unplaceable| {
+        Error::input(
+            plan.place(line),
+            format!(
+                "the empty {} must be narrowed to the copy's pods, but its layout leaves no place for `matchLabels` ({why:?})",
+                keys.join(".")
+            ),
+        )
+        .with_hint("write the selector as `podSelector: {}` or as a block mapping in the chart template")
+    })?;
+    if !e.text.contains(NARROW_MARK) {
+        return Ok(None);
+    }
+    Ok(Some(Narrow {
+        start: e.start,
+        end: e.end,
+        text: e.text,
+    }))
 }
 
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
-    let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
-    let limit = cfg.k8s.label_value_limit;
+    let mut said: Vec<String> = Vec::new();
+    let mut say = |line: String| {
+        if !said.contains(&line) {
+            said.push(line);
+        }
+    };
     let mut n = 0;
     for occ in &plan.labels {
         let value = occ.value.value.as_ref();
-        if !index.selected.contains(&(occ.key.as_ref(), value)) {
+        let Some(fate) = cx.index.labels.get(&(occ.key.as_ref(), value)) else {
             continue;
-        }
-        let new = match suffixed(value, &cfg.suffix, limit, !cfg.strict_names) {
-            Suffixed::Unchanged => continue,
-            Suffixed::Appended(s) | Suffixed::Shortened(s) => s,
-            Suffixed::TooLong(len) => {
-                return Err(Error::input(
-                    plan.place(occ.value.line),
-                    format!(
-                        "label {}={value:?} would be {len} characters with the suffix, over the {limit}-character limit for label values",
-                        occ.key
-                    ),
-                )
-                .with_hint("shorten the label value in the chart, or drop --strict-names to shorten it with a hash"));
-            }
+        };
+        let Some(new) = value_in_copy(cx, plan, occ, fate, &mut say)? else {
+            continue;
         };
         let what = format!("label {}", occ.key);
-        out.edits
-            .push(rewrite_scalar(input, plan, &occ.value, &what, &new)?.because(Reason::Selector));
+        out.edits.push(
+            rewrite_scalar(cx.input, plan, &occ.value, &what, &new)?.because(Reason::Selector),
+        );
         n += 1;
     }
     if n > 0 {
-        out.report
-            .push(format!("isolated {n} label value(s) in {}", plan.object()));
+        say(format!("isolated {n} label value(s) in {}", plan.object()));
     }
+    if let Some(nw) = &plan.narrow {
+        narrow_edit(cx, plan, nw, out, &mut say);
+    }
+    out.report.extend(said);
     Ok(())
+}
+
+/// The value one occurrence has in the copy, by its pair's fate (`None`:
+/// unchanged); what `-v` says about a shared or owner-named pair goes to `say`.
+fn value_in_copy(
+    cx: &ResolveCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    occ: &LabelOcc<'_>,
+    fate: &LabelFate<'_>,
+    say: &mut impl FnMut(String),
+) -> Result<Option<String>, Error> {
+    let cfg = cx.cfg;
+    let limit = cfg.k8s.label_value_limit;
+    let value = occ.value.value.as_ref();
+    let in_selector = occ.selects.map(|i| &cfg.k8s.selectors[i]);
+    match fate {
+        LabelFate::Shared => {
+            if let Some(sel) = in_selector {
+                say(format!(
+                    "kept shared {}={value} in {}: no {} of this stream carries it",
+                    occ.key,
+                    plan.object(),
+                    sel.carrier()
+                ));
+            }
+            Ok(None)
+        }
+        LabelFate::Owner { kind, new: Err(len) } => Err(Error::input(
+            plan.place(occ.value.line),
+            format!(
+                "label {}={value:?} names {kind}/{value}, whose pods its operator labels with its name; renamed, that name would be {len} characters, over the {limit}-character limit for label values",
+                occ.key
+            ),
+        )
+        .with_hint(format!("shorten the name of {kind}/{value} in the chart"))),
+        LabelFate::Owner { kind, new: Ok(new) } => {
+            if in_selector.is_some() {
+                say(format!(
+                    "label {}={value} in {} follows {kind}/{value} -> {new}: no pod template of this stream carries it, the pods {kind}/{value} makes do",
+                    occ.key,
+                    plan.object()
+                ));
+            }
+            Ok((new != value).then(|| new.clone()))
+        }
+        LabelFate::Isolate => match suffixed(value, &cfg.suffix, limit, !cfg.strict_names) {
+            Suffixed::Unchanged => Ok(None),
+            Suffixed::Appended(s) | Suffixed::Shortened(s) => Ok(Some(s)),
+            Suffixed::TooLong(len) => Err(Error::input(
+                plan.place(occ.value.line),
+                format!(
+                    "label {}={value:?} would be {len} characters with the suffix, over the {limit}-character limit for label values",
+                    occ.key
+                ),
+            )
+            .with_hint("shorten the label value in the chart, or drop --strict-names to shorten it with a hash")),
+        },
+    }
+}
+
+/// Narrows an empty NetworkPolicy podSelector with the stream's narrowing pair,
+/// or says why it stays (`check --baseline` reports the same policy).
+fn narrow_edit(
+    cx: &ResolveCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    nw: &Narrow,
+    out: &mut DocOut,
+    say: &mut impl FnMut(String),
+) {
+    match &cx.index.narrow {
+        Ok((key, value)) => {
+            let key_text = if edit::plain_safe(key) {
+                key.to_string()
+            } else {
+                edit::quote(key)
+            };
+            let pair = format!("{key_text}: {}", edit::quote(value));
+            out.edits.push(
+                edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
+                    .because(Reason::EmptyPodSelector),
+            );
+            say(format!(
+                "narrowed the empty podSelector of {} to {key}={value}: empty, it would govern the baseline's pods too",
+                plan.object()
+            ));
+        }
+        Err(why) => say(format!(
+            "kept the empty podSelector of {}: {why}, so it governs the baseline's pods too",
+            plan.object()
+        )),
+    }
 }

@@ -17,6 +17,9 @@ BUILTIN = Path(__file__).resolve().parents[2] / "src" / "k8s" / "builtin.yaml"
 DROPPED = set(yaml.safe_load(BUILTIN.read_text())["not_emitted"]) | {"ExternalSecret"}
 # Keys that rules may add or remove.
 ADDED_OK = {"sectionName", "valueFrom"}
+# Rule 3 narrows an empty NetworkPolicy podSelector: `matchLabels` added in it
+# (`podSelector` itself where it was absent), every value in it a tilt value.
+ADDED_IN = {"podSelector": "matchLabels", "spec": "podSelector"}
 REMOVED_OK = {"argocd.argoproj.io/tracking-id", "argocd.argoproj.io/instance", "annotations", "labels", "value"}
 
 
@@ -27,6 +30,13 @@ def main() -> int:
     def moved_towards_tilt(new) -> bool:
         return isinstance(new, str) and (suffix in new or domain in new or new == listener)
 
+    def leaves(x):
+        if isinstance(x, dict):
+            for v in x.values():
+                yield from leaves(v)
+        else:
+            yield x
+
     def walk(a, b, path):
         if type(a) is not type(b):
             problems.append(f"{path}: type {type(a).__name__} -> {type(b).__name__}")
@@ -35,7 +45,9 @@ def main() -> int:
                 if k not in REMOVED_OK:
                     problems.append(f"{path}.{k}: removed")
             for k in b.keys() - a.keys():
-                if k not in ADDED_OK:
+                narrowed = ADDED_IN.get(path.rsplit(".", 1)[-1]) == k and all(
+                    moved_towards_tilt(v) for v in leaves(b[k]))
+                if k not in ADDED_OK and not narrowed:
                     problems.append(f"{path}.{k}: added")
             for k in a.keys() & b.keys():
                 walk(a[k], b[k], f"{path}.{k}")
