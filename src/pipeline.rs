@@ -85,6 +85,7 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         line: 0,
         at: doc.region_start,
         refs: Vec::new(),
+        produced: Vec::new(),
         labels: Vec::new(),
         injections: Vec::new(),
         strings: Vec::new(),

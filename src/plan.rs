@@ -85,7 +85,11 @@ pub struct RefCand<'a> {
     /// API group given next to the name, if any.
     pub group: Option<Cow<'a, str>>,
     pub ns: Option<Cow<'a, str>>,
+    /// Index into the table the candidate came from (`references` or `produces`).
     pub rule: usize,
+    /// The leaf is the name's text inside a longer scalar (`--flag=NAME`,
+    /// `namespace/NAME`): only that text is replaced, as written.
+    pub inside: bool,
 }
 
 /// What phase 2 needs of a scalar: where it is, how it is written, what it says.
@@ -147,11 +151,13 @@ pub struct DocPlan<'a> {
     /// Byte offset of the `kind` value (where whole-document findings point).
     pub at: usize,
     pub refs: Vec<RefCand<'a>>,
+    /// Names this object makes at run time (rule 10), as found.
+    pub produced: Vec<RefCand<'a>>,
     pub labels: Vec<LabelOcc<'a>>,
     pub injections: Vec<Injection<'a>>,
     /// Scalars where rule 9 looks for own hosts and Services.
     pub strings: Vec<NodeSpan<'a>>,
-    /// Route/ingress hostnames as written (before the host map).
+    /// Hostnames this object claims, as written (before the host map).
     pub hosts: Vec<Cow<'a, str>>,
 }
 
@@ -239,6 +245,24 @@ pub fn rewrite_scalar(
     Ok(Edit::replace(at.start, at.end, text))
 }
 
+/// Where a scalar's value begins in its source text, when the source writes the
+/// value out as it is (plain on one line, or quoted with no escape and no line
+/// break): then any part of the value can be replaced in place, as written, the
+/// way rule 9 edits hosts inside strings. `None` otherwise.
+pub fn text_offset(input: &str, at: &NodeSpan<'_>) -> Option<usize> {
+    let raw = input.get(at.start..at.end)?;
+    let v = at.value.as_ref();
+    match at.style {
+        Style::Plain | Style::Single | Style::Double if raw == v => Some(0),
+        Style::Single | Style::Double
+            if raw.len() == v.len() + 2 && raw.get(1..raw.len() - 1) == Some(v) =>
+        {
+            Some(1)
+        }
+        _ => None,
+    }
+}
+
 /// Where emitted objects of one (kind, name) live: (group or kind, namespace).
 type Homes<'p> = Vec<(&'p str, Option<&'p str>)>;
 
@@ -251,7 +275,7 @@ pub struct StreamIndex<'p> {
     plurals: HashMap<(String, &'p str), Homes<'p>>,
     /// Label pairs that appear in a selector (rule 3).
     pub selected: HashSet<(&'p str, &'p str)>,
-    /// Route/ingress hostnames of the stream (rule 9a).
+    /// Hostnames the stream claims (rule 4), for rule 9a.
     pub hosts: HashSet<&'p str>,
     /// Service name → namespace, for rule 9b.
     pub services: HashMap<&'p str, Vec<Option<&'p str>>>,
@@ -309,6 +333,19 @@ impl<'p> StreamIndex<'p> {
             if p.kind == "Service" && p.group().is_empty() {
                 idx.services.entry(name).or_default().push(ns);
                 idx.service_lens.insert(name.len());
+            }
+            // What the object makes at run time counts as emitted (rule 10).
+            for c in &p.produced {
+                let name = c.leaf.value.as_ref();
+                let ns = c.ns.as_deref().or(ns);
+                idx.objects
+                    .entry((c.kind.as_ref(), name))
+                    .or_default()
+                    .push((c.group.as_deref().unwrap_or(""), ns));
+                idx.plurals
+                    .entry((cfg.k8s.plural(&c.kind), name))
+                    .or_default()
+                    .push((c.kind.as_ref(), ns));
             }
             for occ in p.labels.iter().filter(|o| o.source) {
                 idx.selected

@@ -32,6 +32,87 @@ pub struct Reference {
     pub target: String,
     #[serde(default)]
     pub namespace_from: Option<String>,
+    /// The name is this flag's value in a list of arguments (`--secret-name`).
+    #[serde(default)]
+    pub flag: Option<String>,
+    /// `name` (the default) or `namespace/name`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Only when the object carries one of these annotations.
+    #[serde(default)]
+    pub when_annotation: Vec<String>,
+    /// Only in a container whose first argument is one of these.
+    #[serde(default)]
+    pub when_first_arg: Vec<String>,
+}
+
+/// One entry of the table of fields that claim hostnames (rule 4), as written in
+/// `builtin.yaml` and in the config file's `host_claims:`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostClaim {
+    /// Kinds: comma-separated `Kind` or `Kind.group`; `*` for every kind.
+    pub kind: String,
+    /// Path to the scalars holding the hosts (the reference-path syntax).
+    pub path: String,
+    /// How hosts are written in the value.
+    #[serde(default)]
+    pub format: HostFormat,
+    /// `false`: the field describes hosts rather than claiming them (a
+    /// Certificate's `dnsNames`): a host under a mapped domain follows the map,
+    /// any other stays and is no error.
+    #[serde(default = "yes")]
+    pub claims: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How a host-claiming field writes its hosts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostFormat {
+    /// The whole value is one hostname.
+    #[default]
+    Host,
+    /// Comma-separated hostnames (external-dns's annotation).
+    List,
+    /// Istio VirtualService: a name without a dot, or in a cluster's `.svc`
+    /// domain, is a mesh Service (a reference), not a claim.
+    Mesh,
+    /// Istio Gateway: `[namespace/]host`; a name without a dot is no claim.
+    NamespacedHost,
+    /// Traefik rule: every `` Host(`…`) `` and `` HostSNI(`…`) `` argument.
+    Traefik,
+}
+
+/// A compiled host-claim entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostRule {
+    pub from: Vec<KindSel>,
+    pub path: Vec<refs::Seg>,
+    pub format: HostFormat,
+    pub claims: bool,
+    pub shown: String,
+}
+
+impl HostRule {
+    pub fn build(c: &HostClaim) -> Result<HostRule, String> {
+        let from = refs::kind_list(&c.kind, false)?;
+        let mut paths = refs::parse_path(&c.path, &[])?;
+        if paths.len() != 1 {
+            return Err("`@c` is not allowed in a host claim path".into());
+        }
+        let path = paths.remove(0);
+        Ok(HostRule {
+            from,
+            shown: refs::display_path(&path),
+            path,
+            format: c.format,
+            claims: c.claims,
+        })
+    }
 }
 
 /// The file's shape, field for field.
@@ -46,7 +127,6 @@ struct File {
     label_selector_kinds: Vec<String>,
     pod_selector_kinds: Vec<String>,
     route_kinds: Vec<String>,
-    ingress_kinds: Vec<String>,
     gateway: String,
     name_limits: HashMap<String, usize>,
     default_name_limit: usize,
@@ -54,7 +134,9 @@ struct File {
     plurals: HashMap<String, String>,
     argo_tracking_annotation: String,
     argo_instance_label: String,
+    host_claims: Vec<HostClaim>,
     references: Vec<Reference>,
+    produces: Vec<Reference>,
 }
 
 /// The facts, ready to use.
@@ -75,7 +157,6 @@ pub struct K8s {
     /// Kinds whose `spec.podSelector` is a LabelSelector.
     pub pod_selector_kinds: Vec<String>,
     pub route_kinds: Vec<KindSel>,
-    pub ingress_kinds: Vec<KindSel>,
     /// What a route's parentRef names when it gives no kind or group.
     pub gateway: KindSel,
     pub name_limits: HashMap<String, usize>,
@@ -84,8 +165,12 @@ pub struct K8s {
     pub plurals: HashMap<String, String>,
     pub argo_tracking_annotation: String,
     pub argo_instance_label: String,
+    /// Rule 4: fields that claim (or describe) hostnames.
+    pub host_claims: Vec<HostRule>,
     /// The reference table: built-in entries, then the config file's.
     pub references: Vec<Rule>,
+    /// Rule 10: fields and flags that name what an object makes at run time.
+    pub produces: Vec<Rule>,
 }
 
 static BUILTIN: LazyLock<Result<K8s, String>> = LazyLock::new(|| K8s::parse(BUILTIN_YAML));
@@ -117,7 +202,6 @@ impl K8s {
             label_selector_kinds: f.label_selector_kinds,
             pod_selector_kinds: f.pod_selector_kinds,
             route_kinds: f.route_kinds.iter().map(|s| KindSel::parse(s)).collect(),
-            ingress_kinds: f.ingress_kinds.iter().map(|s| KindSel::parse(s)).collect(),
             gateway: KindSel::parse(&f.gateway),
             name_limits: f.name_limits,
             default_name_limit: f.default_name_limit,
@@ -125,26 +209,33 @@ impl K8s {
             plurals: f.plurals,
             argo_tracking_annotation: f.argo_tracking_annotation,
             argo_instance_label: f.argo_instance_label,
+            host_claims: Vec::new(),
             references: Vec::new(),
+            produces: Vec::new(),
         };
+        for (i, c) in f.host_claims.iter().enumerate() {
+            let rule = HostRule::build(c)
+                .map_err(|e| format!("src/k8s/builtin.yaml: host claim {}: {e}", i + 1))?;
+            k.host_claims.push(rule);
+        }
         for (i, r) in f.references.iter().enumerate() {
             let rules = k
                 .rules_for(r)
                 .map_err(|e| format!("src/k8s/builtin.yaml: reference {}: {e}", i + 1))?;
             k.references.extend(rules);
         }
+        for (i, r) in f.produces.iter().enumerate() {
+            let rules = k
+                .rules_for(r)
+                .map_err(|e| format!("src/k8s/builtin.yaml: produces {}: {e}", i + 1))?;
+            k.produces.extend(rules);
+        }
         Ok(k)
     }
 
     /// The table rules one reference entry stands for (a `@c` path gives several).
     pub fn rules_for(&self, r: &Reference) -> Result<Vec<Rule>, String> {
-        Rule::build(
-            &r.kind,
-            &r.path,
-            &r.target,
-            r.namespace_from.as_deref(),
-            &self.container_lists,
-        )
+        Rule::build(r, &self.container_lists)
     }
 
     /// Documents of this kind are owned by the baseline and never emitted.
@@ -176,10 +267,6 @@ impl K8s {
 
     pub fn is_route(&self, kind: &str, group: &str) -> bool {
         self.route_kinds.iter().any(|k| k.matches(kind, group))
-    }
-
-    pub fn is_ingress(&self, kind: &str, group: &str) -> bool {
-        self.ingress_kinds.iter().any(|k| k.matches(kind, group))
     }
 
     /// How RBAC `resources` names a kind: `configmaps` for ConfigMap.

@@ -1,5 +1,8 @@
-//! Rule 4: route and ingress hostnames go through the host map, and every route
-//! parentRef to a Gateway gets the tilt listener.
+//! Rule 4: every hostname an object claims (the `host_claims` table of
+//! `src/k8s/builtin.yaml`: route `hostnames`, Ingress hosts, external-dns's
+//! annotation, Gateway listeners, Istio, Traefik, Contour) goes through the host
+//! map, and every route parentRef to a Gateway gets the tilt listener. A
+//! Certificate's `dnsNames`/`commonName` follow the map where it covers them.
 //!
 //! ```yaml
 //! parentRefs:                       parentRefs:
@@ -8,16 +11,21 @@
 //! hostnames:                        hostnames:
 //!   - www.dev.ameide.io               - www.local.ameide.io
 //! ```
-//! A hostname already under a target domain stays; any other hostname the map does
-//! not cover is an error (the tilt route would compete for the baseline's host).
+//! A hostname already under a target domain stays; any other claimed hostname the
+//! map does not cover is an error (the tilt copy would compete for the baseline's
+//! host). Inside a longer value (`a.dev.ameide.io,b.dev.ameide.io`,
+//! `` Host(`a.dev.ameide.io`) ``) only the host's text is replaced.
 
 use crate::config::Mapped;
-use crate::edit;
+use crate::edit::{self, Edit};
 use crate::error::Error;
-use crate::k8s::K8s;
-use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, rewrite_scalar};
+use crate::k8s::refs::walk;
+use crate::k8s::{HostFormat, HostRule};
+use crate::plan::{
+    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, rewrite_scalar, text_offset,
+};
 use crate::reason::Reason;
-use crate::yaml::{Doc, NodeId};
+use std::borrow::Cow;
 
 pub struct Routes;
 
@@ -40,71 +48,179 @@ impl Rule for Routes {
     }
 }
 
-/// Hostname scalars of a route or ingress.
-pub fn hostname_nodes(
-    k8s: &K8s,
-    doc: &Doc<'_>,
-    root: NodeId,
-    kind: &str,
-    group: &str,
-) -> Vec<NodeId> {
-    let mut out = Vec::new();
-    let Some(spec) = doc.get(root, "spec") else {
-        return out;
-    };
-    let items = |seq: Option<NodeId>| -> Vec<NodeId> {
-        seq.filter(|&s| doc.is_seq(s))
-            .map(|s| doc.children(s).collect())
-            .unwrap_or_default()
-    };
-    if k8s.is_route(kind, group) {
-        out.extend(items(doc.get(spec, "hostnames")));
-    } else if k8s.is_ingress(kind, group) {
-        for rule in items(doc.get(spec, "rules")) {
-            out.extend(doc.get(rule, "host"));
+/// Hosts written in a value, with their byte offsets in it.
+pub fn hosts_in<'v>(value: &'v str, format: HostFormat, ns: Option<&str>) -> Vec<(usize, &'v str)> {
+    let dotted = |h: &str| h.contains('.');
+    match format {
+        HostFormat::Host => vec![(0, value)],
+        HostFormat::List => {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for piece in value.split(',') {
+                let lead = piece.len() - piece.trim_start().len();
+                let host = piece.trim();
+                if !host.is_empty() {
+                    out.push((at + lead, host));
+                }
+                at += piece.len() + 1;
+            }
+            out
         }
-        for tls in items(doc.get(spec, "tls")) {
-            out.extend(items(doc.get(tls, "hosts")));
+        HostFormat::Mesh => {
+            let mesh = !dotted(value)
+                || value.ends_with(".svc")
+                || value.contains(".svc.")
+                || value
+                    .split_once('.')
+                    .is_some_and(|(_, rest)| Some(rest) == ns);
+            if mesh { Vec::new() } else { vec![(0, value)] }
         }
+        HostFormat::NamespacedHost => {
+            let at = value.rfind('/').map_or(0, |i| i + 1);
+            let host = &value[at..];
+            if dotted(host) {
+                vec![(at, host)]
+            } else {
+                Vec::new()
+            }
+        }
+        HostFormat::Traefik => traefik_hosts(value),
     }
-    out.retain(|&n| doc.is_scalar(n) && !doc.is_null(n));
+}
+
+/// The arguments of every `` Host(`…`) `` and `` HostSNI(`…`) `` matcher of a
+/// Traefik rule (`HostRegexp` is a pattern, not a host; `*` matches any host).
+fn traefik_hosts(rule: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = rule[from..].find("Host") {
+        let at = from + i;
+        from = at + 4;
+        if rule[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let rest = &rule[from..];
+        let open = if rest.starts_with('(') {
+            1
+        } else if rest.starts_with("SNI(") {
+            4
+        } else {
+            continue;
+        };
+        let args_at = from + open;
+        let Some(close) = rule[args_at..].find(')') else {
+            break;
+        };
+        let args = &rule[args_at..args_at + close];
+        let mut parts = args.split('`');
+        let mut at = args_at;
+        // Odd pieces are inside backticks.
+        let mut inside = false;
+        for p in parts.by_ref() {
+            if inside && p.contains('.') {
+                out.push((at, p));
+            }
+            at += p.len() + 1;
+            inside = !inside;
+        }
+        from = args_at + close;
+    }
     out
 }
 
-/// Rule 4: claimed hostnames through the host map.
+/// Rule 4: every hostname a field of the `host_claims` table holds goes through
+/// the host map; claimed ones feed rule 9.
 fn hostnames<'a>(
     cx: &PlanCx<'_, 'a>,
     plan: &mut DocPlan<'a>,
     out: &mut DocOut,
 ) -> Result<(), Error> {
-    let (input, doc, root, cfg) = (cx.input, cx.doc, cx.root, cx.cfg);
+    let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
     let group = plan.group().to_string();
-    let kind = plan.kind.to_string();
-    for h in hostname_nodes(&cfg.k8s, doc, root, &kind, &group) {
-        let host = doc.node(h).value.clone();
-        match cfg.map_host(&host) {
-            Mapped::Already => {}
-            Mapped::Unmapped => {
-                let domains: Vec<String> = cfg
-                    .host_map
-                    .iter()
-                    .map(|(f, t)| format!("{f}={t}"))
-                    .collect();
-                return Err(Error::input(
-                    plan.place(doc.node(h).line),
-                    format!(
-                        "hostname {host:?} is not covered by the host map ({}): keeping it would make the tilt route compete with the baseline for the same host",
-                        domains.join(", ")
-                    ),
-                )
-                .with_hint("add --host-map <its domain>=<a local domain> (or host_map in the config file)"));
+    let mut found = Vec::new();
+    for rule in &cfg.k8s.host_claims {
+        if !rule.from.iter().any(|k| k.matches(&plan.kind, &group)) {
+            continue;
+        }
+        found.clear();
+        walk(doc, root, &rule.path, root, &mut found);
+        for f in &found {
+            if !doc.is_scalar(f.leaf) || doc.is_null(f.leaf) {
+                continue;
             }
-            Mapped::To(new) => {
-                let e = rewrite_scalar(input, plan, &NodeSpan::of(doc, h), "a hostname", &new)?;
-                out.edits.push(e.because(Reason::Hostname));
+            let whole = NodeSpan::of(doc, f.leaf);
+            let ns = plan.ns.as_deref();
+            for (at, host) in hosts_in(&whole.value, rule.format, ns) {
+                claim(cx, plan, out, rule, &whole, at, host)?;
             }
         }
-        plan.hosts.push(host);
+    }
+    Ok(())
+}
+
+/// One hostname found at `at` in the value of `whole`.
+fn claim<'a>(
+    cx: &PlanCx<'_, 'a>,
+    plan: &mut DocPlan<'a>,
+    out: &mut DocOut,
+    rule: &HostRule,
+    whole: &NodeSpan<'_>,
+    at: usize,
+    host: &str,
+) -> Result<(), Error> {
+    let cfg = cx.cfg;
+    let new = match cfg.map_host(host) {
+        Mapped::Already => None,
+        Mapped::Unmapped if !rule.claims => return Ok(()),
+        Mapped::Unmapped => {
+            let domains: Vec<String> = cfg
+                .host_map
+                .iter()
+                .map(|(f, t)| format!("{f}={t}"))
+                .collect();
+            return Err(Error::input(
+                plan.place(whole.line),
+                format!(
+                    "hostname {host:?} is not covered by the host map ({}): keeping it would make the tilt route compete with the baseline for the same host",
+                    domains.join(", ")
+                ),
+            )
+            .with_hint("add --host-map <its domain>=<a local domain> (or host_map in the config file)"));
+        }
+        Mapped::To(new) => Some(new),
+    };
+    if let Some(new) = new {
+        let why = if rule.claims {
+            Reason::Hostname
+        } else {
+            Reason::CertificateHost
+        };
+        let e = if at == 0 && host.len() == whole.value.len() {
+            rewrite_scalar(cx.input, plan, whole, "a hostname", &new)?
+        } else {
+            let Some(d) = text_offset(cx.input, whole).filter(|_| !whole.anchored) else {
+                return Err(Error::input(
+                    plan.place(whole.line),
+                    format!("hostname {host:?} sits in a value this tool cannot edit in place (an anchor, an escape or a line break)"),
+                )
+                .with_hint("write the value on one line, without anchors or escapes, in the chart template"));
+            };
+            let start = whole.start + d + at;
+            Edit::replace(start, start + host.len(), new.clone())
+        };
+        out.edits.push(e.because(why));
+        out.report.push(format!(
+            "rewrote {} {}: {host} -> {new}",
+            plan.object(),
+            rule.shown
+        ));
+    }
+    if rule.claims {
+        plan.hosts.push(Cow::Owned(host.to_string()));
     }
     Ok(())
 }
