@@ -263,6 +263,30 @@ pub fn text_offset(input: &str, at: &NodeSpan<'_>) -> Option<usize> {
     }
 }
 
+/// The input offset of `text`, found at byte `offset` of the scalar's value, in
+/// the scalar's source. Where the source writes the value out as it is, that is
+/// direct; otherwise (escapes, folded lines, block scalars) the occurrences of
+/// `text` in value and source are matched in order, when they are as many — a
+/// host or a name has no character that needs escaping or folding. `None` when
+/// that cannot be told.
+pub fn locate_in_scalar(
+    input: &str,
+    at: &NodeSpan<'_>,
+    offset: usize,
+    text: &str,
+) -> Option<usize> {
+    if let Some(d) = text_offset(input, at) {
+        return Some(at.start + d + offset);
+    }
+    let raw = input.get(at.start..at.end)?;
+    let value = at.value.as_ref();
+    let nth = value.match_indices(text).position(|(i, _)| i == offset)?;
+    if value.matches(text).count() != raw.matches(text).count() {
+        return None;
+    }
+    raw.match_indices(text).nth(nth).map(|(i, _)| at.start + i)
+}
+
 /// Where emitted objects of one (kind, name) live: (group or kind, namespace).
 type Homes<'p> = Vec<(&'p str, Option<&'p str>)>;
 

@@ -15,8 +15,8 @@ use crate::edit::Edit;
 use crate::error::Error;
 use crate::k8s::refs::{Found, Rule, Target, flag_matches, walk};
 use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, ResolveCx, renamed_name, rewrite_scalar,
-    text_offset,
+    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, ResolveCx, locate_in_scalar, renamed_name,
+    rewrite_scalar,
 };
 use crate::reason::Reason;
 use crate::yaml::{Doc, NodeId, Style};
@@ -182,11 +182,12 @@ fn name_at<'a>(
                 .rev()
                 .find(|&i| doc.is_seq(i) && doc.node(i).next > leaf)?;
             let next = doc.children(list).skip_while(|&c| c != leaf).nth(1)?;
-            return (doc.is_scalar(next) && !doc.is_null(next))
-                .then(|| (NodeSpan::of(doc, next), false, None));
+            let ok =
+                doc.is_scalar(next) && !doc.is_null(next) && is_name(doc.node(next).value.as_ref());
+            return ok.then(|| (NodeSpan::of(doc, next), false, None));
         }
         let (f, name) = value.split_once('=')?;
-        if !flag_matches(flag, f) || name.is_empty() {
+        if !flag_matches(flag, f) || !is_name(name) {
             return None;
         }
         let at = value.len() - name.len();
@@ -194,7 +195,7 @@ fn name_at<'a>(
     }
     if rule.ns_slash_name {
         let (ns, name) = value.split_once('/')?;
-        if ns.is_empty() || name.is_empty() || name.contains('/') {
+        if ns.is_empty() || !is_name(name) {
             return None;
         }
         let at = value.len() - name.len();
@@ -204,23 +205,31 @@ fn name_at<'a>(
     Some((whole, false, None))
 }
 
-/// The part of a scalar's value from byte `at` to its end, as a span of the
-/// input, when the scalar writes its value out as it is (see [`text_offset`]).
+/// Text that can be an object's name (a DNS subdomain): not an env reference
+/// (`$(NAME)`), a template or a quoted word, which stay as they are.
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// The part of a scalar's value from byte `at` to its end, as a span of the input
+/// (see [`locate_in_scalar`]).
 fn sub_span<'a>(input: &str, whole: &NodeSpan<'a>, at: usize) -> Option<NodeSpan<'a>> {
-    let delta = text_offset(input, whole)?;
     let value = match &whole.value {
         Cow::Borrowed(v) => Cow::Borrowed(&v[at..]),
         Cow::Owned(v) => Cow::Owned(v[at..].to_string()),
     };
+    let start = locate_in_scalar(input, whole, at, &value)?;
     Some(NodeSpan {
-        start: whole.start + delta + at,
-        end: whole.start + delta + whole.value.len(),
+        start,
+        end: start + value.len(),
         style: Style::Plain,
+        value,
         ..whole.clone()
-    })
-    .map(|mut s| {
-        s.value = value;
-        s
     })
 }
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {

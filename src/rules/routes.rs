@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::k8s::refs::walk;
 use crate::k8s::{HostFormat, HostRule};
 use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, rewrite_scalar, text_offset,
+    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, locate_in_scalar, rewrite_scalar,
 };
 use crate::reason::Reason;
 use std::borrow::Cow;
@@ -202,14 +202,14 @@ fn claim<'a>(
         let e = if at == 0 && host.len() == whole.value.len() {
             rewrite_scalar(cx.input, plan, whole, "a hostname", &new)?
         } else {
-            let Some(d) = text_offset(cx.input, whole).filter(|_| !whole.anchored) else {
+            let found = locate_in_scalar(cx.input, whole, at, host).filter(|_| !whole.anchored);
+            let Some(start) = found else {
                 return Err(Error::input(
                     plan.place(whole.line),
-                    format!("hostname {host:?} sits in a value this tool cannot edit in place (an anchor, an escape or a line break)"),
+                    format!("hostname {host:?} sits in a value this tool cannot edit in place (an anchor, or the same text escaped)"),
                 )
-                .with_hint("write the value on one line, without anchors or escapes, in the chart template"));
+                .with_hint("write the value out without anchors or escapes in the chart template"));
             };
-            let start = whole.start + d + at;
             Edit::replace(start, start + host.len(), new.clone())
         };
         out.edits.push(e.because(why));
@@ -273,4 +273,35 @@ fn listeners(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(v: &str, f: HostFormat) -> Vec<(usize, &str)> {
+        hosts_in(v, f, Some("shop"))
+    }
+
+    #[test]
+    fn hosts_in_each_format() {
+        assert_eq!(
+            hosts("a.x.io, b.x.io,,", HostFormat::List),
+            vec![(0, "a.x.io"), (8, "b.x.io")]
+        );
+        assert!(hosts("reviews", HostFormat::Mesh).is_empty());
+        assert!(hosts("reviews.shop", HostFormat::Mesh).is_empty());
+        assert!(hosts("r.other.svc.cluster.local", HostFormat::Mesh).is_empty());
+        assert_eq!(hosts("r.x.io", HostFormat::Mesh), vec![(0, "r.x.io")]);
+        assert_eq!(
+            hosts("ns/*.x.io", HostFormat::NamespacedHost),
+            vec![(3, "*.x.io")]
+        );
+        assert!(hosts("*/*", HostFormat::NamespacedHost).is_empty());
+        let rule = "Host(`a.x.io`) && PathPrefix(`/p.q`) || HostSNI(`b.x.io`) || HostRegexp(`c.x.io`) || XHost(`d.x.io`) || Host(`*`)";
+        assert_eq!(
+            hosts(rule, HostFormat::Traefik),
+            vec![(6, "a.x.io"), (49, "b.x.io")]
+        );
+    }
 }
