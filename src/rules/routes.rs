@@ -25,6 +25,7 @@ use crate::plan::{
     DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, locate_in_scalar, rewrite_scalar,
 };
 use crate::reason::Reason;
+use crate::yaml::Style;
 use std::borrow::Cow;
 
 pub struct Routes;
@@ -153,6 +154,11 @@ fn hostnames<'a>(
                 continue;
             }
             let whole = NodeSpan::of(doc, f.leaf);
+            // A described name may be a Service DNS name of the stream
+            // (`svc.ns.svc`): rule 9(b) follows it like any string.
+            if !rule.claims && cfg.string_refs {
+                plan.strings.push(whole.clone());
+            }
             let ns = plan.ns.as_deref();
             for (at, host) in hosts_in(&whole.value, rule.format, ns) {
                 claim(cx, plan, out, rule, &whole, at, host)?;
@@ -199,18 +205,23 @@ fn claim<'a>(
         } else {
             Reason::CertificateHost
         };
-        let e = if at == 0 && host.len() == whole.value.len() {
-            rewrite_scalar(cx.input, plan, whole, "a hostname", &new)?
-        } else {
-            let found = locate_in_scalar(cx.input, whole, at, host).filter(|_| !whole.anchored);
-            let Some(start) = found else {
+        // Only the host's text is replaced, inside the scalar as written (so the
+        // edit is the very one rule 9 would make for the same host); a whole-value
+        // host in a block scalar, or under an anchor, gets rewrite_scalar's refusal.
+        let quoted_or_plain = matches!(whole.style, Style::Plain | Style::Single | Style::Double);
+        let whole_value = at == 0 && host.len() == whole.value.len();
+        let found = locate_in_scalar(cx.input, whole, at, host)
+            .filter(|_| !whole.anchored && (quoted_or_plain || !whole_value));
+        let e = match found {
+            Some(start) => Edit::replace(start, start + host.len(), new.clone()),
+            None if whole_value => rewrite_scalar(cx.input, plan, whole, "a hostname", &new)?,
+            None => {
                 return Err(Error::input(
                     plan.place(whole.line),
                     format!("hostname {host:?} sits in a value this tool cannot edit in place (an anchor, or the same text escaped)"),
                 )
                 .with_hint("write the value out without anchors or escapes in the chart template"));
-            };
-            Edit::replace(start, start + host.len(), new.clone())
+            }
         };
         out.edits.push(e.because(why));
         out.report.push(format!(
