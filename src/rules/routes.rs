@@ -154,9 +154,9 @@ fn hostnames<'a>(
                 continue;
             }
             let whole = NodeSpan::of(doc, f.leaf);
-            // A described name may be a Service DNS name of the stream
-            // (`svc.ns.svc`): rule 9(b) follows it like any string.
-            if !rule.claims && cfg.string_refs {
+            // A described name the map does not cover may be a Service DNS name
+            // of the stream (`svc.ns.svc`): rule 9(b) follows it like any string.
+            if !rule.claims && cfg.string_refs && cfg.map_host(&whole.value) == Mapped::Unmapped {
                 plan.strings.push(whole.clone());
             }
             let ns = plan.ns.as_deref();
