@@ -20,12 +20,19 @@
 //!     target: Secret
 //! reference_shapes:
 //!   - {key: passwordSecret, name: secretName, requires: [password], target: Secret}
+//! produces:                                    # rule 10: names made at run time
+//!   - kind: Database.example.com
+//!     path: spec.backupSecretName
+//!     target: Secret
+//! host_claims:                                 # rule 4: fields that claim hosts
+//!   - kind: Site.example.com
+//!     path: spec.domains[]
 //! ```
 
 use crate::cli::Given;
 use crate::error::Error;
 use crate::k8s::refs::KindSel;
-use crate::k8s::{K8s, Reference, ReferenceShape};
+use crate::k8s::{HostClaim, HostRule, K8s, Reference, ReferenceShape};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -80,6 +87,10 @@ struct FileSettings {
     references: Vec<Spanned<Reference>>,
     #[serde(default)]
     reference_shapes: Vec<Spanned<ReferenceShape>>,
+    #[serde(default)]
+    host_claims: Vec<Spanned<HostClaim>>,
+    #[serde(default)]
+    produces: Vec<Spanned<Reference>>,
 }
 
 /// A list the way the flags spell it: one string, a list of strings, or (for
@@ -141,13 +152,25 @@ fn read_file(path: &str, text: &str) -> Result<FileSettings, Error> {
     })
 }
 
-/// The file's `references:` as table rules, each error at its entry's line.
-fn file_references(path: &str, k8s: &mut K8s, refs: &[Spanned<Reference>]) -> Result<(), Error> {
-    for r in refs {
+/// The file's `references:`, `produces:` and `host_claims:` as table rules, each
+/// error at its entry's line; they extend the built-in tables.
+fn file_tables(path: &str, k8s: &mut K8s, f: &FileSettings) -> Result<(), Error> {
+    for r in &f.references {
         let rules = k8s
             .rules_for(&r.value)
             .map_err(|e| file_error(path, r.referenced.line(), e))?;
         k8s.references.extend(rules);
+    }
+    for r in &f.produces {
+        let rules = k8s
+            .rules_for(&r.value)
+            .map_err(|e| file_error(path, r.referenced.line(), e))?;
+        k8s.produces.extend(rules);
+    }
+    for c in &f.host_claims {
+        let rule =
+            HostRule::build(&c.value).map_err(|e| file_error(path, c.referenced.line(), e))?;
+        k8s.host_claims.push(rule);
     }
     Ok(())
 }
@@ -185,6 +208,9 @@ impl Config {
                 (shown, f)
             }
         };
+        let mut k8s = K8s::builtin().map_err(Error::usage)?.clone();
+        file_tables(&path, &mut k8s, &f)?;
+        file_shapes(&path, &mut k8s, &f.reference_shapes)?;
         let list = |s: Option<StringList>| s.map(|l| l.0);
         let suffix = suffix(given.suffix.or(f.suffix))?;
         let host_map = host_map(given.host_map.or(list(f.host_map)))?;
@@ -208,9 +234,6 @@ impl Config {
                 Error::usage("redis env must not be empty").with_hint("--redis-env REDIS_PASSWORD")
             );
         }
-        let mut k8s = K8s::builtin().map_err(Error::usage)?.clone();
-        file_references(&path, &mut k8s, &f.references)?;
-        file_shapes(&path, &mut k8s, &f.reference_shapes)?;
         Ok(Config {
             suffix,
             host_map,

@@ -43,8 +43,11 @@ impl Edit {
 }
 
 /// Applies sorted, non-overlapping edits. Returns the offending pair on overlap.
-pub fn apply(input: &str, edits: &mut [Edit]) -> Result<String, (Edit, Edit)> {
+/// Two rules that ask for the very same change (a flag value that is both a
+/// reference, rule 2, and a Service host, rule 9) agree: the copy is kept once.
+pub fn apply(input: &str, edits: &mut Vec<Edit>) -> Result<String, (Edit, Edit)> {
     edits.sort_by_key(|e| (e.start, e.end));
+    edits.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.text == b.text);
     let grow: usize = edits.iter().map(|e| e.text.len()).sum();
     let mut out = String::with_capacity(input.len() + grow);
     let mut at = 0;
@@ -465,6 +468,11 @@ mod tests {
         assert!(apply("abcdef", &mut e).is_err());
         let mut ok = vec![Edit::insert(6, "!"), Edit::replace(0, 3, "x")];
         assert_eq!(apply("abcdef", &mut ok).unwrap(), "xdef!");
+        // The same change asked twice is made once; a different one overlaps.
+        let mut twice = vec![Edit::replace(1, 2, "B"), Edit::replace(1, 2, "B")];
+        assert_eq!(apply("abc", &mut twice).unwrap(), "aBc");
+        let mut clash = vec![Edit::replace(1, 2, "B"), Edit::replace(1, 2, "C")];
+        assert!(apply("abc", &mut clash).is_err());
     }
 
     #[test]

@@ -86,6 +86,7 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         line: 0,
         at: doc.region_start,
         refs: Vec::new(),
+        produced: Vec::new(),
         labels: Vec::new(),
         pod_template: false,
         narrow: None,

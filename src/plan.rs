@@ -93,6 +93,9 @@ pub struct RefCand<'a> {
     /// The reference names one object by its `uid` too (an owner or event
     /// reference): it stays with the object it was written for.
     pub pinned: bool,
+    /// The leaf is the name's text inside a longer scalar (`--flag=NAME`,
+    /// `namespace/NAME`): only that text is replaced, as written.
+    pub inside: bool,
 }
 
 /// What found a reference.
@@ -100,6 +103,8 @@ pub struct RefCand<'a> {
 pub enum RefVia {
     /// An entry of the reference table (index into `cfg.k8s.references`).
     Table(usize),
+    /// An entry of the table of names made at run time (`cfg.k8s.produces`).
+    Produced(usize),
     /// A mapping with `kind` and `name` (a typed reference by its shape), or a
     /// familiar reference shape in a custom resource: the path where it was found.
     Shape(String),
@@ -110,6 +115,7 @@ impl RefVia {
     pub fn shown<'c>(&'c self, cfg: &'c Config) -> &'c str {
         match self {
             RefVia::Table(i) => &cfg.k8s.references[*i].shown,
+            RefVia::Produced(i) => &cfg.k8s.produces[*i].shown,
             RefVia::Shape(p) => p,
         }
     }
@@ -210,6 +216,8 @@ pub struct DocPlan<'a> {
     /// Byte offset of the `kind` value (where whole-document findings point).
     pub at: usize,
     pub refs: Vec<RefCand<'a>>,
+    /// Names this object makes at run time (rule 10), as found.
+    pub produced: Vec<RefCand<'a>>,
     pub labels: Vec<LabelOcc<'a>>,
     /// The object has a pod template (its labels are the `pod` occurrences).
     pub pod_template: bool,
@@ -217,7 +225,7 @@ pub struct DocPlan<'a> {
     pub injections: Vec<Injection<'a>>,
     /// Scalars where rule 9 looks for own hosts and Services.
     pub strings: Vec<StrCand<'a>>,
-    /// Route/ingress hostnames as written (before the host map).
+    /// Hostnames this object claims, as written (before the host map).
     pub hosts: Vec<Cow<'a, str>>,
 }
 
@@ -305,6 +313,48 @@ pub fn rewrite_scalar(
     Ok(Edit::replace(at.start, at.end, text))
 }
 
+/// Where a scalar's value begins in its source text, when the source writes the
+/// value out as it is (plain on one line, or quoted with no escape and no line
+/// break): then any part of the value can be replaced in place, as written, the
+/// way rule 9 edits hosts inside strings. `None` otherwise.
+pub fn text_offset(input: &str, at: &NodeSpan<'_>) -> Option<usize> {
+    let raw = input.get(at.start..at.end)?;
+    let v = at.value.as_ref();
+    match at.style {
+        Style::Plain | Style::Single | Style::Double if raw == v => Some(0),
+        Style::Single | Style::Double
+            if raw.len() == v.len() + 2 && raw.get(1..raw.len() - 1) == Some(v) =>
+        {
+            Some(1)
+        }
+        _ => None,
+    }
+}
+
+/// The input offset of `text`, found at byte `offset` of the scalar's value, in
+/// the scalar's source. Where the source writes the value out as it is, that is
+/// direct; otherwise (escapes, folded lines, block scalars) the occurrences of
+/// `text` in value and source are matched in order, when they are as many — a
+/// host or a name has no character that needs escaping or folding. `None` when
+/// that cannot be told.
+pub fn locate_in_scalar(
+    input: &str,
+    at: &NodeSpan<'_>,
+    offset: usize,
+    text: &str,
+) -> Option<usize> {
+    if let Some(d) = text_offset(input, at) {
+        return Some(at.start + d + offset);
+    }
+    let raw = input.get(at.start..at.end)?;
+    let value = at.value.as_ref();
+    let nth = value.match_indices(text).position(|(i, _)| i == offset)?;
+    if value.matches(text).count() != raw.matches(text).count() {
+        return None;
+    }
+    raw.match_indices(text).nth(nth).map(|(i, _)| at.start + i)
+}
+
 /// Where emitted objects of one (kind, name) live: (group or kind, namespace).
 type Homes<'p> = Vec<(&'p str, Option<&'p str>)>;
 
@@ -324,7 +374,7 @@ pub struct StreamIndex<'p> {
     /// (`-v` says so); `check --baseline` is the place to report that policy as
     /// governing the baseline's pods (SPEC rule 3).
     pub narrow: Result<(&'p str, String), &'static str>,
-    /// Route/ingress hostnames of the stream (rule 9a).
+    /// Hostnames the stream claims (rule 4), for rule 9a.
     pub hosts: HashSet<&'p str>,
     /// Service name → namespace, for rule 9b.
     pub services: HashMap<&'p str, Vec<Option<&'p str>>>,
@@ -383,6 +433,19 @@ impl<'p> StreamIndex<'p> {
                     idx.services.entry(name).or_default().push(ns);
                     idx.service_lens.insert(name.len());
                 }
+            }
+            // What the object makes at run time counts as emitted (rule 10).
+            for c in &p.produced {
+                let name = c.leaf.value.as_ref();
+                let ns = c.ns.as_deref().or(ns);
+                idx.objects
+                    .entry((c.kind.as_ref(), name))
+                    .or_default()
+                    .push((c.group.as_deref().unwrap_or(""), ns));
+                idx.plurals
+                    .entry((cfg.k8s.plural(&c.kind), name))
+                    .or_default()
+                    .push((c.kind.as_ref(), ns));
             }
             if cfg.string_refs {
                 for h in &p.hosts {

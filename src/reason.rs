@@ -14,7 +14,8 @@ pub enum Reason {
     DropKind,
     /// Rule 7: Argo CD tracking metadata.
     ArgoTracking,
-    /// Rule 4: a claimed hostname outside the target domains.
+    /// Rule 4: a claimed hostname outside the target domains (every field of the
+    /// `host_claims` table).
     Hostname,
     /// Rule 4: a parentRef to a Gateway without the tilt listener.
     Listener,
@@ -23,6 +24,13 @@ pub enum Reason {
     RedisPassword,
     /// Rule 2: a reference that does not follow its renamed target.
     Reference,
+    /// Rule 2: an object named inside a string (a flag's value, a
+    /// `namespace/name` annotation) that does not follow its renamed target.
+    NameInText,
+    /// Rule 4: a Certificate's DNS name under a mapped domain, not mapped.
+    CertificateHost,
+    /// Rule 10: a name the object makes at run time, shared with the baseline.
+    Produced,
     /// Rule 3: a selected label value without the suffix.
     Selector,
     /// Rule 3: an empty NetworkPolicy podSelector, which governs the baseline's
@@ -53,6 +61,15 @@ impl Reason {
             Reason::Listener => "rule 4: parentRef to a Gateway lacks the tilt listener",
             Reason::RedisPassword => "rule 6: Redis password not read from the Redis Secret",
             Reason::Reference => "rule 2: reference does not follow its renamed target",
+            Reason::NameInText => {
+                "rule 2: object named in a flag or annotation does not follow its renamed target"
+            }
+            Reason::CertificateHost => {
+                "rule 4: certificate name under a mapped domain does not follow the host map"
+            }
+            Reason::Produced => {
+                "rule 10: name made at run time lacks the suffix (both copies would make it)"
+            }
             Reason::Selector => "rule 3: selected label value lacks the suffix",
             Reason::EmptyPodSelector => "rule 3: empty podSelector governs the baseline's pods too",
             Reason::StringRef => "rule 9: own host or Service in a string not rewritten",

@@ -24,7 +24,7 @@ pub const BUILTIN_YAML: &str = include_str!("builtin.yaml");
 
 /// One entry of a reference table, as written in `builtin.yaml` and in the config
 /// file's `references:`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     /// Referring kinds: comma-separated `Kind` or `Kind.group`, or `@pod`.
@@ -38,6 +38,18 @@ pub struct Reference {
     /// (`{ServiceAccount: "", User: rbac.authorization.k8s.io}`).
     #[serde(default)]
     pub group_default: Option<GroupDefaultSpec>,
+    /// The name is this flag's value in a list of arguments (`--secret-name`).
+    #[serde(default)]
+    pub flag: Option<String>,
+    /// `name` (the default) or `namespace/name`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Only when the object carries one of these annotations.
+    #[serde(default)]
+    pub when_annotation: Vec<String>,
+    /// Only in a container whose first argument is one of these.
+    #[serde(default)]
+    pub when_first_arg: Vec<String>,
 }
 
 /// `group_default` as written: a group, or a mapping kind → group (`"*"`: any kind).
@@ -144,6 +156,75 @@ impl Selector {
     }
 }
 
+/// One entry of the table of fields that claim hostnames (rule 4), as written in
+/// `builtin.yaml` and in the config file's `host_claims:`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostClaim {
+    /// Kinds: comma-separated `Kind` or `Kind.group`; `*` for every kind.
+    pub kind: String,
+    /// Path to the scalars holding the hosts (the reference-path syntax).
+    pub path: String,
+    /// How hosts are written in the value.
+    #[serde(default)]
+    pub format: HostFormat,
+    /// `false`: the field describes hosts rather than claiming them (a
+    /// Certificate's `dnsNames`): a host under a mapped domain follows the map,
+    /// any other stays and is no error.
+    #[serde(default = "yes")]
+    pub claims: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How a host-claiming field writes its hosts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostFormat {
+    /// The whole value is one hostname.
+    #[default]
+    Host,
+    /// Comma-separated hostnames (external-dns's annotation).
+    List,
+    /// Istio VirtualService: a name without a dot, or in a cluster's `.svc`
+    /// domain, is a mesh Service (a reference), not a claim.
+    Mesh,
+    /// Istio Gateway: `[namespace/]host`; a name without a dot is no claim.
+    NamespacedHost,
+    /// Traefik rule: every `` Host(`…`) `` and `` HostSNI(`…`) `` argument.
+    Traefik,
+}
+
+/// A compiled host-claim entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostRule {
+    pub from: Vec<KindSel>,
+    pub path: Vec<refs::Seg>,
+    pub format: HostFormat,
+    pub claims: bool,
+    pub shown: String,
+}
+
+impl HostRule {
+    pub fn build(c: &HostClaim) -> Result<HostRule, String> {
+        let from = refs::kind_list(&c.kind, false)?;
+        let mut paths = refs::parse_path(&c.path, &[])?;
+        if paths.len() != 1 {
+            return Err("`@c` is not allowed in a host claim path".into());
+        }
+        let path = paths.remove(0);
+        Ok(HostRule {
+            from,
+            shown: refs::display_path(&path),
+            path,
+            format: c.format,
+            claims: c.claims,
+        })
+    }
+}
+
 /// The file's shape, field for field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,7 +238,6 @@ struct File {
     label_owner_kinds: Vec<String>,
     narrow_keys: Vec<String>,
     route_kinds: Vec<String>,
-    ingress_kinds: Vec<String>,
     gateway: String,
     name_limits: HashMap<String, usize>,
     default_name_limit: usize,
@@ -165,10 +245,12 @@ struct File {
     plurals: HashMap<String, String>,
     argo_tracking_annotation: String,
     argo_instance_label: String,
+    host_claims: Vec<HostClaim>,
     references: Vec<Reference>,
     builtin_groups: Vec<String>,
     string_map_keys: Vec<String>,
     reference_shapes: Vec<ReferenceShape>,
+    produces: Vec<Reference>,
 }
 
 /// The facts, ready to use.
@@ -191,7 +273,6 @@ pub struct K8s {
     /// Preferred keys of the pair that narrows an empty NetworkPolicy podSelector.
     pub narrow_keys: Vec<String>,
     pub route_kinds: Vec<KindSel>,
-    pub ingress_kinds: Vec<KindSel>,
     /// What a route's parentRef names when it gives no kind or group.
     pub gateway: KindSel,
     pub name_limits: HashMap<String, usize>,
@@ -200,6 +281,8 @@ pub struct K8s {
     pub plurals: HashMap<String, String>,
     pub argo_tracking_annotation: String,
     pub argo_instance_label: String,
+    /// Rule 4: fields that claim (or describe) hostnames.
+    pub host_claims: Vec<HostRule>,
     /// The reference table: built-in entries, then the config file's.
     pub references: Vec<Rule>,
     /// API groups of Kubernetes itself; an object of any other group is a custom
@@ -211,6 +294,8 @@ pub struct K8s {
     /// Familiar reference shapes, followed anywhere in a custom resource: built-in
     /// entries, then the config file's.
     pub shapes: Vec<Shape>,
+    /// Rule 10: fields and flags that name what an object makes at run time.
+    pub produces: Vec<Rule>,
 }
 
 static BUILTIN: LazyLock<Result<K8s, String>> = LazyLock::new(|| K8s::parse(BUILTIN_YAML));
@@ -264,7 +349,6 @@ impl K8s {
                 .collect(),
             narrow_keys: f.narrow_keys,
             route_kinds: f.route_kinds.iter().map(|s| KindSel::parse(s)).collect(),
-            ingress_kinds: f.ingress_kinds.iter().map(|s| KindSel::parse(s)).collect(),
             gateway: KindSel::parse(&f.gateway),
             name_limits: f.name_limits,
             default_name_limit: f.default_name_limit,
@@ -272,11 +356,18 @@ impl K8s {
             plurals: f.plurals,
             argo_tracking_annotation: f.argo_tracking_annotation,
             argo_instance_label: f.argo_instance_label,
+            host_claims: Vec::new(),
             references: Vec::new(),
             builtin_groups: f.builtin_groups,
             string_map_keys: f.string_map_keys,
             shapes: Vec::new(),
+            produces: Vec::new(),
         };
+        for (i, c) in f.host_claims.iter().enumerate() {
+            let rule = HostRule::build(c)
+                .map_err(|e| format!("src/k8s/builtin.yaml: host claim {}: {e}", i + 1))?;
+            k.host_claims.push(rule);
+        }
         for (i, r) in f.references.iter().enumerate() {
             let rules = k
                 .rules_for(r)
@@ -287,6 +378,12 @@ impl K8s {
             let shape = Self::shape_for(s)
                 .map_err(|e| format!("src/k8s/builtin.yaml: reference shape {}: {e}", i + 1))?;
             k.shapes.push(shape);
+        }
+        for (i, r) in f.produces.iter().enumerate() {
+            let rules = k
+                .rules_for(r)
+                .map_err(|e| format!("src/k8s/builtin.yaml: produces {}: {e}", i + 1))?;
+            k.produces.extend(rules);
         }
         Ok(k)
     }
@@ -309,14 +406,7 @@ impl K8s {
 
     /// The table rules one reference entry stands for (a `@c` path gives several).
     pub fn rules_for(&self, r: &Reference) -> Result<Vec<Rule>, String> {
-        Rule::build(
-            &r.kind,
-            &r.path,
-            &r.target,
-            r.namespace_from.as_deref(),
-            &r.group_default.clone().map(|g| g.0).unwrap_or_default(),
-            &self.container_lists,
-        )
+        Rule::build(r, &self.container_lists)
     }
 
     /// Documents of this kind are owned by the baseline and never emitted.
@@ -365,10 +455,6 @@ impl K8s {
 
     pub fn is_route(&self, kind: &str, group: &str) -> bool {
         self.route_kinds.iter().any(|k| k.matches(kind, group))
-    }
-
-    pub fn is_ingress(&self, kind: &str, group: &str) -> bool {
-        self.ingress_kinds.iter().any(|k| k.matches(kind, group))
     }
 
     /// How RBAC `resources` names a kind: `configmaps` for ConfigMap.

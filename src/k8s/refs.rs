@@ -19,6 +19,7 @@
 //! A reference is rewritten only when its target is emitted by the same stream
 //! (SPEC rule 2); every other name keeps its exact bytes.
 
+use super::Reference;
 use crate::yaml::{Doc, NodeId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,8 +43,9 @@ impl KindSel {
         }
     }
 
+    /// `*` (only in tables) matches every kind.
     pub fn matches(&self, kind: &str, group: &str) -> bool {
-        self.kind == kind && self.group.as_deref().is_none_or(|g| g == group)
+        (self.kind == kind || self.kind == "*") && self.group.as_deref().is_none_or(|g| g == group)
     }
 }
 
@@ -93,6 +95,15 @@ pub struct Rule {
     pub group_default: GroupDefault,
     /// The path as written, for the `-v` report.
     pub shown: String,
+    /// The name is the value of this flag in a list of arguments (`--flag=NAME`, or
+    /// `--flag` followed by the item `NAME`); `*` in it matches any characters.
+    pub flag: Option<String>,
+    /// The value is `<namespace>/<name>` (cert-manager's `inject-ca-from`).
+    pub ns_slash_name: bool,
+    /// Applies only when the object carries one of these annotations.
+    pub when_annotation: Vec<String>,
+    /// Applies only in a container whose first argument is one of these.
+    pub when_first_arg: Vec<String>,
 }
 
 /// A familiar reference shape: wherever a custom resource has `key`, it names an
@@ -140,7 +151,7 @@ impl Shape {
 }
 
 /// Splits a path on dots outside single quotes; `@c` expands to the container lists.
-fn parse_path(s: &str, containers: &[String]) -> Result<Vec<Vec<Seg>>, String> {
+pub fn parse_path(s: &str, containers: &[String]) -> Result<Vec<Vec<Seg>>, String> {
     let mut out: Vec<Vec<Seg>> = vec![Vec::new()];
     let mut rest = s;
     while !rest.is_empty() {
@@ -218,51 +229,91 @@ fn parse_target(s: &str) -> Result<Target, String> {
 }
 
 impl Rule {
-    /// Builds rules from one table line's parts (a `@c` path gives several rules).
-    pub fn build(
-        from: &str,
-        path: &str,
-        target: &str,
-        ns: Option<&str>,
-        group_default: &GroupDefault,
-        containers: &[String],
-    ) -> Result<Vec<Rule>, String> {
-        let in_pod_spec = from == "@pod";
-        let from: Vec<KindSel> = if in_pod_spec {
-            Vec::new()
-        } else {
-            from.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(KindSel::parse)
-                .collect()
-        };
-        if !in_pod_spec && from.is_empty() {
-            return Err("no referring kind".into());
-        }
-        let target = parse_target(target)?;
+    /// Builds rules from one table entry (a `@c` path gives several rules).
+    pub fn build(r: &Reference, containers: &[String]) -> Result<Vec<Rule>, String> {
+        let in_pod_spec = r.kind == "@pod";
+        let from = kind_list(&r.kind, in_pod_spec)?;
+        let target = parse_target(&r.target)?;
+        let group_default = r.group_default.clone().map(|g| g.0).unwrap_or_default();
         if !group_default.0.is_empty() && !matches!(target, Target::Sibling { .. }) {
             return Err(
                 "group_default needs a <key> or <key:Default> target (a kind and group read beside the name)"
                     .into(),
             );
         }
-        Ok(parse_path(path, containers)?
+        let ns_slash_name = match r.format.as_deref() {
+            None | Some("name") => false,
+            Some("namespace/name") => true,
+            Some(other) => {
+                return Err(format!(
+                    "unknown format {other:?} (expected `name` or `namespace/name`)"
+                ));
+            }
+        };
+        if let Some(f) = &r.flag
+            && (!f.starts_with('-') || f.contains('=') || f.matches('*').count() > 1)
+        {
+            return Err(format!(
+                "bad flag {f:?}: write it as `--name` (at most one `*`, no `=`)"
+            ));
+        }
+        Ok(parse_path(&r.path, containers)?
             .into_iter()
             .map(|path| Rule {
                 from: from.clone(),
                 in_pod_spec,
-                shown: if in_pod_spec {
-                    format!("<pod spec>.{}", display_path(&path))
-                } else {
-                    display_path(&path)
+                shown: {
+                    let p = if in_pod_spec {
+                        format!("<pod spec>.{}", display_path(&path))
+                    } else {
+                        display_path(&path)
+                    };
+                    match &r.flag {
+                        Some(f) => format!("{p} {f}"),
+                        None => p,
+                    }
                 },
                 path,
                 target: target.clone(),
-                ns_key: ns.map(str::to_string),
+                ns_key: r.namespace_from.clone(),
                 group_default: group_default.clone(),
+                flag: r.flag.clone(),
+                ns_slash_name,
+                when_annotation: r.when_annotation.clone(),
+                when_first_arg: r.when_first_arg.clone(),
             })
             .collect())
+    }
+}
+
+/// The referring kinds of an entry: comma-separated `Kind` / `Kind.group`, `*`
+/// for every kind; none for a `@pod` entry.
+pub fn kind_list(s: &str, in_pod_spec: bool) -> Result<Vec<KindSel>, String> {
+    if in_pod_spec {
+        return Ok(Vec::new());
+    }
+    let from: Vec<KindSel> = s
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(KindSel::parse)
+        .collect();
+    if from.is_empty() {
+        return Err("no referring kind".into());
+    }
+    Ok(from)
+}
+
+/// Does `arg` name the flag `pattern` (`--secret-name`, `--*-service-name`)?
+pub fn flag_matches(pattern: &str, arg: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == arg,
+        Some((pre, post)) => {
+            arg.len() > pre.len() + post.len()
+                && arg.starts_with(pre)
+                && arg.ends_with(post)
+                && !arg[pre.len()..arg.len() - post.len()].contains(['=', ' '])
+        }
     }
 }
 
@@ -377,8 +428,15 @@ mod tests {
         assert_eq!(d.for_kind("User"), Some("rbac.authorization.k8s.io"));
         assert_eq!(GroupDefault::default().for_kind("Role"), None);
         // Only where the kind (and group) are read beside the name.
-        assert!(Rule::build("A", "a.name", "Secret", None, &d, &[]).is_err());
-        assert!(Rule::build("A", "a.name", "<kind>", None, &d, &[]).is_ok());
+        let entry = |target: &str| Reference {
+            kind: "A".into(),
+            path: "a.name".into(),
+            target: target.into(),
+            group_default: Some(super::super::GroupDefaultSpec(d.clone())),
+            ..Reference::default()
+        };
+        assert!(Rule::build(&entry("Secret"), &[]).is_err());
+        assert!(Rule::build(&entry("<kind>"), &[]).is_ok());
     }
 
     #[test]
@@ -391,6 +449,14 @@ mod tests {
         assert!(Shape::build("x", "Secret", None, &key, None).is_err());
         assert!(Shape::build("x", "<kind>", None, &[], None).is_err());
         assert!(Shape::build("", "Secret", None, &[], None).is_err());
+    }
+
+    #[test]
+    fn flags() {
+        assert!(flag_matches("--secret-name", "--secret-name"));
+        assert!(flag_matches("--*-service-name", "--operator-service-name"));
+        assert!(!flag_matches("--*-service-name", "--service-name"));
+        assert!(!flag_matches("--*-service-name", "--service-namespace"));
     }
 
     #[test]

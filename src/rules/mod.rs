@@ -3,6 +3,7 @@
 //! index; both add edits and report lines, none writes bytes.
 
 pub mod ownership;
+pub mod produced;
 pub mod redis;
 pub mod references;
 pub mod rename;
@@ -18,6 +19,8 @@ pub const RULES: &[&dyn Rule] = &[
     &ownership::Ownership,
     &routes::Routes,
     &redis::Redis,
+    // Before rule 2: a name the object makes is edited as such, not as a reference.
+    &produced::Produced,
     &references::References,
     &selectors::Selectors,
     &strings::Strings,

@@ -28,20 +28,21 @@
 //! differs, which the garbage collector treats as a missing owner and so deletes
 //! the copy's object.
 
+use crate::edit::Edit;
 use crate::error::Error;
-use crate::k8s::refs::{Found, Shape, Target, display_path, walk};
+use crate::k8s::refs::{Found, Rule, Shape, Target, display_path, flag_matches, walk};
 use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, RefVia, ResolveCx, Rule, api_group, renamed_name,
-    rewrite_scalar,
+    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, RefVia, ResolveCx, api_group, locate_in_scalar,
+    renamed_name, rewrite_scalar,
 };
 use crate::reason::Reason;
-use crate::yaml::{Doc, NodeId};
+use crate::yaml::{Doc, NodeId, Style};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 pub struct References;
 
-impl Rule for References {
+impl crate::plan::Rule for References {
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,
@@ -87,11 +88,30 @@ fn given_group<'a>(doc: &Doc<'a>, holder: NodeId) -> Option<Cow<'a, str>> {
 
 /// The reference table's entries.
 fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
+    // A name the object makes (rule 10) is edited as such, not as a reference.
+    let produced: HashSet<usize> = plan.produced.iter().map(|c| c.leaf.start).collect();
+    let mut found = candidates(cx, plan, &cx.cfg.k8s.references, RefVia::Table);
+    found.retain(|c| !produced.contains(&c.leaf.start));
+    plan.refs.extend(found);
+}
+
+/// Every name the table `rules` finds in this object, with the kind, group and
+/// namespace of what it names (rule 2's references, rule 10's produced names).
+pub fn candidates<'a>(
+    cx: &PlanCx<'_, 'a>,
+    plan: &DocPlan<'a>,
+    rules: &[Rule],
+    via: impl Fn(usize) -> RefVia,
+) -> Vec<RefCand<'a>> {
     let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
     let group = plan.group().to_string();
     let spec = cfg.k8s.pod_spec(doc, root, &plan.kind);
+    let annotations = doc
+        .get(cx.metadata, "annotations")
+        .filter(|&a| doc.is_map(a));
+    let mut out = Vec::new();
     let mut found = Vec::new();
-    for (ri, rule) in cfg.k8s.references.iter().enumerate() {
+    for (ri, rule) in rules.iter().enumerate() {
         let start = if rule.in_pod_spec {
             match spec {
                 Some(s) => s,
@@ -102,25 +122,42 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
         } else {
             continue;
         };
+        if !rule.when_annotation.is_empty()
+            && !annotations
+                .is_some_and(|a| rule.when_annotation.iter().any(|k| doc.get(a, k).is_some()))
+        {
+            continue;
+        }
         found.clear();
         walk(doc, start, &rule.path, start, &mut found);
         for &Found { leaf, holder } in &found {
             if doc.is_null(leaf) {
                 continue;
             }
-            let ns = match &rule.ns_key {
-                Some(k) => text(doc, doc.get(holder, k)).or_else(|| plan.ns.clone()),
-                None => plan.ns.clone(),
+            if !rule.when_first_arg.is_empty()
+                && !first_arg(doc, holder)
+                    .is_some_and(|a| rule.when_first_arg.iter().any(|w| w == a))
+            {
+                continue;
+            }
+            let Some((span, inside, text_ns)) = name_at(cx, rule, leaf) else {
+                continue;
+            };
+            let ns = match (&text_ns, &rule.ns_key) {
+                (Some(n), _) => Some(n.clone()),
+                (None, Some(k)) => text(doc, doc.get(holder, k)).or_else(|| plan.ns.clone()),
+                (None, None) => plan.ns.clone(),
             };
             let mut push = |kind: Cow<'a, str>, plural: bool, group: Option<Cow<'a, str>>| {
-                plan.refs.push(RefCand {
-                    leaf: NodeSpan::of(doc, leaf),
+                out.push(RefCand {
+                    leaf: span.clone(),
                     kind,
                     plural,
                     group,
                     ns: ns.clone(),
-                    via: RefVia::Table(ri),
+                    via: via(ri),
                     pinned: false,
+                    inside,
                 });
             };
             match &rule.target {
@@ -154,6 +191,7 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
             }
         }
     }
+    out
 }
 
 /// `HTTPRoute`: what a `kind` value looks like.
@@ -167,7 +205,13 @@ fn is_kind(s: &str) -> bool {
 fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
     let custom = k8s.is_custom_group(plan.group()) && !k8s.shapes.is_empty();
-    let mut covered: HashSet<usize> = plan.refs.iter().map(|c| c.leaf.start).collect();
+    // Leaves the table found, and names the object makes (rule 10's), are done.
+    let mut covered: HashSet<usize> = plan
+        .refs
+        .iter()
+        .chain(&plan.produced)
+        .map(|c| c.leaf.start)
+        .collect();
     let mut found = Vec::new();
     // (node, it is the value of a string-map key, it is under the root's metadata)
     let mut stack = vec![(root, false, false)];
@@ -221,6 +265,7 @@ fn typed<'a>(doc: &Doc<'a>, root: NodeId, id: NodeId, plan: &DocPlan<'a>) -> Opt
         ns: text(doc, doc.get(id, "namespace")).or_else(|| plan.ns.clone()),
         via: RefVia::Shape(path_to(doc, root, leaf)),
         pinned: doc.get(id, "uid").is_some(),
+        inside: false,
     })
 }
 
@@ -257,6 +302,7 @@ fn familiar<'a>(
         ns: ns.or_else(|| plan.ns.clone()),
         via: RefVia::Shape(path_to(doc, root, leaf)),
         pinned: false,
+        inside: false,
     })
 }
 
@@ -299,6 +345,88 @@ fn group_text(group: &str) -> String {
     }
 }
 
+/// A container's first argument: `args[0]`, or `command[1]` without `args`.
+fn first_arg<'d>(doc: &'d Doc<'_>, container: NodeId) -> Option<&'d str> {
+    let item = |key: &str, i: usize| {
+        doc.get(container, key)
+            .filter(|&s| doc.is_seq(s))
+            .and_then(|s| doc.children(s).nth(i))
+            .and_then(|n| doc.str(n))
+    };
+    match doc.get(container, "args") {
+        Some(_) => item("args", 0),
+        None => item("command", 1),
+    }
+}
+
+/// Where the name sits in the scalar `leaf`: the whole scalar, or (for a flag or
+/// a `namespace/name` value) the name's text inside it; with the namespace the
+/// text names, if any. `None`: the scalar holds no name for this rule.
+fn name_at<'a>(
+    cx: &PlanCx<'_, 'a>,
+    rule: &Rule,
+    leaf: NodeId,
+) -> Option<(NodeSpan<'a>, bool, Option<Cow<'a, str>>)> {
+    let doc = cx.doc;
+    let whole = NodeSpan::of(doc, leaf);
+    let value = whole.value.clone();
+    if let Some(flag) = &rule.flag {
+        if flag_matches(flag, &value) {
+            // `--flag NAME`: the next item of the list is the name.
+            let list = (0..leaf)
+                .rev()
+                .find(|&i| doc.is_seq(i) && doc.node(i).next > leaf)?;
+            let next = doc.children(list).skip_while(|&c| c != leaf).nth(1)?;
+            let ok =
+                doc.is_scalar(next) && !doc.is_null(next) && is_name(doc.node(next).value.as_ref());
+            return ok.then(|| (NodeSpan::of(doc, next), false, None));
+        }
+        let (f, name) = value.split_once('=')?;
+        if !flag_matches(flag, f) || !is_name(name) {
+            return None;
+        }
+        let at = value.len() - name.len();
+        return Some((sub_span(cx.input, &whole, at)?, true, None));
+    }
+    if rule.ns_slash_name {
+        let (ns, name) = value.split_once('/')?;
+        if ns.is_empty() || !is_name(name) {
+            return None;
+        }
+        let at = value.len() - name.len();
+        let ns = Cow::Owned(ns.to_string());
+        return Some((sub_span(cx.input, &whole, at)?, true, Some(ns)));
+    }
+    Some((whole, false, None))
+}
+
+/// Text that can be an object's name (a DNS subdomain): not an env reference
+/// (`$(NAME)`), a template or a quoted word, which stay as they are.
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// The part of a scalar's value from byte `at` to its end, as a span of the input
+/// (see [`locate_in_scalar`]).
+fn sub_span<'a>(input: &str, whole: &NodeSpan<'a>, at: usize) -> Option<NodeSpan<'a>> {
+    let value = match &whole.value {
+        Cow::Borrowed(v) => Cow::Borrowed(&v[at..]),
+        Cow::Owned(v) => Cow::Owned(v[at..].to_string()),
+    };
+    let start = locate_in_scalar(input, whole, at, &value)?;
+    Some(NodeSpan {
+        start,
+        end: start + value.len(),
+        style: Style::Plain,
+        value,
+        ..whole.clone()
+    })
+}
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
     let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
     let (edits, report) = (&mut out.edits, &mut out.report);
@@ -318,6 +446,13 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
                 .then_some(c.kind.as_ref())
         };
         let path = c.via.shown(cfg);
+        if c.inside && c.leaf.anchored {
+            report.push(format!(
+                "kept {} {path}: the value carries a YAML anchor",
+                plan.object()
+            ));
+            continue;
+        }
         let Some(kind) = target_kind else {
             if c.plural {
                 continue;
@@ -350,8 +485,16 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             // Already suffixed, or too long (the target's own rename reports that).
             Ok(None) | Err(_) => continue,
         };
-        let what = format!("the reference at {path}");
-        edits.push(rewrite_scalar(input, plan, &c.leaf, &what, &new)?.because(Reason::Reference));
+        if c.inside {
+            edits.push(
+                Edit::replace(c.leaf.start, c.leaf.end, new.clone()).because(Reason::NameInText),
+            );
+        } else {
+            let what = format!("the reference at {path}");
+            edits.push(
+                rewrite_scalar(input, plan, &c.leaf, &what, &new)?.because(Reason::Reference),
+            );
+        }
         report.push(format!(
             "rewrote {} {path}: {kind}/{name} -> {new}",
             plan.object()

@@ -1,5 +1,8 @@
-//! Rule 4: route and ingress hostnames go through the host map, and every route
-//! parentRef to a Gateway gets the tilt listener.
+//! Rule 4: every hostname an object claims (the `host_claims` table of
+//! `src/k8s/builtin.yaml`: route `hostnames`, Ingress hosts, external-dns's
+//! annotation, Gateway listeners, Istio, Traefik, Contour) goes through the host
+//! map, and every route parentRef to a Gateway gets the tilt listener. A
+//! Certificate's `dnsNames`/`commonName` follow the map where it covers them.
 //!
 //! ```yaml
 //! parentRefs:                       parentRefs:
@@ -8,16 +11,22 @@
 //! hostnames:                        hostnames:
 //!   - www.dev.ameide.io               - www.local.ameide.io
 //! ```
-//! A hostname already under a target domain stays; any other hostname the map does
-//! not cover is an error (the tilt route would compete for the baseline's host).
+//! A hostname already under a target domain stays; any other claimed hostname the
+//! map does not cover is an error (the tilt copy would compete for the baseline's
+//! host). Inside a longer value (`a.dev.ameide.io,b.dev.ameide.io`,
+//! `` Host(`a.dev.ameide.io`) ``) only the host's text is replaced.
 
 use crate::config::Mapped;
-use crate::edit;
+use crate::edit::{self, Edit};
 use crate::error::Error;
-use crate::k8s::K8s;
-use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, rewrite_scalar};
+use crate::k8s::refs::walk;
+use crate::k8s::{HostFormat, HostRule};
+use crate::plan::{
+    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, locate_in_scalar, rewrite_scalar,
+};
 use crate::reason::Reason;
-use crate::yaml::{Doc, NodeId};
+use crate::yaml::Style;
+use std::borrow::Cow;
 
 pub struct Routes;
 
@@ -40,71 +49,187 @@ impl Rule for Routes {
     }
 }
 
-/// Hostname scalars of a route or ingress.
-pub fn hostname_nodes(
-    k8s: &K8s,
-    doc: &Doc<'_>,
-    root: NodeId,
-    kind: &str,
-    group: &str,
-) -> Vec<NodeId> {
-    let mut out = Vec::new();
-    let Some(spec) = doc.get(root, "spec") else {
-        return out;
-    };
-    let items = |seq: Option<NodeId>| -> Vec<NodeId> {
-        seq.filter(|&s| doc.is_seq(s))
-            .map(|s| doc.children(s).collect())
-            .unwrap_or_default()
-    };
-    if k8s.is_route(kind, group) {
-        out.extend(items(doc.get(spec, "hostnames")));
-    } else if k8s.is_ingress(kind, group) {
-        for rule in items(doc.get(spec, "rules")) {
-            out.extend(doc.get(rule, "host"));
+/// Hosts written in a value, with their byte offsets in it.
+pub fn hosts_in<'v>(value: &'v str, format: HostFormat, ns: Option<&str>) -> Vec<(usize, &'v str)> {
+    let dotted = |h: &str| h.contains('.');
+    match format {
+        HostFormat::Host => vec![(0, value)],
+        HostFormat::List => {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for piece in value.split(',') {
+                let lead = piece.len() - piece.trim_start().len();
+                let host = piece.trim();
+                if !host.is_empty() {
+                    out.push((at + lead, host));
+                }
+                at += piece.len() + 1;
+            }
+            out
         }
-        for tls in items(doc.get(spec, "tls")) {
-            out.extend(items(doc.get(tls, "hosts")));
+        HostFormat::Mesh => {
+            let mesh = !dotted(value)
+                || value.ends_with(".svc")
+                || value.contains(".svc.")
+                || value
+                    .split_once('.')
+                    .is_some_and(|(_, rest)| Some(rest) == ns);
+            if mesh { Vec::new() } else { vec![(0, value)] }
         }
+        HostFormat::NamespacedHost => {
+            let at = value.rfind('/').map_or(0, |i| i + 1);
+            let host = &value[at..];
+            if dotted(host) {
+                vec![(at, host)]
+            } else {
+                Vec::new()
+            }
+        }
+        HostFormat::Traefik => traefik_hosts(value),
     }
-    out.retain(|&n| doc.is_scalar(n) && !doc.is_null(n));
+}
+
+/// The arguments of every `` Host(`…`) `` and `` HostSNI(`…`) `` matcher of a
+/// Traefik rule (`HostRegexp` is a pattern, not a host; `*` matches any host).
+fn traefik_hosts(rule: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = rule[from..].find("Host") {
+        let at = from + i;
+        from = at + 4;
+        if rule[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let rest = &rule[from..];
+        let open = if rest.starts_with('(') {
+            1
+        } else if rest.starts_with("SNI(") {
+            4
+        } else {
+            continue;
+        };
+        let args_at = from + open;
+        let Some(close) = rule[args_at..].find(')') else {
+            break;
+        };
+        let args = &rule[args_at..args_at + close];
+        let mut parts = args.split('`');
+        let mut at = args_at;
+        // Odd pieces are inside backticks.
+        let mut inside = false;
+        for p in parts.by_ref() {
+            if inside && p.contains('.') {
+                out.push((at, p));
+            }
+            at += p.len() + 1;
+            inside = !inside;
+        }
+        from = args_at + close;
+    }
     out
 }
 
-/// Rule 4: claimed hostnames through the host map.
+/// Rule 4: every hostname a field of the `host_claims` table holds goes through
+/// the host map; claimed ones feed rule 9.
 fn hostnames<'a>(
     cx: &PlanCx<'_, 'a>,
     plan: &mut DocPlan<'a>,
     out: &mut DocOut,
 ) -> Result<(), Error> {
-    let (input, doc, root, cfg) = (cx.input, cx.doc, cx.root, cx.cfg);
+    let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
     let group = plan.group().to_string();
-    let kind = plan.kind.to_string();
-    for h in hostname_nodes(&cfg.k8s, doc, root, &kind, &group) {
-        let host = doc.node(h).value.clone();
-        match cfg.map_host(&host) {
-            Mapped::Already => {}
-            Mapped::Unmapped => {
-                let domains: Vec<String> = cfg
-                    .host_map
-                    .iter()
-                    .map(|(f, t)| format!("{f}={t}"))
-                    .collect();
-                return Err(Error::input(
-                    plan.place(doc.node(h).line),
-                    format!(
-                        "hostname {host:?} is not covered by the host map ({}): keeping it would make the tilt route compete with the baseline for the same host",
-                        domains.join(", ")
-                    ),
-                )
-                .with_hint("add --host-map <its domain>=<a local domain> (or host_map in the config file)"));
+    let mut found = Vec::new();
+    for rule in &cfg.k8s.host_claims {
+        if !rule.from.iter().any(|k| k.matches(&plan.kind, &group)) {
+            continue;
+        }
+        found.clear();
+        walk(doc, root, &rule.path, root, &mut found);
+        for f in &found {
+            if !doc.is_scalar(f.leaf) || doc.is_null(f.leaf) {
+                continue;
             }
-            Mapped::To(new) => {
-                let e = rewrite_scalar(input, plan, &NodeSpan::of(doc, h), "a hostname", &new)?;
-                out.edits.push(e.because(Reason::Hostname));
+            let whole = NodeSpan::of(doc, f.leaf);
+            // A described name the map does not cover may be a Service DNS name
+            // of the stream (`svc.ns.svc`): rule 9(b) follows it, as it follows
+            // every string.
+            let ns = plan.ns.as_deref();
+            for (at, host) in hosts_in(&whole.value, rule.format, ns) {
+                claim(cx, plan, out, rule, &whole, at, host)?;
             }
         }
-        plan.hosts.push(host);
+    }
+    Ok(())
+}
+
+/// One hostname found at `at` in the value of `whole`.
+fn claim<'a>(
+    cx: &PlanCx<'_, 'a>,
+    plan: &mut DocPlan<'a>,
+    out: &mut DocOut,
+    rule: &HostRule,
+    whole: &NodeSpan<'_>,
+    at: usize,
+    host: &str,
+) -> Result<(), Error> {
+    let cfg = cx.cfg;
+    let new = match cfg.map_host(host) {
+        Mapped::Already => None,
+        Mapped::Unmapped if !rule.claims => return Ok(()),
+        Mapped::Unmapped => {
+            let domains: Vec<String> = cfg
+                .host_map
+                .iter()
+                .map(|(f, t)| format!("{f}={t}"))
+                .collect();
+            return Err(Error::input(
+                plan.place(whole.line),
+                format!(
+                    "hostname {host:?} is not covered by the host map ({}): keeping it would make the tilt route compete with the baseline for the same host",
+                    domains.join(", ")
+                ),
+            )
+            .with_hint("add --host-map <its domain>=<a local domain> (or host_map in the config file)"));
+        }
+        Mapped::To(new) => Some(new),
+    };
+    if let Some(new) = new {
+        let why = if rule.claims {
+            Reason::Hostname
+        } else {
+            Reason::CertificateHost
+        };
+        // Only the host's text is replaced, inside the scalar as written (so the
+        // edit is the very one rule 9 would make for the same host); a whole-value
+        // host in a block scalar, or under an anchor, gets rewrite_scalar's refusal.
+        let quoted_or_plain = matches!(whole.style, Style::Plain | Style::Single | Style::Double);
+        let whole_value = at == 0 && host.len() == whole.value.len();
+        let found = locate_in_scalar(cx.input, whole, at, host)
+            .filter(|_| !whole.anchored && (quoted_or_plain || !whole_value));
+        let e = match found {
+            Some(start) => Edit::replace(start, start + host.len(), new.clone()),
+            None if whole_value => rewrite_scalar(cx.input, plan, whole, "a hostname", &new)?,
+            None => {
+                return Err(Error::input(
+                    plan.place(whole.line),
+                    format!("hostname {host:?} sits in a value this tool cannot edit in place (an anchor, or the same text escaped)"),
+                )
+                .with_hint("write the value out without anchors or escapes in the chart template"));
+            }
+        };
+        out.edits.push(e.because(why));
+        out.report.push(format!(
+            "rewrote {} {}: {host} -> {new}",
+            plan.object(),
+            rule.shown
+        ));
+    }
+    if rule.claims {
+        plan.hosts.push(Cow::Owned(host.to_string()));
     }
     Ok(())
 }
@@ -157,4 +282,35 @@ fn listeners(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(v: &str, f: HostFormat) -> Vec<(usize, &str)> {
+        hosts_in(v, f, Some("shop"))
+    }
+
+    #[test]
+    fn hosts_in_each_format() {
+        assert_eq!(
+            hosts("a.x.io, b.x.io,,", HostFormat::List),
+            vec![(0, "a.x.io"), (8, "b.x.io")]
+        );
+        assert!(hosts("reviews", HostFormat::Mesh).is_empty());
+        assert!(hosts("reviews.shop", HostFormat::Mesh).is_empty());
+        assert!(hosts("r.other.svc.cluster.local", HostFormat::Mesh).is_empty());
+        assert_eq!(hosts("r.x.io", HostFormat::Mesh), vec![(0, "r.x.io")]);
+        assert_eq!(
+            hosts("ns/*.x.io", HostFormat::NamespacedHost),
+            vec![(3, "*.x.io")]
+        );
+        assert!(hosts("*/*", HostFormat::NamespacedHost).is_empty());
+        let rule = "Host(`a.x.io`) && PathPrefix(`/p.q`) || HostSNI(`b.x.io`) || HostRegexp(`c.x.io`) || XHost(`d.x.io`) || Host(`*`)";
+        assert_eq!(
+            hosts(rule, HostFormat::Traefik),
+            vec![(6, "a.x.io"), (49, "b.x.io")]
+        );
+    }
 }

@@ -49,7 +49,7 @@ impl Rule for Strings {
             secret: plan.kind == "Secret" && plan.group().is_empty(),
         };
         walker.root();
-        plan.strings = walker.out;
+        plan.strings.extend(walker.out);
         Ok(())
     }
 

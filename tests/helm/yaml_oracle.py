@@ -6,6 +6,7 @@ its type, and every value that changed moved towards the tilt copy.
 usage: yaml_oracle.py SUFFIX LOCAL_DOMAIN LISTENER INPUT OUTPUT [INPUT OUTPUT ...]
 Prints one line per problem; exit 1 if there is any.
 """
+import base64
 import sys
 from pathlib import Path
 
@@ -28,7 +29,16 @@ def main() -> int:
     problems = []
 
     def moved_towards_tilt(new) -> bool:
-        return isinstance(new, str) and (suffix in new or domain in new or new == listener)
+        if not isinstance(new, str):
+            return False
+        if suffix in new or domain in new or new == listener:
+            return True
+        # A Secret's `data` value is base64: the tilt copy's host is inside it.
+        try:
+            decoded = base64.b64decode(new, validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return suffix in decoded or domain in decoded
 
     def leaves(x):
         if isinstance(x, dict):
