@@ -279,8 +279,14 @@ impl<'s> Model<'s> {
         for (i, c) in self.b.s.hosts.iter().enumerate() {
             claimed.entry(c.host.as_str()).or_default().push(i);
         }
+        // One line per host and pair of documents (an Ingress names a host in its
+        // rules and its TLS entry: one claim).
+        let mut done = std::collections::HashSet::new();
         for c in &self.t.s.hosts {
             for &i in claimed.get(c.host.as_str()).into_iter().flatten() {
+                if !done.insert((c.host.as_str(), self.b.s.hosts[i].place.doc, c.place.doc)) {
+                    continue;
+                }
                 out.push(Collision {
                     rank: 2,
                     baseline: self.b.s.hosts[i].place.clone(),
