@@ -10,6 +10,9 @@
 //! - a long-running workload of the copy (not a Job or CronJob) whose
 //!   ServiceAccount a ClusterRoleBinding of the copy binds: it acts on the whole cluster (an operator, Argo CD, external-secrets, an
 //!   ingress controller, kube-state-metrics), by label or class, not by name;
+//! - a port on the node (`hostPort`, or a `containerPort` under `hostNetwork`) that
+//!   pods of both copies bind: a node agent runs once per node, and the second
+//!   copy's pod cannot run where the first one does;
 //! - the baseline's CustomResourceDefinitions (one note per API group) and
 //!   APIServices, which the copy does not emit: one definition, one API, shared.
 
@@ -57,6 +60,7 @@ pub fn notes(b: &Stream, t: &Stream) -> Vec<Note> {
         });
     }
     cluster_wide_workloads(t, &mut out);
+    host_ports(b, t, &mut out);
     shared_definitions(b, &mut out);
     out.sort();
     out.dedup();
@@ -120,6 +124,28 @@ fn cluster_wide_workloads(t: &Stream, out: &mut Vec<Note>) {
                      label, not by name, so the copy's acts on the baseline's objects and the \
                      baseline's on the copy's",
                     wo.kind, wo.name, bo.name, binding.role
+                ),
+            });
+        }
+    }
+}
+
+fn host_ports(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
+    let mut bound: BTreeMap<&str, &Place> = BTreeMap::new();
+    for (port, place) in b.pods.iter().flat_map(|p| &p.host_ports) {
+        bound.entry(port.as_str()).or_insert(place);
+    }
+    for (port, place) in t.pods.iter().flat_map(|p| &p.host_ports) {
+        if let Some(theirs) = bound.get(port.as_str()) {
+            out.push(Note {
+                places: vec![
+                    (Side::Baseline, (*theirs).clone()),
+                    (Side::Tilt, place.clone()),
+                ],
+                what: format!(
+                    "host port {port} is bound by pods of both copies: one node has one such \
+                     port, so where the baseline's pod runs the copy's cannot (a node agent \
+                     runs once per node)"
                 ),
             });
         }

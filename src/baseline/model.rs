@@ -87,8 +87,12 @@ pub struct Pods {
     pub obj: usize,
     pub labels: Vec<(String, String)>,
     pub service_account: Option<String>,
-    /// The template's `metadata.labels` (or the Pod's).
+    /// The template's `metadata.labels` (or the Pod's; for pods an operator makes,
+    /// the custom resource's name).
     pub place: Place,
+    /// Ports bound on the node: `hostPort`s, and every `containerPort` under
+    /// `hostNetwork: true`.
+    pub host_ports: Vec<(String, Place)>,
 }
 
 /// What a selector picks from.

@@ -6,7 +6,7 @@ use crate::baseline::model::{
     Claim, ClusterBinding, Made, Object, Place, Pods, Ref, SelectorUse, Stream, Targets,
 };
 use crate::baseline::selector::{Selector, label_pairs};
-use crate::baseline::tables::{self, MADE_FLAGS, When};
+use crate::baseline::tables::{self, FAMILIAR_REFS, MADE_FLAGS, OPERATOR_PODS, When};
 use crate::config::Config;
 use crate::error::{self, Error};
 use crate::k8s::refs::{self, Found, Target};
@@ -139,6 +139,7 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
     hosts(&cx, s);
     made(&cx, meta, s);
     pods(&cx, cfg, s);
+    operator_pods(&cx, &s.objects[cx.obj].name.clone(), s);
     selectors(&cx, cfg, s);
     references(&cx, cfg, s);
     bindings(&cx, s);
@@ -208,20 +209,61 @@ fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
         .iter()
         .find_map(|k| doc.get(spec, k).and_then(|v| cx.text(v)))
         .map(str::to_string);
-    s.pods.push(Pods {
-        obj: cx.obj,
-        labels: labels.map(|l| label_pairs(doc, l)).unwrap_or_default(),
-        service_account,
-        place: cx.place(at),
-    });
+    let host_network = doc.get_str(spec, "hostNetwork") == Some("true");
+    let mut host_ports = Vec::new();
     for list in &cfg.k8s.container_lists {
         let Some(containers) = doc.get(spec, list).filter(|&l| doc.is_seq(l)) else {
             continue;
         };
         for c in doc.children(containers) {
             flags(cx, c, s);
+            let Some(ports) = doc.get(c, "ports").filter(|&p| doc.is_seq(p)) else {
+                continue;
+            };
+            for p in doc.children(ports) {
+                let bound = doc
+                    .get(p, "hostPort")
+                    .or_else(|| host_network.then(|| doc.get(p, "containerPort")).flatten());
+                if let Some(n) = bound.filter(|&n| cx.text(n).is_some()) {
+                    let proto = doc.get_str(p, "protocol").unwrap_or("TCP");
+                    host_ports.push((format!("{}/{proto}", doc.node(n).value), cx.place(n)));
+                }
+            }
         }
     }
+    s.pods.push(Pods {
+        obj: cx.obj,
+        labels: labels.map(|l| label_pairs(doc, l)).unwrap_or_default(),
+        service_account,
+        place: cx.place(at),
+        host_ports,
+    });
+}
+
+/// The pods an operator makes for this custom resource ([`OPERATOR_PODS`]), with
+/// the resource's `spec.podMetadata.labels` where it has them.
+fn operator_pods(cx: &Cx<'_, '_>, name: &str, s: &mut Stream) {
+    let Some((_, labels)) = OPERATOR_PODS
+        .iter()
+        .find(|(k, _)| crate::k8s::refs::KindSel::parse(k).matches(cx.kind, cx.group))
+    else {
+        return;
+    };
+    let mut pairs: Vec<(String, String)> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.replace("{name}", name)))
+        .collect();
+    if let Some(extra) = cx.doc.path(cx.root, &["spec", "podMetadata", "labels"]) {
+        pairs.extend(label_pairs(cx.doc, extra));
+    }
+    let at = s.objects[cx.obj].place.clone();
+    s.pods.push(Pods {
+        obj: cx.obj,
+        labels: pairs,
+        service_account: None,
+        place: at,
+        host_ports: Vec::new(),
+    });
 }
 
 /// `--flag=X` / `--flag X` in a container's args and command (SPEC rule 10).
@@ -384,6 +426,7 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
         if doc.node(id).kind != NodeKind::Map {
             continue;
         }
+        familiar(cx, id, &mut seen, s);
         let (Some(k), Some(n)) = (doc.get(id, "kind"), doc.get(id, "name")) else {
             continue;
         };
@@ -402,6 +445,38 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
                 .or_else(|| cx.ns.clone()),
             name: name.to_string(),
             place: cx.place(n),
+        });
+    }
+}
+
+/// The familiar shapes ([`FAMILIAR_REFS`]) among the keys of mapping `id`.
+fn familiar(cx: &Cx<'_, '_>, id: NodeId, seen: &mut HashSet<NodeId>, s: &mut Stream) {
+    let doc = cx.doc;
+    for (k, v) in doc.pairs(id) {
+        let Some(kind) = doc
+            .str(k)
+            .and_then(|key| FAMILIAR_REFS.iter().find(|(f, _)| *f == key))
+            .map(|(_, kind)| *kind)
+        else {
+            continue;
+        };
+        let leaf = if doc.is_map(v) {
+            doc.get(v, "name")
+        } else {
+            Some(v)
+        };
+        let Some(leaf) = leaf.filter(|&l| cx.text(l).is_some()) else {
+            continue;
+        };
+        if !seen.insert(leaf) {
+            continue;
+        }
+        s.refs.push(Ref {
+            kind: kind.to_string(),
+            group: None,
+            ns: cx.ns.clone(),
+            name: doc.node(leaf).value.to_string(),
+            place: cx.place(leaf),
         });
     }
 }
