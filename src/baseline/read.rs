@@ -324,13 +324,13 @@ fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             place: cx.place(at),
         });
     };
-    if has(&cfg.k8s.map_selector_kinds) {
-        if let Some(sel) = doc.get(spec, "selector").filter(|&v| doc.is_map(v)) {
-            let selector = Selector::from_map(doc, sel);
-            // An empty Service selector selects nothing: its endpoints are managed by hand.
-            if !selector.is_everything() {
-                push(sel, selector, Targets::Pods);
-            }
+    if has(&cfg.k8s.map_selector_kinds)
+        && let Some(sel) = doc.get(spec, "selector").filter(|&v| doc.is_map(v))
+    {
+        let selector = Selector::from_map(doc, sel);
+        // An empty Service selector selects nothing: its endpoints are managed by hand.
+        if !selector.is_everything() {
+            push(sel, selector, Targets::Pods);
         }
     }
     if has(&cfg.k8s.label_selector_kinds)
