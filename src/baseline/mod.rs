@@ -462,3 +462,55 @@ impl<'s> Model<'s> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collisions(b: &str, t: &str) -> Vec<String> {
+        check_baseline(b, t, &Config::default())
+            .unwrap()
+            .collisions
+            .iter()
+            .map(|c| c.what.clone())
+            .collect()
+    }
+
+    const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n";
+
+    #[test]
+    fn namespaces_place_objects() {
+        let other = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n";
+        assert!(collisions(CM, other).is_empty(), "two namespaces");
+        // Absent: the release namespace, which may be the one the other names.
+        let absent = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
+        assert_eq!(collisions(CM, absent), ["same object ConfigMap/a"]);
+        // Cluster-scoped kinds collide whatever namespace the text gives.
+        let role = |ns| {
+            format!(
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: r, namespace: {ns}}}\n"
+            )
+        };
+        assert_eq!(
+            collisions(&role("x"), &role("y")),
+            ["same object ClusterRole/r"]
+        );
+        // Same kind name, another group: another object.
+        let gw = |g| format!("apiVersion: {g}/v1\nkind: Gateway\nmetadata: {{name: g}}\n");
+        assert!(
+            collisions(&gw("gateway.networking.k8s.io"), &gw("networking.istio.io")).is_empty()
+        );
+    }
+
+    #[test]
+    fn empty_network_policy_selects_every_pod_of_the_other_side() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: p}}\nspec: {containers: [{name: c, image: i}]}\n";
+        let np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n-tilt}\nspec: {podSelector: {}}\n";
+        let found = collisions(pod, np);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("selects the baseline's pods"),
+            "{found:?}"
+        );
+    }
+}
