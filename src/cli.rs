@@ -108,10 +108,16 @@ pub enum Command {
         file: Option<PathBuf>,
     },
     /// Verify that a stream is already a correct tilt copy (rules 1-7 and 9): list
-    /// each violation with its document and path, exit 1 if there is any
+    /// each violation with its document and path, exit 1 if there is any. With
+    /// --baseline: can the two copies run side by side in one namespace? List every
+    /// collision with both places (exit 1 if there is any) and, as `controller:`
+    /// lines that do not change the exit code, what renaming cannot separate
     Check {
         /// The rewritten stream to read (default: stdin)
         file: Option<PathBuf>,
+        /// The baseline stream (the chart rendered for Argo CD) to place beside FILE
+        #[arg(long, value_name = "BASELINE")]
+        baseline: Option<PathBuf>,
     },
 }
 

@@ -6,6 +6,7 @@
 
 // Listed from the bottom of the import graph up (tests/architecture.rs checks
 // that no module imports one that imports it).
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -35,6 +36,26 @@ pub fn run(input: &[u8], cfg: &Config) -> Result<Rendered, Error> {
 /// Checks raw input bytes against the rules (`ameide-tilt-render check`).
 pub fn check(input: &[u8], cfg: &Config) -> Result<Vec<check::Violation>, Error> {
     check::check(text(input)?, cfg)
+}
+
+/// Compares a baseline stream with a tilt stream (`ameide-tilt-render check
+/// --baseline`): can the two run side by side in one namespace?
+pub fn check_baseline(
+    baseline: &[u8],
+    tilt: &[u8],
+    cfg: &Config,
+) -> Result<baseline::Report, Error> {
+    let named = |side: &'static str| {
+        move |mut e: Error| {
+            e.message = format!("{side} stream: {}", e.message);
+            e
+        }
+    };
+    baseline::check_baseline(
+        text(baseline).map_err(named("baseline"))?,
+        text(tilt).map_err(named("tilt"))?,
+        cfg,
+    )
 }
 
 /// An error at byte `at` of the raw input, before it is split into documents.

@@ -9,7 +9,7 @@
 use ameide_tilt_render::cli::{Command, Given};
 use ameide_tilt_render::diff::diff_text;
 use ameide_tilt_render::redact::redact_secrets;
-use ameide_tilt_render::{Config, check, run};
+use ameide_tilt_render::{Config, check, check_baseline, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };
     let file = match &command {
-        Some(Command::Diff { file } | Command::Check { file }) => file.clone(),
+        Some(Command::Diff { file } | Command::Check { file, .. }) => file.clone(),
         None => None,
     };
     let input = match file {
@@ -47,8 +47,14 @@ fn main() -> ExitCode {
             buf
         }
     };
-    if let Some(Command::Check { .. }) = command {
-        return check_stream(&input, &cfg);
+    if let Some(Command::Check { baseline, .. }) = &command {
+        return match baseline {
+            None => check_stream(&input, &cfg),
+            Some(path) => match std::fs::read(path) {
+                Ok(b) => check_side_by_side(&b, &input, &cfg),
+                Err(e) => fail(&format!("cannot read {}: {e}", path.display()), 2),
+            },
+        };
     }
     let rendered = match run(&input, &cfg) {
         Ok(r) => r,
@@ -100,6 +106,39 @@ fn check_stream(input: &[u8], cfg: &Config) -> ExitCode {
             let _ = writeln!(std::io::stderr(), "{NAME}: check: {} violation(s)", v.len());
             ExitCode::from(1)
         }
+    }
+}
+
+/// `check --baseline`: collisions, then controller-level notes, on stdout; exit 1
+/// if there is any collision (notes never change the exit code).
+fn check_side_by_side(baseline: &[u8], tilt: &[u8], cfg: &Config) -> ExitCode {
+    let report = match check_baseline(baseline, tilt, cfg) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string(), e.exit_code()),
+    };
+    let mut out = std::io::stdout().lock();
+    for c in &report.collisions {
+        let _ = writeln!(out, "{c}");
+    }
+    for n in &report.controllers {
+        let _ = writeln!(out, "{n}");
+    }
+    let _ = out.flush();
+    let mut err = std::io::stderr().lock();
+    let notes = report.controllers.len();
+    if notes > 0 {
+        let _ = writeln!(
+            err,
+            "{NAME}: check --baseline: {notes} controller-level note(s): what renaming cannot separate"
+        );
+    }
+    if report.collisions.is_empty() {
+        let _ = writeln!(err, "{NAME}: check --baseline: no collision");
+        ExitCode::SUCCESS
+    } else {
+        let n = report.collisions.len();
+        let _ = writeln!(err, "{NAME}: check --baseline: {n} collision(s)");
+        ExitCode::from(1)
     }
 }
 

@@ -1,0 +1,185 @@
+//! What renaming cannot separate (DESIGN §3b "Controllers are not apps"): notes
+//! that `check --baseline` always prints and never counts as collisions.
+//!
+//! Classified as controller-level, exactly:
+//! - an IngressClass or GatewayClass of the copy: the controller it names
+//!   (`spec.controller`, `spec.controllerName`) is the same string in both copies,
+//!   and controllers pick their work cluster-wide by that string and by class;
+//! - a Mutating/ValidatingWebhookConfiguration of the copy: cluster-scoped, it
+//!   intercepts matching requests in every namespace, the baseline's objects too;
+//! - a long-running workload of the copy (not a Job or CronJob) whose
+//!   ServiceAccount a ClusterRoleBinding of the copy binds: it acts on the whole cluster (an operator, Argo CD, external-secrets, an
+//!   ingress controller, kube-state-metrics), by label or class, not by name;
+//! - a port on the node (`hostPort`, or a `containerPort` under `hostNetwork`) that
+//!   pods of both copies bind: a node agent runs once per node, and the second
+//!   copy's pod cannot run where the first one does;
+//! - the baseline's CustomResourceDefinitions (one note per API group) and
+//!   APIServices, which the copy does not emit: one definition, one API, shared.
+
+use crate::baseline::model::{Place, Side, Stream, same_ns};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A controller-level fact, with the places it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub places: Vec<(Side, Place)>,
+    pub what: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "controller: {} (", self.what)?;
+        for (i, (side, place)) in self.places.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{side} {place}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Every controller-level note for the two streams, sorted.
+pub fn notes(b: &Stream, t: &Stream) -> Vec<Note> {
+    let mut out = Vec::new();
+    classes(b, t, &mut out);
+    for o in t.objects.iter().filter(|o| {
+        matches!(
+            o.kind.as_str(),
+            "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
+        )
+    }) {
+        out.push(Note {
+            places: vec![(Side::Tilt, o.place.clone())],
+            what: format!(
+                "{}/{} is cluster-scoped: its webhooks see matching requests in every \
+                 namespace, the baseline's objects too",
+                o.kind, o.name
+            ),
+        });
+    }
+    cluster_wide_workloads(t, &mut out);
+    host_ports(b, t, &mut out);
+    shared_definitions(b, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn classes(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
+    for o in &t.objects {
+        let Some(controller) = &o.controller else {
+            continue;
+        };
+        let mut places = Vec::new();
+        if let Some(bo) = b
+            .objects
+            .iter()
+            .find(|bo| bo.kind == o.kind && bo.controller.as_ref() == Some(controller))
+        {
+            places.push((Side::Baseline, bo.place.clone()));
+        }
+        places.push((Side::Tilt, o.place.clone()));
+        out.push(Note {
+            places,
+            what: format!(
+                "{}/{} names controller `{controller}`: a controller serves its class \
+                 cluster-wide, and both copies run the same one; renaming the class does \
+                 not change which Ingresses or routes each controller takes",
+                o.kind, o.name
+            ),
+        });
+    }
+}
+
+fn cluster_wide_workloads(t: &Stream, out: &mut Vec<Note>) {
+    for binding in &t.bindings {
+        let bo = &t.objects[binding.obj];
+        for pods in &t.pods {
+            let Some(sa) = &pods.service_account else {
+                continue;
+            };
+            let wo = &t.objects[pods.obj];
+            // A Job runs once and stops (a certificate generator patching a webhook):
+            // it reconciles nothing.
+            if matches!(wo.kind.as_str(), "Job" | "CronJob") {
+                continue;
+            }
+            let bound = binding
+                .subjects
+                .iter()
+                .any(|(ns, name)| name == sa && same_ns(ns.as_deref(), wo.ns.as_deref()));
+            if !bound {
+                continue;
+            }
+            out.push(Note {
+                places: vec![
+                    (Side::Tilt, wo.place.clone()),
+                    (Side::Tilt, bo.place.clone()),
+                ],
+                what: format!(
+                    "{}/{} runs with cluster-wide permissions (ClusterRoleBinding/{} to \
+                     ClusterRole/{}): a cluster-wide controller picks its objects by class or \
+                     label, not by name, so the copy's acts on the baseline's objects and the \
+                     baseline's on the copy's",
+                    wo.kind, wo.name, bo.name, binding.role
+                ),
+            });
+        }
+    }
+}
+
+fn host_ports(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
+    let mut bound: BTreeMap<&str, &Place> = BTreeMap::new();
+    for (port, place) in b.pods.iter().flat_map(|p| &p.host_ports) {
+        bound.entry(port.as_str()).or_insert(place);
+    }
+    for (port, place) in t.pods.iter().flat_map(|p| &p.host_ports) {
+        if let Some(theirs) = bound.get(port.as_str()) {
+            out.push(Note {
+                places: vec![
+                    (Side::Baseline, (*theirs).clone()),
+                    (Side::Tilt, place.clone()),
+                ],
+                what: format!(
+                    "host port {port} is bound by pods of both copies: one node has one such \
+                     port, so where the baseline's pod runs the copy's cannot (a node agent \
+                     runs once per node)"
+                ),
+            });
+        }
+    }
+}
+
+fn shared_definitions(b: &Stream, out: &mut Vec<Note>) {
+    let mut groups: BTreeMap<&str, Vec<&Place>> = BTreeMap::new();
+    for o in &b.objects {
+        match o.kind.as_str() {
+            "CustomResourceDefinition" => {
+                let group = o.name.split_once('.').map_or("", |(_, g)| g);
+                groups.entry(group).or_default().push(&o.place);
+            }
+            "APIService" => out.push(Note {
+                places: vec![(Side::Baseline, o.place.clone())],
+                what: format!(
+                    "APIService/{} is the baseline's (the copy does not emit it): the API it \
+                     serves is answered by the baseline's Service for both copies",
+                    o.name
+                ),
+            }),
+            _ => {}
+        }
+    }
+    for (group, places) in groups {
+        out.push(Note {
+            places: vec![(Side::Baseline, places[0].clone())],
+            what: format!(
+                "{} CustomResourceDefinition(s) of group {group} are the baseline's (the copy \
+                 does not emit them): one definition for both copies, and every controller of \
+                 these kinds, in either copy, reconciles the objects of both",
+                places.len()
+            ),
+        });
+    }
+}

@@ -1,0 +1,575 @@
+//! Reads one stream into the cluster model's facts ([`Stream`]) from the objects
+//! themselves, with the Kubernetes tables of [`crate::k8s`]; the filter's rules are
+//! never asked, so the model does not share their mistakes.
+
+use crate::baseline::model::{
+    Claim, ClusterBinding, Made, Object, Place, Pods, Ref, SelectorUse, Stream, Targets,
+};
+use crate::baseline::selector::{Selector, label_pairs};
+use crate::baseline::tables::{self, FAMILIAR_REFS, MADE_FLAGS, OPERATOR_PODS, When};
+use crate::config::Config;
+use crate::error::{self, Error};
+use crate::k8s::refs::{self, Found, Target};
+use crate::plan::api_group;
+use crate::yaml::{self, Doc, NodeId, NodeKind};
+use std::collections::HashSet;
+
+/// Reads every document of `input`. Documents that are no object (empty,
+/// comment-only, not a mapping, no `kind`/`apiVersion`, only `generateName`)
+/// have no identity in the cluster and are skipped.
+pub fn read_stream(input: &str, cfg: &Config) -> Result<Stream, Error> {
+    let mut s = Stream::default();
+    // A CRD can be megabytes, and only its identity matters here.
+    let skip = |g: &yaml::Glance<'_>| g.kind == "CustomResourceDefinition";
+    let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), Error> {
+        read_doc(doc, cfg, &mut s);
+        Ok(())
+    });
+    match parsed {
+        Err(e) => Err(Error::input(
+            error::Place {
+                doc: e.doc_index,
+                object: None,
+                line: e.line,
+            },
+            format!("invalid YAML: {} (column {})", e.message, e.col),
+        )),
+        Ok(r) => r.map(|()| s),
+    }
+}
+
+/// One object being read.
+struct Cx<'c, 'a> {
+    doc: &'c Doc<'a>,
+    root: NodeId,
+    kind: &'c str,
+    group: &'c str,
+    ns: Option<String>,
+    object: String,
+    obj: usize,
+}
+
+impl Cx<'_, '_> {
+    fn place(&self, id: NodeId) -> Place {
+        Place {
+            doc: self.doc.index,
+            object: self.object.clone(),
+            line: self.doc.node(id).line,
+            path: path_of(self.doc, id),
+        }
+    }
+
+    fn text(&self, id: NodeId) -> Option<&str> {
+        self.doc
+            .str(id)
+            .filter(|_| !self.doc.is_null(id))
+            .filter(|s| !s.is_empty())
+    }
+}
+
+fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
+    if let Some(g) = &doc.glance {
+        if let Some(name) = g.name {
+            s.objects.push(Object {
+                kind: g.kind.to_string(),
+                group: api_group(g.api_version).to_string(),
+                ns: None,
+                name: name.to_string(),
+                cluster_scoped: true,
+                labels: Vec::new(),
+                place: Place {
+                    doc: doc.index,
+                    object: format!("{}/{name}", g.kind),
+                    line: g.line,
+                    path: "kind".into(),
+                },
+                controller: None,
+            });
+        }
+        return;
+    }
+    let Some(root) = doc.root().filter(|&r| doc.is_map(r)) else {
+        return;
+    };
+    let (Some(kind), Some(api)) = (doc.get_str(root, "kind"), doc.get_str(root, "apiVersion"))
+    else {
+        return;
+    };
+    let Some(meta) = doc.get(root, "metadata").filter(|&m| doc.is_map(m)) else {
+        return;
+    };
+    let scalar = |key| {
+        doc.get(meta, key)
+            .filter(|&n| doc.is_scalar(n) && !doc.is_null(n))
+    };
+    let Some(name_id) = scalar("name") else {
+        return;
+    };
+    let cluster_scoped = cfg.k8s.is_cluster_scoped(kind);
+    let name = doc.node(name_id).value.to_string();
+    let cx = Cx {
+        doc,
+        root,
+        kind,
+        group: api_group(api),
+        ns: scalar("namespace")
+            .filter(|_| !cluster_scoped)
+            .map(|n| doc.node(n).value.to_string()),
+        object: format!("{kind}/{name}"),
+        obj: s.objects.len(),
+    };
+    let controller = match kind {
+        "IngressClass" => doc.path(root, &["spec", "controller"]),
+        "GatewayClass" => doc.path(root, &["spec", "controllerName"]),
+        _ => None,
+    };
+    s.objects.push(Object {
+        kind: kind.to_string(),
+        group: cx.group.to_string(),
+        ns: cx.ns.clone(),
+        name,
+        cluster_scoped,
+        labels: doc
+            .get(meta, "labels")
+            .map(|l| label_pairs(doc, l))
+            .unwrap_or_default(),
+        place: cx.place(name_id),
+        controller: controller.and_then(|c| cx.text(c)).map(str::to_string),
+    });
+    hosts(&cx, s);
+    made(&cx, meta, s);
+    pods(&cx, cfg, s);
+    operator_pods(&cx, &s.objects[cx.obj].name.clone(), s);
+    selectors(&cx, cfg, s);
+    references(&cx, cfg, s);
+    bindings(&cx, s);
+}
+
+fn hosts(cx: &Cx<'_, '_>, s: &mut Stream) {
+    let mut found = Vec::new();
+    for f in tables::HOSTS
+        .iter()
+        .filter(|f| f.applies(cx.kind, cx.group))
+    {
+        found.clear();
+        refs::walk(cx.doc, cx.root, &f.path, cx.root, &mut found);
+        for x in &found {
+            let Some(v) = cx.text(x.leaf) else { continue };
+            for host in tables::hosts_in(v, f.what) {
+                s.hosts.push(Claim {
+                    host,
+                    place: cx.place(x.leaf),
+                });
+            }
+        }
+    }
+}
+
+fn made(cx: &Cx<'_, '_>, meta: NodeId, s: &mut Stream) {
+    let annotated = cx.doc.get(meta, "annotations").is_some_and(|a| {
+        ["cert-manager.io/issuer", "cert-manager.io/cluster-issuer"]
+            .iter()
+            .any(|k| cx.doc.get(a, k).is_some())
+    });
+    let mut found = Vec::new();
+    for f in tables::MADE.iter().filter(|f| f.applies(cx.kind, cx.group)) {
+        let (kind, when) = f.what;
+        if when == When::CertManagerAnnotated && !annotated {
+            continue;
+        }
+        found.clear();
+        refs::walk(cx.doc, cx.root, &f.path, cx.root, &mut found);
+        for x in &found {
+            let Some(name) = cx.text(x.leaf) else {
+                continue;
+            };
+            s.made.push(Made {
+                kind,
+                ns: cx.ns.clone(),
+                name: name.to_string(),
+                how: format!("{} of {}", f.shown, cx.object),
+                place: cx.place(x.leaf),
+            });
+        }
+    }
+}
+
+/// The pods of a pod template, and the names its containers' flags make.
+fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
+    let doc = cx.doc;
+    let Some(spec) = cfg.k8s.pod_spec(doc, cx.root, cx.kind) else {
+        return;
+    };
+    let template = doc.parent(spec).unwrap_or(cx.root);
+    let labels = doc.path(template, &["metadata", "labels"]);
+    let at = labels
+        .or_else(|| doc.get(template, "metadata"))
+        .unwrap_or(spec);
+    let service_account = ["serviceAccountName", "serviceAccount"]
+        .iter()
+        .find_map(|k| doc.get(spec, k).and_then(|v| cx.text(v)))
+        .map(str::to_string);
+    let host_network = doc.get_str(spec, "hostNetwork") == Some("true");
+    let mut host_ports = Vec::new();
+    for list in &cfg.k8s.container_lists {
+        let Some(containers) = doc.get(spec, list).filter(|&l| doc.is_seq(l)) else {
+            continue;
+        };
+        for c in doc.children(containers) {
+            flags(cx, c, s);
+            let Some(ports) = doc.get(c, "ports").filter(|&p| doc.is_seq(p)) else {
+                continue;
+            };
+            for p in doc.children(ports) {
+                let bound = doc
+                    .get(p, "hostPort")
+                    .or_else(|| host_network.then(|| doc.get(p, "containerPort")).flatten());
+                if let Some(n) = bound.filter(|&n| cx.text(n).is_some()) {
+                    let proto = doc.get_str(p, "protocol").unwrap_or("TCP");
+                    host_ports.push((format!("{}/{proto}", doc.node(n).value), cx.place(n)));
+                }
+            }
+        }
+    }
+    s.pods.push(Pods {
+        obj: cx.obj,
+        labels: labels.map(|l| label_pairs(doc, l)).unwrap_or_default(),
+        service_account,
+        place: cx.place(at),
+        host_ports,
+    });
+}
+
+/// The pods an operator makes for this custom resource ([`OPERATOR_PODS`]), with
+/// the resource's `spec.podMetadata.labels` where it has them.
+fn operator_pods(cx: &Cx<'_, '_>, name: &str, s: &mut Stream) {
+    let Some((_, labels)) = OPERATOR_PODS
+        .iter()
+        .find(|(k, _)| crate::k8s::refs::KindSel::parse(k).matches(cx.kind, cx.group))
+    else {
+        return;
+    };
+    let mut pairs: Vec<(String, String)> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.replace("{name}", name)))
+        .collect();
+    if let Some(extra) = cx.doc.path(cx.root, &["spec", "podMetadata", "labels"]) {
+        pairs.extend(label_pairs(cx.doc, extra));
+    }
+    let at = s.objects[cx.obj].place.clone();
+    s.pods.push(Pods {
+        obj: cx.obj,
+        labels: pairs,
+        service_account: None,
+        place: at,
+        host_ports: Vec::new(),
+    });
+}
+
+/// `--flag=X` / `--flag X` in a container's args and command (SPEC rule 10).
+fn flags(cx: &Cx<'_, '_>, container: NodeId, s: &mut Stream) {
+    let doc = cx.doc;
+    let list = |key| {
+        doc.get(container, key)
+            .filter(|&l| doc.is_seq(l))
+            .map(|l| doc.children(l).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let args = list("args");
+    let certgen = args
+        .first()
+        .and_then(|&a| doc.str(a))
+        .is_some_and(|a| a == "create" || a == "patch");
+    let items: Vec<NodeId> = list("command").into_iter().chain(args).collect();
+    for (i, &item) in items.iter().enumerate() {
+        let Some(word) = doc.str(item) else { continue };
+        for &(flag, kind, certgen_only) in MADE_FLAGS {
+            if certgen_only && !certgen {
+                continue;
+            }
+            let (value, at) = match word.strip_prefix(flag) {
+                Some(v) if v.starts_with('=') => (v[1..].to_string(), item),
+                Some("") => match items.get(i + 1).and_then(|&n| doc.str(n).map(|v| (v, n))) {
+                    Some((v, n)) => (v.to_string(), n),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let value = value.trim_matches(['"', '\'']).to_string();
+            if value.is_empty() {
+                continue;
+            }
+            s.made.push(Made {
+                kind,
+                ns: cx.ns.clone(),
+                name: value,
+                how: format!("{flag} of {}", cx.object),
+                place: cx.place(at),
+            });
+        }
+    }
+}
+
+fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
+    use crate::k8s::{SelectorForm, Selects};
+    let doc = cx.doc;
+    // The same table rule 3 reads: where each kind's selector sits, and what it
+    // selects.
+    for entry in &cfg.k8s.selectors {
+        if !entry.from.iter().any(|k| k.matches(cx.kind, cx.group)) {
+            continue;
+        }
+        let targets = match &entry.selects {
+            Selects::Pods => Targets::Pods,
+            Selects::Kind(k) if k.kind == "Service" => Targets::Services,
+            Selects::Kind(_) => continue,
+        };
+        let mut at = cx.root;
+        let mut found = true;
+        for key in &entry.path {
+            match doc.get(at, key) {
+                Some(v) => at = v,
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if !found || !(doc.is_map(at) || (entry.narrow_empty && doc.is_null(at))) {
+            continue;
+        }
+        let selector = match entry.form {
+            SelectorForm::Map => {
+                let selector = Selector::from_map(doc, at);
+                // An empty Service selector selects nothing: its endpoints are
+                // managed by hand.
+                if selector.is_everything() {
+                    continue;
+                }
+                selector
+            }
+            SelectorForm::LabelSelector if doc.is_map(at) => Selector::from_label_selector(doc, at),
+            SelectorForm::LabelSelector => Selector::default(),
+        };
+        s.selectors.push(SelectorUse {
+            obj: cx.obj,
+            targets,
+            selector,
+            place: cx.place(at),
+        });
+    }
+}
+
+/// The group a reference gives next to its name, if any.
+fn given_group(doc: &Doc<'_>, holder: NodeId) -> Option<String> {
+    for key in ["apiGroup", "group"] {
+        if let Some(v) = doc.get(holder, key) {
+            return Some(if doc.is_null(v) {
+                String::new()
+            } else {
+                doc.str(v).unwrap_or("").to_string()
+            });
+        }
+    }
+    doc.get_str(holder, "apiVersion")
+        .map(|v| api_group(v).to_string())
+}
+
+/// References by the reference table, then by shape: any mapping below the root
+/// with a string `kind` (a Kind: capitalised) and `name`.
+fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
+    let doc = cx.doc;
+    let pod_spec = cfg.k8s.pod_spec(doc, cx.root, cx.kind);
+    let mut seen = HashSet::new();
+    let mut found: Vec<Found> = Vec::new();
+    for r in &cfg.k8s.references {
+        let start = if r.in_pod_spec {
+            match pod_spec {
+                Some(p) => p,
+                None => continue,
+            }
+        } else if r.from.iter().any(|k| k.matches(cx.kind, cx.group)) {
+            cx.root
+        } else {
+            continue;
+        };
+        found.clear();
+        refs::walk(doc, start, &r.path, start, &mut found);
+        let mut after_flag = false;
+        for f in &found {
+            let Some(text) = cx.text(f.leaf) else {
+                continue;
+            };
+            // The name as the entry reads it: the value of its flag (`--flag=X`,
+            // or `--flag` then `X`), the name part of `namespace/name`, or all.
+            let name = match &r.flag {
+                Some(flag) => {
+                    let named = after_flag;
+                    after_flag = refs::flag_matches(flag, text);
+                    match text.split_once('=') {
+                        Some((f, v)) if refs::flag_matches(flag, f) => v,
+                        _ if named => text,
+                        _ => continue,
+                    }
+                }
+                None if r.ns_slash_name => match text.split_once('/') {
+                    Some((_, n)) => n,
+                    None => continue,
+                },
+                None => text,
+            };
+            let kind = match &r.target {
+                Target::Kind(k) => Some(k.clone()),
+                Target::Sibling { key, default } => doc
+                    .get_str(f.holder, key)
+                    .map(str::to_string)
+                    .or_else(|| default.clone()),
+                Target::Resources => None,
+            };
+            let Some(kind) = kind else { continue };
+            let ns = r
+                .ns_key
+                .as_deref()
+                .and_then(|k| doc.get_str(f.holder, k))
+                .map(str::to_string)
+                .or_else(|| cx.ns.clone());
+            seen.insert(f.leaf);
+            s.refs.push(Ref {
+                group: matches!(r.target, Target::Sibling { .. })
+                    .then(|| given_group(doc, f.holder))
+                    .flatten(),
+                kind,
+                ns,
+                name: name.to_string(),
+                place: cx.place(f.leaf),
+            });
+        }
+    }
+    for id in 1..doc.nodes.len() {
+        if doc.node(id).kind != NodeKind::Map {
+            continue;
+        }
+        familiar(cx, id, &mut seen, s);
+        let (Some(k), Some(n)) = (doc.get(id, "kind"), doc.get(id, "name")) else {
+            continue;
+        };
+        let (Some(kind), Some(name)) = (cx.text(k), cx.text(n)) else {
+            continue;
+        };
+        if seen.contains(&n) || !kind.starts_with(|c: char| c.is_ascii_uppercase()) {
+            continue;
+        }
+        s.refs.push(Ref {
+            kind: kind.to_string(),
+            group: given_group(doc, id),
+            ns: doc
+                .get_str(id, "namespace")
+                .map(str::to_string)
+                .or_else(|| cx.ns.clone()),
+            name: name.to_string(),
+            place: cx.place(n),
+        });
+    }
+}
+
+/// The familiar shapes ([`FAMILIAR_REFS`]) among the keys of mapping `id`.
+fn familiar(cx: &Cx<'_, '_>, id: NodeId, seen: &mut HashSet<NodeId>, s: &mut Stream) {
+    let doc = cx.doc;
+    for (k, v) in doc.pairs(id) {
+        let Some(kind) = doc
+            .str(k)
+            .and_then(|key| FAMILIAR_REFS.iter().find(|(f, _)| *f == key))
+            .map(|(_, kind)| *kind)
+        else {
+            continue;
+        };
+        let leaf = if doc.is_map(v) {
+            doc.get(v, "name")
+        } else {
+            Some(v)
+        };
+        let Some(leaf) = leaf.filter(|&l| cx.text(l).is_some()) else {
+            continue;
+        };
+        if !seen.insert(leaf) {
+            continue;
+        }
+        s.refs.push(Ref {
+            kind: kind.to_string(),
+            group: None,
+            ns: cx.ns.clone(),
+            name: doc.node(leaf).value.to_string(),
+            place: cx.place(leaf),
+        });
+    }
+}
+
+fn bindings(cx: &Cx<'_, '_>, s: &mut Stream) {
+    if cx.kind != "ClusterRoleBinding" {
+        return;
+    }
+    let doc = cx.doc;
+    let role = doc
+        .path(cx.root, &["roleRef", "name"])
+        .and_then(|r| cx.text(r))
+        .unwrap_or("")
+        .to_string();
+    let subjects = doc
+        .get(cx.root, "subjects")
+        .filter(|&l| doc.is_seq(l))
+        .map(|l| {
+            doc.children(l)
+                .filter(|&sub| doc.get_str(sub, "kind") == Some("ServiceAccount"))
+                .filter_map(|sub| {
+                    let name = doc.get_str(sub, "name")?.to_string();
+                    Some((doc.get_str(sub, "namespace").map(str::to_string), name))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    s.bindings.push(ClusterBinding {
+        obj: cx.obj,
+        role,
+        subjects,
+    });
+}
+
+/// The path of keys and list indexes from the root down to node `target`, written
+/// as `check` writes it (`spec.template.metadata.labels`, `metadata.annotations["a/b"]`).
+pub fn path_of(doc: &Doc<'_>, target: NodeId) -> String {
+    let holds = |a: NodeId| a <= target && target < doc.node(a).next;
+    let mut path = String::new();
+    let mut node = 0;
+    while node != target {
+        match doc.node(node).kind {
+            NodeKind::Map => {
+                let Some((k, v)) = doc.pairs(node).find(|&(k, v)| holds(k) || holds(v)) else {
+                    break;
+                };
+                let key = doc.str(k).unwrap_or("?");
+                if key.contains(['.', '/']) {
+                    path.push_str(&format!("[{key:?}]"));
+                } else {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                if holds(k) {
+                    break;
+                }
+                node = v;
+            }
+            NodeKind::Seq => {
+                let Some((i, item)) = doc.children(node).enumerate().find(|&(_, c)| holds(c))
+                else {
+                    break;
+                };
+                path.push_str(&format!("[{i}]"));
+                node = item;
+            }
+            _ => break,
+        }
+    }
+    path
+}

@@ -1,0 +1,247 @@
+//! Label selectors as the API server evaluates them: `matchLabels` and
+//! `matchExpressions` (In, NotIn, Exists, DoesNotExist), ANDed.
+//!
+//! An empty LabelSelector (`{}`) selects everything; a Service's empty
+//! `spec.selector` selects nothing (the caller does not build one for it).
+
+use crate::yaml::{Doc, NodeId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    /// An operator the API server would refuse: the selector selects nothing.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    pub key: String,
+    pub op: Op,
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selector {
+    pub labels: Vec<(String, String)>,
+    pub exprs: Vec<Expr>,
+}
+
+fn get<'l>(labels: &'l [(String, String)], key: &str) -> Option<&'l str> {
+    // The last occurrence wins, as in the API machinery's decoder.
+    labels
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+impl Selector {
+    /// A plain label map (`Service.spec.selector`).
+    pub fn from_map(doc: &Doc<'_>, map: NodeId) -> Selector {
+        Selector {
+            labels: label_pairs(doc, map),
+            exprs: Vec::new(),
+        }
+    }
+
+    /// A LabelSelector (`{matchLabels, matchExpressions}`).
+    pub fn from_label_selector(doc: &Doc<'_>, sel: NodeId) -> Selector {
+        let mut s = Selector::default();
+        if let Some(m) = doc.get(sel, "matchLabels") {
+            s.labels = label_pairs(doc, m);
+        }
+        if let Some(list) = doc.get(sel, "matchExpressions").filter(|&l| doc.is_seq(l)) {
+            for e in doc.children(list) {
+                let key = doc.get_str(e, "key").unwrap_or("").to_string();
+                let op = match doc.get_str(e, "operator").unwrap_or("") {
+                    "In" => Op::In,
+                    "NotIn" => Op::NotIn,
+                    "Exists" => Op::Exists,
+                    "DoesNotExist" => Op::DoesNotExist,
+                    _ => Op::Unknown,
+                };
+                let values = doc
+                    .get(e, "values")
+                    .filter(|&v| doc.is_seq(v))
+                    .map(|v| {
+                        doc.children(v)
+                            .filter_map(|i| doc.str(i).map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                s.exprs.push(Expr { key, op, values });
+            }
+        }
+        s
+    }
+
+    /// Selects every object (an empty LabelSelector).
+    pub fn is_everything(&self) -> bool {
+        self.labels.is_empty() && self.exprs.is_empty()
+    }
+
+    pub fn matches(&self, labels: &[(String, String)]) -> bool {
+        self.labels
+            .iter()
+            .all(|(k, v)| get(labels, k) == Some(v.as_str()))
+            && self.exprs.iter().all(|e| {
+                let have = get(labels, &e.key);
+                match e.op {
+                    Op::In => have.is_some_and(|h| e.values.iter().any(|v| v == h)),
+                    Op::NotIn => have.is_none_or(|h| !e.values.iter().any(|v| v == h)),
+                    Op::Exists => have.is_some(),
+                    Op::DoesNotExist => have.is_none(),
+                    Op::Unknown => false,
+                }
+            })
+    }
+
+    /// Label pairs of which an object must carry at least one to be selected:
+    /// one `matchLabels` pair, or an `In` expression's values. `None` when the
+    /// selector has no such requirement (then every object is a candidate).
+    pub fn required_pairs(&self) -> Option<Vec<(&str, &str)>> {
+        if let Some((k, v)) = self.labels.first() {
+            return Some(vec![(k.as_str(), v.as_str())]);
+        }
+        self.exprs.iter().find(|e| e.op == Op::In).map(|e| {
+            e.values
+                .iter()
+                .map(|v| (e.key.as_str(), v.as_str()))
+                .collect()
+        })
+    }
+
+    /// `app=web,tier In (a,b)`: for messages.
+    pub fn show(&self) -> String {
+        let mut parts: Vec<String> = self
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        for e in &self.exprs {
+            parts.push(match e.op {
+                Op::In | Op::NotIn | Op::Unknown => {
+                    let op = match e.op {
+                        Op::In => "in",
+                        Op::NotIn => "notin",
+                        _ => "?",
+                    };
+                    format!("{} {op} ({})", e.key, e.values.join(","))
+                }
+                Op::Exists => e.key.clone(),
+                Op::DoesNotExist => format!("!{}", e.key),
+            });
+        }
+        if parts.is_empty() {
+            "{} (everything)".to_string()
+        } else {
+            parts.join(",")
+        }
+    }
+}
+
+/// The scalar pairs of a label map (anything else is skipped).
+pub fn label_pairs(doc: &Doc<'_>, map: NodeId) -> Vec<(String, String)> {
+    doc.pairs(map)
+        .filter_map(|(k, v)| {
+            let key = doc.str(k)?;
+            let value = if doc.is_null(v) { "" } else { doc.str(v)? };
+            Some((key.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn parse(text: &str) -> Selector {
+        let mut out = None;
+        yaml::for_each_doc(text, |doc: &Doc<'_>| -> Result<(), ()> {
+            out = Some(Selector::from_label_selector(doc, doc.root().unwrap()));
+            Ok(())
+        })
+        .unwrap()
+        .unwrap();
+        out.unwrap()
+    }
+
+    #[test]
+    fn match_labels_all_must_hold() {
+        let s = parse("matchLabels: {app: web, tier: fe}\n");
+        assert!(s.matches(&labels(&[("app", "web"), ("tier", "fe"), ("x", "y")])));
+        assert!(!s.matches(&labels(&[("app", "web")])));
+        assert!(!s.matches(&labels(&[("app", "web-tilt"), ("tier", "fe")])));
+    }
+
+    #[test]
+    fn expressions_each_operator() {
+        let s = parse(
+            "matchExpressions:\n- {key: app, operator: In, values: [web, api]}\n\
+             - {key: tier, operator: NotIn, values: [db]}\n\
+             - {key: team, operator: Exists}\n\
+             - {key: canary, operator: DoesNotExist}\n",
+        );
+        assert!(s.matches(&labels(&[("app", "api"), ("team", "a")])));
+        assert!(s.matches(&labels(&[("app", "web"), ("tier", "fe"), ("team", "")])));
+        assert!(!s.matches(&labels(&[("app", "db"), ("team", "a")])), "In");
+        assert!(
+            !s.matches(&labels(&[("app", "web"), ("tier", "db"), ("team", "a")])),
+            "NotIn"
+        );
+        assert!(!s.matches(&labels(&[("app", "web")])), "Exists");
+        assert!(
+            !s.matches(&labels(&[("app", "web"), ("team", "a"), ("canary", "1")])),
+            "DoesNotExist"
+        );
+    }
+
+    #[test]
+    fn not_in_holds_without_the_key() {
+        let s = parse("matchExpressions: [{key: tier, operator: NotIn, values: [db]}]\n");
+        assert!(s.matches(&labels(&[])));
+        assert!(s.required_pairs().is_none());
+    }
+
+    #[test]
+    fn empty_selector_selects_everything_unknown_operator_nothing() {
+        let s = parse("{}\n");
+        assert!(s.is_everything());
+        assert!(s.matches(&labels(&[])));
+        let s = parse("matchExpressions: [{key: a, operator: Gt, values: ['1']}]\n");
+        assert!(!s.matches(&labels(&[("a", "2")])));
+    }
+
+    #[test]
+    fn labels_and_expressions_are_anded() {
+        let s = parse(
+            "matchLabels: {app: web}\nmatchExpressions: [{key: app, operator: In, values: [api]}]\n",
+        );
+        assert!(!s.matches(&labels(&[("app", "web")])));
+        assert!(!s.matches(&labels(&[("app", "api")])));
+    }
+
+    #[test]
+    fn required_pairs_for_the_index() {
+        let s = parse("matchLabels: {app: web}\n");
+        assert_eq!(s.required_pairs(), Some(vec![("app", "web")]));
+        let s = parse("matchExpressions: [{key: app, operator: In, values: [a, b]}]\n");
+        assert_eq!(s.required_pairs(), Some(vec![("app", "a"), ("app", "b")]));
+        assert_eq!(
+            s.show(),
+            "app in (a,b)",
+            "messages name the selector as kubectl writes it"
+        );
+    }
+}
