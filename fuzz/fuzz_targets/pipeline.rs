@@ -2,7 +2,8 @@
 //! that parses, that a second run leaves unchanged and that `check` accepts; `check`
 //! and the `diff` redaction never panic on the input either. Objects are neither
 //! lost nor made up: the output holds one object for every input object that is
-//! not dropped (two documents joined into one would pass every other assertion).
+//! not dropped (two documents joined into one would pass every other assertion),
+//! and `check --baseline` finds no collision between the input and its copy.
 #![no_main]
 
 use ameide_tilt_render::cli::Given;
@@ -10,7 +11,7 @@ use ameide_tilt_render::yaml::{self, Doc};
 use ameide_tilt_render::redact::redact_secrets;
 use ameide_tilt_render::pipeline::plan_stream;
 use ameide_tilt_render::plan::Status;
-use ameide_tilt_render::{Config, check, run};
+use ameide_tilt_render::{Config, check, check_baseline, run};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -57,6 +58,21 @@ fuzz_target!(|data: &[u8]| {
         let fixable: Vec<_> = violations.iter().filter(|v| !v.rule.is_stale_name()).collect();
         assert!(fixable.is_empty(), "check rejects our own output: {}", fixable[0]);
         let _ = redact_secrets(&first.output, &cfg.redis_env);
+        // The copy runs beside its input: `check --baseline` finds no collision.
+        // An input that already holds the suffix or a target domain is (part of) a
+        // copy itself, and a copy's empty NetworkPolicy selector that no common
+        // pair can narrow is reported by design (SPEC rule 3).
+        let baseline_like = !input_text.contains(cfg.suffix.as_str())
+            && !cfg.host_map.iter().any(|(_, to)| input_text.contains(to.as_str()));
+        if baseline_like {
+            let report = check_baseline(input, first.output.as_bytes(), cfg)
+                .expect("check --baseline reads a stream and its copy");
+            let unnarrowable = |c: &&ameide_tilt_render::baseline::Collision| {
+                c.rank == 4 && c.what.starts_with("the copy's") && c.what.contains("selector ``")
+            };
+            let real: Vec<_> = report.collisions.iter().filter(|c| !unnarrowable(c)).collect();
+            assert!(real.is_empty(), "the copy collides with its input: {}", real[0]);
+        }
     }
     let _ = check(input, cfg);
 });

@@ -6,7 +6,7 @@ use crate::baseline::model::{
     Claim, ClusterBinding, Made, Object, Place, Pods, Ref, SelectorUse, Stream, Targets,
 };
 use crate::baseline::selector::{Selector, label_pairs};
-use crate::baseline::tables::{self, FAMILIAR_REFS, MADE_FLAGS, OPERATOR_PODS, When};
+use crate::baseline::tables::{self, MADE_FLAGS, OPERATOR_PODS, When};
 use crate::config::Config;
 use crate::error::{self, Error};
 use crate::k8s::refs::{self, Found, Target};
@@ -19,8 +19,11 @@ use std::collections::HashSet;
 /// have no identity in the cluster and are skipped.
 pub fn read_stream(input: &str, cfg: &Config) -> Result<Stream, Error> {
     let mut s = Stream::default();
-    // A CRD can be megabytes, and only its identity matters here.
-    let skip = |g: &yaml::Glance<'_>| g.kind == "CustomResourceDefinition";
+    // Of the documents the copy never emits (a CRD can be megabytes; drop kinds)
+    // only the identity matters here: glanced at, exactly as the filter does.
+    let skip = |g: &yaml::Glance<'_>| {
+        crate::pipeline::not_emitted(cfg, g.kind, api_group(g.api_version)).is_some()
+    };
     let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), Error> {
         read_doc(doc, cfg, &mut s);
         Ok(())
@@ -445,11 +448,26 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             });
         }
     }
+    // Label, annotation and selector maps hold text, never a reference
+    // (`string_map_keys`, the same table rule 2 reads).
+    let mut text_until = 0;
+    let text_maps: HashSet<NodeId> = (0..doc.nodes.len())
+        .filter(|&id| doc.is_map(id))
+        .flat_map(|id| doc.pairs(id))
+        .filter(|&(k, _)| {
+            doc.str(k)
+                .is_some_and(|key| cfg.k8s.string_map_keys.iter().any(|s| s == key))
+        })
+        .map(|(_, v)| v)
+        .collect();
     for id in 1..doc.nodes.len() {
-        if doc.node(id).kind != NodeKind::Map {
+        if text_maps.contains(&id) {
+            text_until = text_until.max(doc.node(id).next);
+        }
+        if doc.node(id).kind != NodeKind::Map || id < text_until {
             continue;
         }
-        familiar(cx, id, &mut seen, s);
+        familiar(cx, cfg, id, &mut seen, s);
         let (Some(k), Some(n)) = (doc.get(id, "kind"), doc.get(id, "name")) else {
             continue;
         };
@@ -472,21 +490,25 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     }
 }
 
-/// The familiar shapes ([`FAMILIAR_REFS`]) among the keys of mapping `id`.
-fn familiar(cx: &Cx<'_, '_>, id: NodeId, seen: &mut HashSet<NodeId>, s: &mut Stream) {
+/// The familiar reference shapes (`reference_shapes`, the table rule 2 reads)
+/// among the keys of mapping `id`.
+fn familiar(cx: &Cx<'_, '_>, cfg: &Config, id: NodeId, seen: &mut HashSet<NodeId>, s: &mut Stream) {
     let doc = cx.doc;
     for (k, v) in doc.pairs(id) {
-        let Some(kind) = doc
+        let Some(shape) = doc
             .str(k)
-            .and_then(|key| FAMILIAR_REFS.iter().find(|(f, _)| *f == key))
-            .map(|(_, kind)| *kind)
+            .and_then(|key| cfg.k8s.shapes.iter().find(|sh| sh.key == key))
         else {
             continue;
         };
-        let leaf = if doc.is_map(v) {
-            doc.get(v, "name")
-        } else {
-            Some(v)
+        let (leaf, ns_holder) = match &shape.name {
+            None => (Some(v), id),
+            Some(name) => {
+                let complete = doc.is_map(v)
+                    && doc.get(v, "kind").is_none()
+                    && shape.requires.iter().all(|f| doc.get(v, f).is_some());
+                (doc.get(v, name).filter(|_| complete), v)
+            }
         };
         let Some(leaf) = leaf.filter(|&l| cx.text(l).is_some()) else {
             continue;
@@ -494,10 +516,15 @@ fn familiar(cx: &Cx<'_, '_>, id: NodeId, seen: &mut HashSet<NodeId>, s: &mut Str
         if !seen.insert(leaf) {
             continue;
         }
+        let ns = shape
+            .ns_key
+            .as_deref()
+            .and_then(|key| doc.get_str(ns_holder, key))
+            .map(str::to_string);
         s.refs.push(Ref {
-            kind: kind.to_string(),
+            kind: shape.target.clone(),
             group: None,
-            ns: cx.ns.clone(),
+            ns: ns.or_else(|| cx.ns.clone()),
             name: doc.node(leaf).value.to_string(),
             place: cx.place(leaf),
         });

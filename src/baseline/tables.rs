@@ -157,18 +157,6 @@ pub const OPERATOR_PODS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// Reference shapes Kubernetes made familiar, recognised anywhere in an object
-/// (SPEC rule 2): key → kind named. A mapping value names it in `name`; a scalar
-/// value is the name.
-pub const FAMILIAR_REFS: &[(&str, &str)] = &[
-    ("secretKeyRef", "Secret"),
-    ("secretRef", "Secret"),
-    ("configMapKeyRef", "ConfigMap"),
-    ("configMapRef", "ConfigMap"),
-    ("serviceAccountName", "ServiceAccount"),
-    ("secretName", "Secret"),
-];
-
 /// One table line, its kinds and path parsed the reference table's way.
 pub struct Field<T> {
     pub from: Vec<KindSel>,
