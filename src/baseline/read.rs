@@ -437,10 +437,19 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
                 .map(str::to_string)
                 .or_else(|| cx.ns.clone());
             seen.insert(f.leaf);
+            // An empty or absent group is what the API server stores for it
+            // (`group_default`, as rule 2 reads it).
+            let group = match (&r.target, given_group(doc, f.holder)) {
+                (Target::Sibling { .. }, Some(g)) if !g.trim().is_empty() => Some(g),
+                (Target::Sibling { .. }, given) => r
+                    .group_default
+                    .for_kind(&kind)
+                    .map(str::to_string)
+                    .or(given),
+                _ => None,
+            };
             s.refs.push(Ref {
-                group: matches!(r.target, Target::Sibling { .. })
-                    .then(|| given_group(doc, f.holder))
-                    .flatten(),
+                group,
                 kind,
                 ns,
                 name: name.to_string(),
@@ -460,6 +469,12 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
         })
         .map(|(_, v)| v)
         .collect();
+    // The familiar shapes count in a custom resource, outside its metadata (as
+    // rule 2 reads them: Kubernetes' own kinds are the table's).
+    let custom = cfg.k8s.is_custom_group(cx.group);
+    let metadata = doc
+        .get(cx.root, "metadata")
+        .map_or(0..0, |m| m..doc.node(m).next);
     for id in 1..doc.nodes.len() {
         if text_maps.contains(&id) {
             text_until = text_until.max(doc.node(id).next);
@@ -467,7 +482,9 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
         if doc.node(id).kind != NodeKind::Map || id < text_until {
             continue;
         }
-        familiar(cx, cfg, id, &mut seen, s);
+        if custom && !metadata.contains(&id) {
+            familiar(cx, cfg, id, &mut seen, s);
+        }
         let (Some(k), Some(n)) = (doc.get(id, "kind"), doc.get(id, "name")) else {
             continue;
         };
