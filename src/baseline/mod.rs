@@ -440,42 +440,55 @@ impl<'s> Model<'s> {
     /// 6. A selector of the copy that lost its target: it selects nothing in the
     ///    copy, while its counterpart in the baseline selects something there.
     fn lost_targets(&self, out: &mut Vec<Collision>) {
-        let mut counterpart: HashMap<(&str, String), usize> = HashMap::new();
+        // Every baseline object the copy's object may stand for (a stream can
+        // hold one identity twice: a hook and a template of the same object).
+        let mut counterparts: HashMap<(&str, String), Vec<usize>> = HashMap::new();
         for (i, o) in self.b.s.objects.iter().enumerate() {
             let name = self
                 .renamed(&o.kind, &o.name)
                 .unwrap_or_else(|| o.name.clone());
-            counterpart.insert((o.kind.as_str(), name), i);
+            counterparts
+                .entry((o.kind.as_str(), name))
+                .or_default()
+                .push(i);
         }
         for u in &self.t.s.selectors {
             if !self.t.selected(u, self.t.s).is_empty() {
                 continue;
             }
             let holder = &self.t.s.objects[u.obj];
-            let Some(&bi) = counterpart.get(&(holder.kind.as_str(), holder.name.clone())) else {
+            let Some(bis) = counterparts.get(&(holder.kind.as_str(), holder.name.clone())) else {
                 continue;
             };
-            let theirs = self.b.selectors_of.get(&bi).into_iter().flatten();
-            for &si in theirs {
-                let bu = &self.b.s.selectors[si];
-                if bu.place.path != u.place.path || self.b.selected(bu, self.b.s).is_empty() {
-                    continue;
-                }
-                out.push(Collision {
-                    rank: 6,
-                    baseline: bu.place.clone(),
-                    tilt: u.place.clone(),
-                    what: format!(
-                        "the copy's {}/{} selector `{}` selects no {} of the copy, while the \
-                         baseline's `{}` selects some: it lost its target",
-                        holder.kind,
-                        holder.name,
-                        u.selector.show(),
-                        plural(u.targets),
-                        bu.selector.show()
-                    ),
-                });
+            let theirs: Vec<&SelectorUse> = bis
+                .iter()
+                .flat_map(|bi| self.b.selectors_of.get(bi).into_iter().flatten())
+                .map(|&si| &self.b.s.selectors[si])
+                .filter(|bu| bu.place.path == u.place.path)
+                .collect();
+            // Lost only if every counterpart selected something.
+            if theirs.is_empty()
+                || theirs
+                    .iter()
+                    .any(|bu| self.b.selected(bu, self.b.s).is_empty())
+            {
+                continue;
             }
+            let bu = theirs[0];
+            out.push(Collision {
+                rank: 6,
+                baseline: bu.place.clone(),
+                tilt: u.place.clone(),
+                what: format!(
+                    "the copy's {}/{} selector `{}` selects no {} of the copy, while the \
+                     baseline's `{}` selects some: it lost its target",
+                    holder.kind,
+                    holder.name,
+                    u.selector.show(),
+                    plural(u.targets),
+                    bu.selector.show()
+                ),
+            });
         }
     }
 }
