@@ -114,7 +114,9 @@ impl<'s> Indexed<'s> {
     fn new(s: &'s Stream) -> Self {
         let mut made: HashMap<KindName<'s>, Vec<usize>> = HashMap::new();
         for (i, x) in s.made.iter().enumerate() {
-            made.entry((x.kind, x.name.as_str())).or_default().push(i);
+            made.entry((x.kind.as_str(), x.name.as_str()))
+                .or_default()
+                .push(i);
         }
         let mut pods: HashMap<KindName<'s>, Vec<usize>> = HashMap::new();
         for (i, p) in s.pods.iter().enumerate() {
@@ -305,11 +307,11 @@ impl<'s> Model<'s> {
         let mut done = std::collections::HashSet::new();
         for x in &t.s.made {
             let ns = x.ns.as_deref();
-            let theirs = b.makes(x.kind, ns, &x.name);
+            let theirs = b.makes(&x.kind, ns, &x.name);
             if let Some(&i) = theirs.first()
-                && done.insert((x.kind, x.name.as_str()))
+                && done.insert((x.kind.as_str(), x.name.as_str()))
             {
-                let ours = t.makes(x.kind, ns, &x.name);
+                let ours = t.makes(&x.kind, ns, &x.name);
                 out.push(Collision {
                     rank: 3,
                     baseline: b.s.made[i].place.clone(),
@@ -323,7 +325,7 @@ impl<'s> Model<'s> {
                     ),
                 });
             }
-            for i in b.emitted(x.kind, None, ns, &x.name) {
+            for i in b.emitted(&x.kind, None, ns, &x.name) {
                 out.push(Collision {
                     rank: 3,
                     baseline: b.s.objects[i].place.clone(),
@@ -336,7 +338,7 @@ impl<'s> Model<'s> {
             }
         }
         for x in &b.s.made {
-            for i in t.emitted(x.kind, None, x.ns.as_deref(), &x.name) {
+            for i in t.emitted(&x.kind, None, x.ns.as_deref(), &x.name) {
                 out.push(Collision {
                     rank: 3,
                     baseline: x.place.clone(),
