@@ -26,7 +26,6 @@ pub mod controllers;
 pub mod model;
 pub mod read;
 pub mod selector;
-pub mod tables;
 
 use crate::config::Config;
 use crate::error::Error;
@@ -83,7 +82,7 @@ pub fn compare(b: &Stream, t: &Stream, cfg: &Config) -> Report {
     m.same_objects(&mut collisions);
     m.same_hosts(&mut collisions);
     m.same_made(&mut collisions);
-    let mut notes = controllers::notes(b, t);
+    let mut notes = controllers::notes(b, t, &cfg.k8s);
     m.cross_selectors(&mut collisions, &mut notes);
     m.stale_references(&mut collisions);
     m.lost_targets(&mut collisions);

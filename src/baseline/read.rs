@@ -6,7 +6,6 @@ use crate::baseline::model::{
     Claim, ClusterBinding, Made, Object, Place, Pods, Ref, SelectorUse, Stream, Targets,
 };
 use crate::baseline::selector::{Selector, label_pairs};
-use crate::baseline::tables::OPERATOR_PODS;
 use crate::config::Config;
 use crate::error::{self, Error};
 use crate::k8s::refs::{self, Found, Target};
@@ -121,11 +120,11 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
         object: format!("{kind}/{name}"),
         obj: s.objects.len(),
     };
-    let controller = match kind {
-        "IngressClass" => doc.path(root, &["spec", "controller"]),
-        "GatewayClass" => doc.path(root, &["spec", "controllerName"]),
-        _ => None,
-    };
+    // A class names the controller that serves it (`controller_classes`).
+    let controller = cfg.k8s.controller_classes.get(kind).and_then(|path| {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        doc.path(root, &keys)
+    });
     s.objects.push(Object {
         kind: kind.to_string(),
         group: cx.group.to_string(),
@@ -142,7 +141,7 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
     hosts(&cx, cfg, s);
     made(&cx, cfg, meta, s);
     pods(&cx, cfg, s);
-    operator_pods(&cx, &s.objects[cx.obj].name.clone(), s);
+    operator_pods(&cx, cfg, &s.objects[cx.obj].name.clone(), s);
     selectors(&cx, cfg, s);
     references(&cx, cfg, s);
     bindings(&cx, s);
@@ -279,12 +278,15 @@ fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     });
 }
 
-/// The pods an operator makes for this custom resource ([`OPERATOR_PODS`]), with
+/// The pods an operator makes for this custom resource (`operator_pods`), with
 /// the resource's `spec.podMetadata.labels` where it has them.
-fn operator_pods(cx: &Cx<'_, '_>, name: &str, s: &mut Stream) {
-    let Some((_, labels)) = OPERATOR_PODS
+fn operator_pods(cx: &Cx<'_, '_>, cfg: &Config, name: &str, s: &mut Stream) {
+    let Some(labels) = cfg
+        .k8s
+        .operator_pods
         .iter()
-        .find(|(k, _)| crate::k8s::refs::KindSel::parse(k).matches(cx.kind, cx.group))
+        .find(|o| o.kind.matches(cx.kind, cx.group))
+        .map(|o| &o.labels)
     else {
         return;
     };
