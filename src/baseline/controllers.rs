@@ -1,13 +1,15 @@
 //! What renaming cannot separate (DESIGN §3b "Controllers are not apps"): notes
 //! that `check --baseline` always prints and never counts as collisions.
 //!
-//! Classified as controller-level, exactly:
-//! - an IngressClass or GatewayClass of the copy: the controller it names
-//!   (`spec.controller`, `spec.controllerName`) is the same string in both copies,
-//!   and controllers pick their work cluster-wide by that string and by class;
-//! - a Mutating/ValidatingWebhookConfiguration of the copy: cluster-scoped, it
+//! Classified as controller-level, exactly (the kinds are data, in
+//! `src/k8s/builtin.yaml`):
+//! - a class of the copy that names its controller (`controller_classes`: an
+//!   IngressClass's `spec.controller`, a GatewayClass's `spec.controllerName`):
+//!   the string is the same in both copies, and controllers pick their work
+//!   cluster-wide by that string and by class;
+//! - a webhook configuration of the copy (`webhook_kinds`): cluster-scoped, it
 //!   intercepts matching requests in every namespace, the baseline's objects too;
-//! - a long-running workload of the copy (not a Job or CronJob) whose
+//! - a long-running workload of the copy (not of `run_once_kinds`: a Job or CronJob) whose
 //!   ServiceAccount a ClusterRoleBinding of the copy binds: it acts on the whole cluster (an operator, Argo CD, external-secrets, an
 //!   ingress controller, kube-state-metrics), by label or class, not by name;
 //! - a port on the node (`hostPort`, or a `containerPort` under `hostNetwork`) that
@@ -17,6 +19,7 @@
 //!   APIServices, which the copy does not emit: one definition, one API, shared.
 
 use crate::baseline::model::{Place, Side, Stream, same_ns};
+use crate::k8s::K8s;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -41,15 +44,14 @@ impl fmt::Display for Note {
 }
 
 /// Every controller-level note for the two streams, sorted.
-pub fn notes(b: &Stream, t: &Stream) -> Vec<Note> {
+pub fn notes(b: &Stream, t: &Stream, k8s: &K8s) -> Vec<Note> {
     let mut out = Vec::new();
     classes(b, t, &mut out);
-    for o in t.objects.iter().filter(|o| {
-        matches!(
-            o.kind.as_str(),
-            "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
-        )
-    }) {
+    for o in t
+        .objects
+        .iter()
+        .filter(|o| k8s.webhook_kinds.contains(&o.kind))
+    {
         out.push(Note {
             places: vec![(Side::Tilt, o.place.clone())],
             what: format!(
@@ -59,7 +61,7 @@ pub fn notes(b: &Stream, t: &Stream) -> Vec<Note> {
             ),
         });
     }
-    cluster_wide_workloads(t, &mut out);
+    cluster_wide_workloads(t, k8s, &mut out);
     host_ports(b, t, &mut out);
     shared_definitions(b, &mut out);
     out.sort();
@@ -93,7 +95,7 @@ fn classes(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
     }
 }
 
-fn cluster_wide_workloads(t: &Stream, out: &mut Vec<Note>) {
+fn cluster_wide_workloads(t: &Stream, k8s: &K8s, out: &mut Vec<Note>) {
     for binding in &t.bindings {
         let bo = &t.objects[binding.obj];
         for pods in &t.pods {
@@ -103,7 +105,7 @@ fn cluster_wide_workloads(t: &Stream, out: &mut Vec<Note>) {
             let wo = &t.objects[pods.obj];
             // A Job runs once and stops (a certificate generator patching a webhook):
             // it reconciles nothing.
-            if matches!(wo.kind.as_str(), "Job" | "CronJob") {
+            if k8s.run_once_kinds.contains(&wo.kind) {
                 continue;
             }
             let bound = binding

@@ -26,7 +26,6 @@ pub mod controllers;
 pub mod model;
 pub mod read;
 pub mod selector;
-pub mod tables;
 
 use crate::config::Config;
 use crate::error::Error;
@@ -83,7 +82,7 @@ pub fn compare(b: &Stream, t: &Stream, cfg: &Config) -> Report {
     m.same_objects(&mut collisions);
     m.same_hosts(&mut collisions);
     m.same_made(&mut collisions);
-    let mut notes = controllers::notes(b, t);
+    let mut notes = controllers::notes(b, t, &cfg.k8s);
     m.cross_selectors(&mut collisions, &mut notes);
     m.stale_references(&mut collisions);
     m.lost_targets(&mut collisions);
@@ -114,7 +113,9 @@ impl<'s> Indexed<'s> {
     fn new(s: &'s Stream) -> Self {
         let mut made: HashMap<KindName<'s>, Vec<usize>> = HashMap::new();
         for (i, x) in s.made.iter().enumerate() {
-            made.entry((x.kind, x.name.as_str())).or_default().push(i);
+            made.entry((x.kind.as_str(), x.name.as_str()))
+                .or_default()
+                .push(i);
         }
         let mut pods: HashMap<KindName<'s>, Vec<usize>> = HashMap::new();
         for (i, p) in s.pods.iter().enumerate() {
@@ -305,11 +306,11 @@ impl<'s> Model<'s> {
         let mut done = std::collections::HashSet::new();
         for x in &t.s.made {
             let ns = x.ns.as_deref();
-            let theirs = b.makes(x.kind, ns, &x.name);
+            let theirs = b.makes(&x.kind, ns, &x.name);
             if let Some(&i) = theirs.first()
-                && done.insert((x.kind, x.name.as_str()))
+                && done.insert((x.kind.as_str(), x.name.as_str()))
             {
-                let ours = t.makes(x.kind, ns, &x.name);
+                let ours = t.makes(&x.kind, ns, &x.name);
                 out.push(Collision {
                     rank: 3,
                     baseline: b.s.made[i].place.clone(),
@@ -323,7 +324,7 @@ impl<'s> Model<'s> {
                     ),
                 });
             }
-            for i in b.emitted(x.kind, None, ns, &x.name) {
+            for i in b.emitted(&x.kind, None, ns, &x.name) {
                 out.push(Collision {
                     rank: 3,
                     baseline: b.s.objects[i].place.clone(),
@@ -336,7 +337,7 @@ impl<'s> Model<'s> {
             }
         }
         for x in &b.s.made {
-            for i in t.emitted(x.kind, None, x.ns.as_deref(), &x.name) {
+            for i in t.emitted(&x.kind, None, x.ns.as_deref(), &x.name) {
                 out.push(Collision {
                     rank: 3,
                     baseline: x.place.clone(),

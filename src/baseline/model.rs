@@ -72,7 +72,7 @@ pub struct Claim {
 /// A name an object of the stream makes at run time (SPEC rule 10).
 #[derive(Clone, Debug)]
 pub struct Made {
-    pub kind: &'static str,
+    pub kind: String,
     pub ns: Option<String>,
     pub name: String,
     /// What makes it (`Certificate spec.secretName`, `--election-id`).

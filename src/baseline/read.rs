@@ -6,7 +6,6 @@ use crate::baseline::model::{
     Claim, ClusterBinding, Made, Object, Place, Pods, Ref, SelectorUse, Stream, Targets,
 };
 use crate::baseline::selector::{Selector, label_pairs};
-use crate::baseline::tables::{self, MADE_FLAGS, OPERATOR_PODS, When};
 use crate::config::Config;
 use crate::error::{self, Error};
 use crate::k8s::refs::{self, Found, Target};
@@ -121,11 +120,11 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
         object: format!("{kind}/{name}"),
         obj: s.objects.len(),
     };
-    let controller = match kind {
-        "IngressClass" => doc.path(root, &["spec", "controller"]),
-        "GatewayClass" => doc.path(root, &["spec", "controllerName"]),
-        _ => None,
-    };
+    // A class names the controller that serves it (`controller_classes`).
+    let controller = cfg.k8s.controller_classes.get(kind).and_then(|path| {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        doc.path(root, &keys)
+    });
     s.objects.push(Object {
         kind: kind.to_string(),
         group: cx.group.to_string(),
@@ -139,26 +138,36 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
         place: cx.place(name_id),
         controller: controller.and_then(|c| cx.text(c)).map(str::to_string),
     });
-    hosts(&cx, s);
-    made(&cx, meta, s);
+    hosts(&cx, cfg, s);
+    made(&cx, cfg, meta, s);
     pods(&cx, cfg, s);
-    operator_pods(&cx, &s.objects[cx.obj].name.clone(), s);
+    operator_pods(&cx, cfg, &s.objects[cx.obj].name.clone(), s);
     selectors(&cx, cfg, s);
     references(&cx, cfg, s);
     bindings(&cx, s);
 }
 
-fn hosts(cx: &Cx<'_, '_>, s: &mut Stream) {
+/// The hosts the object claims: the `host_claims` table rule 4 reads, read the
+/// same way ([`crate::k8s::hosts_in`]); a field that only describes hosts
+/// (`claims: false`, a Certificate's `dnsNames`) claims none.
+fn hosts(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     let mut found = Vec::new();
-    for f in tables::HOSTS
+    for rule in cfg
+        .k8s
+        .host_claims
         .iter()
-        .filter(|f| f.applies(cx.kind, cx.group))
+        .filter(|r| r.claims && r.from.iter().any(|k| k.matches(cx.kind, cx.group)))
     {
         found.clear();
-        refs::walk(cx.doc, cx.root, &f.path, cx.root, &mut found);
+        refs::walk(cx.doc, cx.root, &rule.path, cx.root, &mut found);
         for x in &found {
             let Some(v) = cx.text(x.leaf) else { continue };
-            for host in tables::hosts_in(v, f.what) {
+            for (_, host) in crate::k8s::hosts_in(v, rule.format, cx.ns.as_deref()) {
+                // One name however written: `A.x.io.` is `a.x.io`.
+                let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+                if host.is_empty() {
+                    continue;
+                }
                 s.hosts.push(Claim {
                     host,
                     place: cx.place(x.leaf),
@@ -168,36 +177,63 @@ fn hosts(cx: &Cx<'_, '_>, s: &mut Stream) {
     }
 }
 
-fn made(cx: &Cx<'_, '_>, meta: NodeId, s: &mut Stream) {
-    let annotated = cx.doc.get(meta, "annotations").is_some_and(|a| {
-        ["cert-manager.io/issuer", "cert-manager.io/cluster-issuer"]
-            .iter()
-            .any(|k| cx.doc.get(a, k).is_some())
-    });
-    let mut found = Vec::new();
-    for f in tables::MADE.iter().filter(|f| f.applies(cx.kind, cx.group)) {
-        let (kind, when) = f.what;
-        if when == When::CertManagerAnnotated && !annotated {
+/// The names the object makes at run time: the `produces` table rule 10 reads,
+/// read the same way (its flags, `when_annotation`, `when_first_arg`, formats).
+fn made(cx: &Cx<'_, '_>, cfg: &Config, meta: NodeId, s: &mut Stream) {
+    let doc = cx.doc;
+    let spec = cfg.k8s.pod_spec(doc, cx.root, cx.kind);
+    let annotations = doc.get(meta, "annotations").filter(|&a| doc.is_map(a));
+    let mut found: Vec<Found> = Vec::new();
+    for rule in &cfg.k8s.produces {
+        let start = if rule.in_pod_spec {
+            match spec {
+                Some(p) => p,
+                None => continue,
+            }
+        } else if rule.from.iter().any(|k| k.matches(cx.kind, cx.group)) {
+            cx.root
+        } else {
+            continue;
+        };
+        if !rule.annotations_allow(doc, annotations) {
             continue;
         }
         found.clear();
-        refs::walk(cx.doc, cx.root, &f.path, cx.root, &mut found);
-        for x in &found {
-            let Some(name) = cx.text(x.leaf) else {
+        refs::walk(doc, start, &rule.path, start, &mut found);
+        for f in &found {
+            if doc.is_null(f.leaf) || !rule.first_arg_allows(doc, f.holder) {
+                continue;
+            }
+            let Some((node, at)) = rule.name_place(doc, f.leaf) else {
                 continue;
             };
+            let Some(text) = cx.text(node) else { continue };
+            let name = &text[at.unwrap_or(0)..];
+            let kind = match &rule.target {
+                Target::Kind(k) => Some(k.clone()),
+                Target::Sibling { key, default } => doc
+                    .get(f.holder, key)
+                    .and_then(|k| cx.text(k))
+                    .map(str::to_string)
+                    .or_else(|| default.clone()),
+                Target::Resources => None,
+            };
+            let (Some(kind), false) = (kind, name.is_empty()) else {
+                continue;
+            };
+            let how = rule.flag.as_deref().unwrap_or(&rule.shown);
             s.made.push(Made {
                 kind,
                 ns: cx.ns.clone(),
                 name: name.to_string(),
-                how: format!("{} of {}", f.shown, cx.object),
-                place: cx.place(x.leaf),
+                how: format!("{how} of {}", cx.object),
+                place: cx.place(node),
             });
         }
     }
 }
 
-/// The pods of a pod template, and the names its containers' flags make.
+/// The pods of a pod template.
 fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     let doc = cx.doc;
     let Some(spec) = cfg.k8s.pod_spec(doc, cx.root, cx.kind) else {
@@ -219,7 +255,6 @@ fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             continue;
         };
         for c in doc.children(containers) {
-            flags(cx, c, s);
             let Some(ports) = doc.get(c, "ports").filter(|&p| doc.is_seq(p)) else {
                 continue;
             };
@@ -243,12 +278,15 @@ fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     });
 }
 
-/// The pods an operator makes for this custom resource ([`OPERATOR_PODS`]), with
+/// The pods an operator makes for this custom resource (`operator_pods`), with
 /// the resource's `spec.podMetadata.labels` where it has them.
-fn operator_pods(cx: &Cx<'_, '_>, name: &str, s: &mut Stream) {
-    let Some((_, labels)) = OPERATOR_PODS
+fn operator_pods(cx: &Cx<'_, '_>, cfg: &Config, name: &str, s: &mut Stream) {
+    let Some(labels) = cfg
+        .k8s
+        .operator_pods
         .iter()
-        .find(|(k, _)| crate::k8s::refs::KindSel::parse(k).matches(cx.kind, cx.group))
+        .find(|o| o.kind.matches(cx.kind, cx.group))
+        .map(|o| &o.labels)
     else {
         return;
     };
@@ -267,50 +305,6 @@ fn operator_pods(cx: &Cx<'_, '_>, name: &str, s: &mut Stream) {
         place: at,
         host_ports: Vec::new(),
     });
-}
-
-/// `--flag=X` / `--flag X` in a container's args and command (SPEC rule 10).
-fn flags(cx: &Cx<'_, '_>, container: NodeId, s: &mut Stream) {
-    let doc = cx.doc;
-    let list = |key| {
-        doc.get(container, key)
-            .filter(|&l| doc.is_seq(l))
-            .map(|l| doc.children(l).collect::<Vec<_>>())
-            .unwrap_or_default()
-    };
-    let args = list("args");
-    let certgen = args
-        .first()
-        .and_then(|&a| doc.str(a))
-        .is_some_and(|a| a == "create" || a == "patch");
-    let items: Vec<NodeId> = list("command").into_iter().chain(args).collect();
-    for (i, &item) in items.iter().enumerate() {
-        let Some(word) = doc.str(item) else { continue };
-        for &(flag, kind, certgen_only) in MADE_FLAGS {
-            if certgen_only && !certgen {
-                continue;
-            }
-            let (value, at) = match word.strip_prefix(flag) {
-                Some(v) if v.starts_with('=') => (v[1..].to_string(), item),
-                Some("") => match items.get(i + 1).and_then(|&n| doc.str(n).map(|v| (v, n))) {
-                    Some((v, n)) => (v.to_string(), n),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            let value = value.trim_matches(['"', '\'']).to_string();
-            if value.is_empty() {
-                continue;
-            }
-            s.made.push(Made {
-                kind,
-                ns: cx.ns.clone(),
-                name: value,
-                how: format!("{flag} of {}", cx.object),
-                place: cx.place(at),
-            });
-        }
-    }
 }
 
 fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {

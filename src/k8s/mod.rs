@@ -225,6 +225,131 @@ impl HostRule {
     }
 }
 
+/// Hosts written in a value of a `host_claims` field, with their byte offsets in
+/// it; `ns` is the object's namespace (a mesh name `svc.<ns>` is no host). Rule 4
+/// edits them; `check --baseline` compares them.
+pub fn hosts_in<'v>(value: &'v str, format: HostFormat, ns: Option<&str>) -> Vec<(usize, &'v str)> {
+    let dotted = |h: &str| h.contains('.');
+    match format {
+        HostFormat::Host => vec![(0, value)],
+        HostFormat::List => {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for piece in value.split(',') {
+                let lead = piece.len() - piece.trim_start().len();
+                let host = piece.trim();
+                if !host.is_empty() {
+                    out.push((at + lead, host));
+                }
+                at += piece.len() + 1;
+            }
+            out
+        }
+        HostFormat::Mesh => {
+            let mesh = !dotted(value)
+                || value.ends_with(".svc")
+                || value.contains(".svc.")
+                || value
+                    .split_once('.')
+                    .is_some_and(|(_, rest)| Some(rest) == ns);
+            if mesh { Vec::new() } else { vec![(0, value)] }
+        }
+        HostFormat::NamespacedHost => {
+            let at = value.rfind('/').map_or(0, |i| i + 1);
+            let host = &value[at..];
+            if dotted(host) {
+                vec![(at, host)]
+            } else {
+                Vec::new()
+            }
+        }
+        HostFormat::Traefik => traefik_hosts(value),
+    }
+}
+
+/// The arguments of every `` Host(`…`) `` and `` HostSNI(`…`) `` matcher of a
+/// Traefik rule (`HostRegexp` is a pattern, not a host; `*` matches any host).
+fn traefik_hosts(rule: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = rule[from..].find("Host") {
+        let at = from + i;
+        from = at + 4;
+        if rule[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let rest = &rule[from..];
+        let open = if rest.starts_with('(') {
+            1
+        } else if rest.starts_with("SNI(") {
+            4
+        } else {
+            continue;
+        };
+        let args_at = from + open;
+        let Some(close) = rule[args_at..].find(')') else {
+            break;
+        };
+        let args = &rule[args_at..args_at + close];
+        let mut parts = args.split('`');
+        let mut at = args_at;
+        // Odd pieces are inside backticks.
+        let mut inside = false;
+        for p in parts.by_ref() {
+            if inside && p.contains('.') {
+                out.push((at, p));
+            }
+            at += p.len() + 1;
+            inside = !inside;
+        }
+        from = args_at + close;
+    }
+    out
+}
+
+/// One entry of `operator_pods:` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OperatorPodsEntry {
+    kind: String,
+    labels: Pairs,
+}
+
+/// A mapping of strings, in the order written.
+struct Pairs(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a mapping of label keys to values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+                let mut out = Vec::new();
+                while let Some(pair) = map.next_entry::<String, String>()? {
+                    out.push(pair);
+                }
+                Ok(Pairs(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The pods an operator makes for a custom resource of one kind, and the labels
+/// it gives them (`{name}`: the resource's name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorPods {
+    pub kind: KindSel,
+    pub labels: Vec<(String, String)>,
+}
+
 /// The file's shape, field for field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -236,7 +361,11 @@ struct File {
     selectors: Vec<SelectorEntry>,
     kubernetes_groups: Vec<String>,
     label_owner_kinds: Vec<String>,
+    operator_pods: Vec<OperatorPodsEntry>,
     narrow_keys: Vec<String>,
+    controller_classes: HashMap<String, String>,
+    webhook_kinds: Vec<String>,
+    run_once_kinds: Vec<String>,
     route_kinds: Vec<String>,
     gateway: String,
     name_limits: HashMap<String, usize>,
@@ -270,8 +399,18 @@ pub struct K8s {
     pub kubernetes_groups: Vec<String>,
     /// Kinds known to label the pods they make with their own name.
     pub label_owner_kinds: Vec<KindSel>,
+    /// `check --baseline`: the labels of the pods operators make for custom
+    /// resources (each kind is also a label owner kind).
+    pub operator_pods: Vec<OperatorPods>,
     /// Preferred keys of the pair that narrows an empty NetworkPolicy podSelector.
     pub narrow_keys: Vec<String>,
+    /// `check --baseline`: classes that name their controller, kind → path of the
+    /// controller's name.
+    pub controller_classes: HashMap<String, Vec<String>>,
+    /// `check --baseline`: kinds whose webhooks intercept requests cluster-wide.
+    pub webhook_kinds: Vec<String>,
+    /// `check --baseline`: workloads that run once and reconcile nothing.
+    pub run_once_kinds: Vec<String>,
     pub route_kinds: Vec<KindSel>,
     /// What a route's parentRef names when it gives no kind or group.
     pub gateway: KindSel,
@@ -347,7 +486,22 @@ impl K8s {
                 .iter()
                 .map(|s| KindSel::parse(s))
                 .collect(),
+            operator_pods: f
+                .operator_pods
+                .into_iter()
+                .map(|e| OperatorPods {
+                    kind: KindSel::parse(&e.kind),
+                    labels: e.labels.0,
+                })
+                .collect(),
             narrow_keys: f.narrow_keys,
+            controller_classes: f
+                .controller_classes
+                .into_iter()
+                .map(|(kind, path)| (kind, path.split('.').map(str::to_string).collect()))
+                .collect(),
+            webhook_kinds: f.webhook_kinds,
+            run_once_kinds: f.run_once_kinds,
             route_kinds: f.route_kinds.iter().map(|s| KindSel::parse(s)).collect(),
             gateway: KindSel::parse(&f.gateway),
             name_limits: f.name_limits,
@@ -528,5 +682,21 @@ mod tests {
         assert!(k.is_custom_group("gateway.networking.k8s.io"));
         assert!(!k.is_custom_group("apps") && !k.is_custom_group(""));
         assert!(k.shapes.iter().any(|s| s.key == "secretKeyRef"));
+        // An operator that labels its pods is a label owner for rule 3 too.
+        assert!(!k.operator_pods.is_empty());
+        for o in &k.operator_pods {
+            let group = o.kind.group.as_deref().unwrap_or("");
+            assert_eq!(k.label_owner_rank(&o.kind.kind, group), Some(0), "{o:?}");
+            assert!(!o.labels.is_empty(), "{o:?}");
+        }
+        let prometheus = &k.operator_pods[0].labels;
+        assert_eq!(
+            prometheus[0],
+            ("app.kubernetes.io/name".into(), "prometheus".into())
+        );
+        assert_eq!(
+            k.controller_classes["GatewayClass"],
+            ["spec", "controllerName"]
+        );
     }
 }

@@ -286,6 +286,84 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// Whether the object, with its `metadata.annotations` map `annotations`,
+    /// meets the rule's `when_annotation` (carries one of them, if any are given).
+    pub fn annotations_allow(&self, doc: &Doc<'_>, annotations: Option<NodeId>) -> bool {
+        self.when_annotation.is_empty()
+            || annotations
+                .is_some_and(|a| self.when_annotation.iter().any(|k| doc.get(a, k).is_some()))
+    }
+
+    /// Whether the container `holder` (the mapping holding the found list) meets
+    /// the rule's `when_first_arg`.
+    pub fn first_arg_allows(&self, doc: &Doc<'_>, holder: NodeId) -> bool {
+        self.when_first_arg.is_empty()
+            || first_arg(doc, holder).is_some_and(|a| self.when_first_arg.iter().any(|w| w == a))
+    }
+
+    /// Where the name this rule reads sits, given the scalar `leaf` its path
+    /// found: `(node, None)`, the whole scalar `node` (the leaf itself, or for
+    /// `--flag NAME` the next item of the list); `(leaf, Some(at))`, the leaf's
+    /// text from byte `at` (`--flag=NAME`, or `namespace/NAME`, whose namespace
+    /// is the text before the slash). `None`: the scalar holds no name for this
+    /// rule.
+    pub fn name_place(&self, doc: &Doc<'_>, leaf: NodeId) -> Option<(NodeId, Option<usize>)> {
+        let value = doc.node(leaf).value.as_ref();
+        if let Some(flag) = &self.flag {
+            if flag_matches(flag, value) {
+                // `--flag NAME`: the next item of the list is the name.
+                let list = (0..leaf)
+                    .rev()
+                    .find(|&i| doc.is_seq(i) && doc.node(i).next > leaf)?;
+                let next = doc.children(list).skip_while(|&c| c != leaf).nth(1)?;
+                let ok = doc.is_scalar(next)
+                    && !doc.is_null(next)
+                    && is_name(doc.node(next).value.as_ref());
+                return ok.then_some((next, None));
+            }
+            let (f, name) = value.split_once('=')?;
+            if !flag_matches(flag, f) || !is_name(name) {
+                return None;
+            }
+            return Some((leaf, Some(value.len() - name.len())));
+        }
+        if self.ns_slash_name {
+            let (ns, name) = value.split_once('/')?;
+            if ns.is_empty() || !is_name(name) {
+                return None;
+            }
+            return Some((leaf, Some(value.len() - name.len())));
+        }
+        Some((leaf, None))
+    }
+}
+
+/// A container's first argument: `args[0]`, or `command[1]` without `args`.
+pub fn first_arg<'d>(doc: &'d Doc<'_>, container: NodeId) -> Option<&'d str> {
+    let item = |key: &str, i: usize| {
+        doc.get(container, key)
+            .filter(|&s| doc.is_seq(s))
+            .and_then(|s| doc.children(s).nth(i))
+            .and_then(|n| doc.str(n))
+    };
+    match doc.get(container, "args") {
+        Some(_) => item("args", 0),
+        None => item("command", 1),
+    }
+}
+
+/// Text that can be an object's name (a DNS subdomain): not an env reference
+/// (`$(NAME)`), a template or a quoted word, which stay as they are.
+pub fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
 /// The referring kinds of an entry: comma-separated `Kind` / `Kind.group`, `*`
 /// for every kind; none for a `@pod` entry.
 pub fn kind_list(s: &str, in_pod_spec: bool) -> Result<Vec<KindSel>, String> {

@@ -30,7 +30,7 @@
 
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::k8s::refs::{Found, Rule, Shape, Target, display_path, flag_matches, walk};
+use crate::k8s::refs::{Found, Rule, Shape, Target, display_path, walk};
 use crate::plan::{
     DocOut, DocPlan, NodeSpan, PlanCx, RefCand, RefVia, ResolveCx, api_group, locate_in_scalar,
     renamed_name, rewrite_scalar,
@@ -122,10 +122,7 @@ pub fn candidates<'a>(
         } else {
             continue;
         };
-        if !rule.when_annotation.is_empty()
-            && !annotations
-                .is_some_and(|a| rule.when_annotation.iter().any(|k| doc.get(a, k).is_some()))
-        {
+        if !rule.annotations_allow(doc, annotations) {
             continue;
         }
         found.clear();
@@ -134,10 +131,7 @@ pub fn candidates<'a>(
             if doc.is_null(leaf) {
                 continue;
             }
-            if !rule.when_first_arg.is_empty()
-                && !first_arg(doc, holder)
-                    .is_some_and(|a| rule.when_first_arg.iter().any(|w| w == a))
-            {
+            if !rule.first_arg_allows(doc, holder) {
                 continue;
             }
             let Some((span, inside, text_ns)) = name_at(cx, rule, leaf) else {
@@ -345,20 +339,6 @@ fn group_text(group: &str) -> String {
     }
 }
 
-/// A container's first argument: `args[0]`, or `command[1]` without `args`.
-fn first_arg<'d>(doc: &'d Doc<'_>, container: NodeId) -> Option<&'d str> {
-    let item = |key: &str, i: usize| {
-        doc.get(container, key)
-            .filter(|&s| doc.is_seq(s))
-            .and_then(|s| doc.children(s).nth(i))
-            .and_then(|n| doc.str(n))
-    };
-    match doc.get(container, "args") {
-        Some(_) => item("args", 0),
-        None => item("command", 1),
-    }
-}
-
 /// Where the name sits in the scalar `leaf`: the whole scalar, or (for a flag or
 /// a `namespace/name` value) the name's text inside it; with the namespace the
 /// text names, if any. `None`: the scalar holds no name for this rule.
@@ -368,47 +348,16 @@ fn name_at<'a>(
     leaf: NodeId,
 ) -> Option<(NodeSpan<'a>, bool, Option<Cow<'a, str>>)> {
     let doc = cx.doc;
-    let whole = NodeSpan::of(doc, leaf);
-    let value = whole.value.clone();
-    if let Some(flag) = &rule.flag {
-        if flag_matches(flag, &value) {
-            // `--flag NAME`: the next item of the list is the name.
-            let list = (0..leaf)
-                .rev()
-                .find(|&i| doc.is_seq(i) && doc.node(i).next > leaf)?;
-            let next = doc.children(list).skip_while(|&c| c != leaf).nth(1)?;
-            let ok =
-                doc.is_scalar(next) && !doc.is_null(next) && is_name(doc.node(next).value.as_ref());
-            return ok.then(|| (NodeSpan::of(doc, next), false, None));
+    match rule.name_place(doc, leaf)? {
+        (node, None) => Some((NodeSpan::of(doc, node), false, None)),
+        (_, Some(at)) => {
+            let whole = NodeSpan::of(doc, leaf);
+            let ns = rule
+                .ns_slash_name
+                .then(|| Cow::Owned(whole.value[..at - 1].to_string()));
+            Some((sub_span(cx.input, &whole, at)?, true, ns))
         }
-        let (f, name) = value.split_once('=')?;
-        if !flag_matches(flag, f) || !is_name(name) {
-            return None;
-        }
-        let at = value.len() - name.len();
-        return Some((sub_span(cx.input, &whole, at)?, true, None));
     }
-    if rule.ns_slash_name {
-        let (ns, name) = value.split_once('/')?;
-        if ns.is_empty() || !is_name(name) {
-            return None;
-        }
-        let at = value.len() - name.len();
-        let ns = Cow::Owned(ns.to_string());
-        return Some((sub_span(cx.input, &whole, at)?, true, Some(ns)));
-    }
-    Some((whole, false, None))
-}
-
-/// Text that can be an object's name (a DNS subdomain): not an env reference
-/// (`$(NAME)`), a template or a quoted word, which stay as they are.
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
 
 /// The part of a scalar's value from byte `at` to its end, as a span of the input

@@ -20,7 +20,7 @@ use crate::config::Mapped;
 use crate::edit::{self, Edit};
 use crate::error::Error;
 use crate::k8s::refs::walk;
-use crate::k8s::{HostFormat, HostRule};
+use crate::k8s::{HostRule, hosts_in};
 use crate::plan::{
     DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, locate_in_scalar, rewrite_scalar,
 };
@@ -47,90 +47,6 @@ impl Rule for Routes {
     fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
         Ok(())
     }
-}
-
-/// Hosts written in a value, with their byte offsets in it.
-pub fn hosts_in<'v>(value: &'v str, format: HostFormat, ns: Option<&str>) -> Vec<(usize, &'v str)> {
-    let dotted = |h: &str| h.contains('.');
-    match format {
-        HostFormat::Host => vec![(0, value)],
-        HostFormat::List => {
-            let mut out = Vec::new();
-            let mut at = 0;
-            for piece in value.split(',') {
-                let lead = piece.len() - piece.trim_start().len();
-                let host = piece.trim();
-                if !host.is_empty() {
-                    out.push((at + lead, host));
-                }
-                at += piece.len() + 1;
-            }
-            out
-        }
-        HostFormat::Mesh => {
-            let mesh = !dotted(value)
-                || value.ends_with(".svc")
-                || value.contains(".svc.")
-                || value
-                    .split_once('.')
-                    .is_some_and(|(_, rest)| Some(rest) == ns);
-            if mesh { Vec::new() } else { vec![(0, value)] }
-        }
-        HostFormat::NamespacedHost => {
-            let at = value.rfind('/').map_or(0, |i| i + 1);
-            let host = &value[at..];
-            if dotted(host) {
-                vec![(at, host)]
-            } else {
-                Vec::new()
-            }
-        }
-        HostFormat::Traefik => traefik_hosts(value),
-    }
-}
-
-/// The arguments of every `` Host(`…`) `` and `` HostSNI(`…`) `` matcher of a
-/// Traefik rule (`HostRegexp` is a pattern, not a host; `*` matches any host).
-fn traefik_hosts(rule: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = rule[from..].find("Host") {
-        let at = from + i;
-        from = at + 4;
-        if rule[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        {
-            continue;
-        }
-        let rest = &rule[from..];
-        let open = if rest.starts_with('(') {
-            1
-        } else if rest.starts_with("SNI(") {
-            4
-        } else {
-            continue;
-        };
-        let args_at = from + open;
-        let Some(close) = rule[args_at..].find(')') else {
-            break;
-        };
-        let args = &rule[args_at..args_at + close];
-        let mut parts = args.split('`');
-        let mut at = args_at;
-        // Odd pieces are inside backticks.
-        let mut inside = false;
-        for p in parts.by_ref() {
-            if inside && p.contains('.') {
-                out.push((at, p));
-            }
-            at += p.len() + 1;
-            inside = !inside;
-        }
-        from = args_at + close;
-    }
-    out
 }
 
 /// Rule 4: every hostname a field of the `host_claims` table holds goes through
@@ -287,6 +203,7 @@ fn listeners(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::k8s::HostFormat;
 
     fn hosts(v: &str, f: HostFormat) -> Vec<(usize, &str)> {
         hosts_in(v, f, Some("shop"))
