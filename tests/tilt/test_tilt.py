@@ -564,8 +564,9 @@ class CleanupOnExit(unittest.TestCase):
         # ran, and nothing was uninstalled.
         p = self.start("web-tilt", "ameide")
         p.stdout.close()
+        # The script forks its sleep just after saying it waits.
+        self.assertTrue(self.wait_for(lambda: self.children(p.pid), 10), "the script waits on a background sleep")
         sleepers = self.children(p.pid)
-        self.assertTrue(sleepers, "the script waits on a background sleep")
         for pid in sleepers:
             os.kill(pid, signal.SIGTERM)
         time.sleep(0.5)
