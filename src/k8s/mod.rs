@@ -11,120 +11,25 @@
 //! ```
 
 pub mod refs;
+pub mod schema;
+
+pub use schema::File;
+pub use schema::{
+    GroupDefaultSpec, HostClaim, HostFormat, Reference, ReferenceShape, SelectorForm,
+};
 
 use crate::yaml::{Doc, NodeId};
-use refs::{GroupDefault, KindSel, Rule, Shape};
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use refs::{KindSel, Rule, Shape};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// The embedded table (`src/k8s/builtin.yaml`).
 pub const BUILTIN_YAML: &str = include_str!("builtin.yaml");
 
-/// One entry of a reference table, as written in `builtin.yaml` and in the config
-/// file's `references:`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reference {
-    /// Referring kinds: comma-separated `Kind` or `Kind.group`, or `@pod`.
-    pub kind: String,
-    pub path: String,
-    pub target: String,
-    #[serde(default)]
-    pub namespace_from: Option<String>,
-    /// What an empty or absent `group`/`apiGroup` beside the name means: one group
-    /// (`rbac.authorization.k8s.io`), or one per named kind
-    /// (`{ServiceAccount: "", User: rbac.authorization.k8s.io}`).
-    #[serde(default)]
-    pub group_default: Option<GroupDefaultSpec>,
-    /// The name is this flag's value in a list of arguments (`--secret-name`).
-    #[serde(default)]
-    pub flag: Option<String>,
-    /// `name` (the default) or `namespace/name`.
-    #[serde(default)]
-    pub format: Option<String>,
-    /// Only when the object carries one of these annotations.
-    #[serde(default)]
-    pub when_annotation: Vec<String>,
-    /// Only in a container whose first argument is one of these.
-    #[serde(default)]
-    pub when_first_arg: Vec<String>,
-}
-
-/// `group_default` as written: a group, or a mapping kind → group (`"*"`: any kind).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GroupDefaultSpec(pub GroupDefault);
-
-impl<'de> Deserialize<'de> for GroupDefaultSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = GroupDefaultSpec;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an API group, or a mapping of kinds to API groups")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<GroupDefaultSpec, E> {
-                Ok(GroupDefaultSpec(GroupDefault(vec![(None, v.to_string())])))
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GroupDefaultSpec, A::Error> {
-                let mut out = Vec::new();
-                while let Some((kind, group)) = map.next_entry::<String, String>()? {
-                    out.push(((kind != "*").then_some(kind), group));
-                }
-                Ok(GroupDefaultSpec(GroupDefault(out)))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// One familiar reference shape, as written in `builtin.yaml`'s and the config
-/// file's `reference_shapes:` (see [`Shape`]).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReferenceShape {
-    /// The key that holds the reference, wherever it appears in a custom resource.
-    pub key: String,
-    /// The kind it names.
-    pub target: String,
-    /// The key of its mapping value that holds the name; absent: the value itself
-    /// is the name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Other keys its mapping value must have.
-    #[serde(default)]
-    pub requires: Vec<String>,
-    /// The key next to the name that holds the target's namespace.
-    #[serde(default)]
-    pub namespace_from: Option<String>,
-}
-
-/// One entry of `selectors:` as written.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SelectorEntry {
-    kind: String,
-    path: String,
-    #[serde(default)]
-    form: SelectorForm,
-    selects: String,
-    #[serde(default)]
-    narrow_empty: bool,
-}
-
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum SelectorForm {
-    /// `matchLabels` / `matchExpressions`.
-    #[default]
-    LabelSelector,
-    /// A plain label map (a Service's `spec.selector`).
-    Map,
-}
+/// The same table, read and checked by `build.rs` with the same types, as JSON:
+/// it loads in microseconds where reading the YAML took millions of
+/// instructions per run (see README "The built-in table").
+const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/builtin.json"));
 
 /// What a selector can select, and so where the pairs it selects are carried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,47 +59,6 @@ impl Selector {
             Selects::Kind(k) => &k.kind,
         }
     }
-}
-
-/// One entry of the table of fields that claim hostnames (rule 4), as written in
-/// `builtin.yaml` and in the config file's `host_claims:`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HostClaim {
-    /// Kinds: comma-separated `Kind` or `Kind.group`; `*` for every kind.
-    pub kind: String,
-    /// Path to the scalars holding the hosts (the reference-path syntax).
-    pub path: String,
-    /// How hosts are written in the value.
-    #[serde(default)]
-    pub format: HostFormat,
-    /// `false`: the field describes hosts rather than claiming them (a
-    /// Certificate's `dnsNames`): a host under a mapped domain follows the map,
-    /// any other stays and is no error.
-    #[serde(default = "yes")]
-    pub claims: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// How a host-claiming field writes its hosts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum HostFormat {
-    /// The whole value is one hostname.
-    #[default]
-    Host,
-    /// Comma-separated hostnames (external-dns's annotation).
-    List,
-    /// Istio VirtualService: a name without a dot, or in a cluster's `.svc`
-    /// domain, is a mesh Service (a reference), not a claim.
-    Mesh,
-    /// Istio Gateway: `[namespace/]host`; a name without a dot is no claim.
-    NamespacedHost,
-    /// Traefik rule: every `` Host(`…`) `` and `` HostSNI(`…`) `` argument.
-    Traefik,
 }
 
 /// A compiled host-claim entry.
@@ -311,75 +175,12 @@ fn traefik_hosts(rule: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// One entry of `operator_pods:` as written.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OperatorPodsEntry {
-    kind: String,
-    labels: Pairs,
-}
-
-/// A mapping of strings, in the order written.
-struct Pairs(Vec<(String, String)>);
-
-impl<'de> Deserialize<'de> for Pairs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Pairs;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a mapping of label keys to values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
-                let mut out = Vec::new();
-                while let Some(pair) = map.next_entry::<String, String>()? {
-                    out.push(pair);
-                }
-                Ok(Pairs(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
 /// The pods an operator makes for a custom resource of one kind, and the labels
 /// it gives them (`{name}`: the resource's name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OperatorPods {
     pub kind: KindSel,
     pub labels: Vec<(String, String)>,
-}
-
-/// The file's shape, field for field.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    not_emitted: Vec<String>,
-    cluster_scoped: Vec<String>,
-    pod_specs: HashMap<String, String>,
-    container_lists: Vec<String>,
-    selectors: Vec<SelectorEntry>,
-    kubernetes_groups: Vec<String>,
-    label_owner_kinds: Vec<String>,
-    operator_pods: Vec<OperatorPodsEntry>,
-    narrow_keys: Vec<String>,
-    controller_classes: HashMap<String, String>,
-    webhook_kinds: Vec<String>,
-    run_once_kinds: Vec<String>,
-    route_kinds: Vec<String>,
-    gateway: String,
-    name_limits: HashMap<String, usize>,
-    default_name_limit: usize,
-    label_value_limit: usize,
-    plurals: HashMap<String, String>,
-    argo_tracking_annotation: String,
-    argo_instance_label: String,
-    host_claims: Vec<HostClaim>,
-    references: Vec<Reference>,
-    builtin_groups: Vec<String>,
-    string_map_keys: Vec<String>,
-    reference_shapes: Vec<ReferenceShape>,
-    produces: Vec<Reference>,
 }
 
 /// The facts, ready to use.
@@ -437,7 +238,11 @@ pub struct K8s {
     pub produces: Vec<Rule>,
 }
 
-static BUILTIN: LazyLock<Result<K8s, String>> = LazyLock::new(|| K8s::parse(BUILTIN_YAML));
+static BUILTIN: LazyLock<Result<K8s, String>> = LazyLock::new(|| {
+    let f: File = serde_json::from_str(BUILTIN_JSON)
+        .map_err(|e| format!("src/k8s/builtin.yaml (as built): {e}"))?;
+    K8s::from_file(f)
+});
 
 impl K8s {
     /// The built-in facts (parsed on first use).
@@ -445,14 +250,17 @@ impl K8s {
         BUILTIN.as_ref().map_err(Clone::clone)
     }
 
-    fn parse(text: &str) -> Result<K8s, String> {
-        // The embedded file is ours and small: no budget accounting, no snippets
-        // (a tenth of the start-up cost; tests/k8s reading proves it parses).
+    /// Reads `builtin.yaml`'s text (what `build.rs` does at build time; here for
+    /// the test that the embedded JSON is that file).
+    pub fn read_yaml(text: &str) -> Result<File, String> {
         let mut options = serde_saphyr::Options::default();
         options.budget = None;
         options.with_snippet = false;
-        let f: File = serde_saphyr::from_str_with_options(text, options)
-            .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?;
+        serde_saphyr::from_str_with_options(text, options)
+            .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))
+    }
+
+    fn from_file(f: File) -> Result<K8s, String> {
         let mut k = K8s {
             not_emitted: f.not_emitted,
             cluster_scoped: f.cluster_scoped,
@@ -623,6 +431,16 @@ impl K8s {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedded_json_is_builtin_yaml() {
+        // build.rs wrote the JSON from the YAML; read both the same way.
+        // (As JSON values: the mappings' order is a HashMap's.)
+        let from_yaml = serde_json::to_value(K8s::read_yaml(BUILTIN_YAML).unwrap()).unwrap();
+        let from_json: File = serde_json::from_str(BUILTIN_JSON).unwrap();
+        assert_eq!(from_yaml, serde_json::to_value(&from_json).unwrap());
+        assert!(from_yaml["references"].as_array().unwrap().len() > 90);
+    }
 
     #[test]
     fn builtin_table_reads() {

@@ -20,6 +20,7 @@
 //! (SPEC rule 2); every other name keeps its exact bytes.
 
 use super::Reference;
+pub use super::schema::GroupDefault;
 use crate::yaml::{Doc, NodeId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,11 +68,6 @@ pub enum Target {
     /// RBAC: the kinds named by the rule's `resources`.
     Resources,
 }
-
-/// What an empty or absent group beside a reference's name stands for, by the
-/// kind it names (`None`: any kind).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GroupDefault(pub Vec<(Option<String>, String)>);
 
 impl GroupDefault {
     /// The group an empty one means for a reference to `kind`, if the entry says.

@@ -492,6 +492,17 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Each byte's 6-bit value in the standard alphabet; 255 for anything else.
+const B64_VALUE: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[B64[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// Strict standard base64 (whitespace ignored); `None` for anything else.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
@@ -499,20 +510,19 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    let chunks = clean.len() / 4;
     for (ci, chunk) in clean.chunks(4).enumerate() {
-        let last = ci + 1 == clean.len() / 4;
         let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
+        if pad > 2 || (pad > 0 && ci + 1 != chunks) {
             return None;
         }
         let mut n = 0u32;
-        for (k, &b) in chunk.iter().enumerate() {
-            let v = if k >= 4 - pad {
-                0
-            } else {
-                B64.iter().position(|&a| a == b)? as u32
-            };
-            n |= v << (18 - 6 * k);
+        for (k, &b) in chunk[..4 - pad].iter().enumerate() {
+            let v = B64_VALUE[usize::from(b)];
+            if v == 255 {
+                return None;
+            }
+            n |= u32::from(v) << (18 - 6 * k);
         }
         let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
         out.extend_from_slice(&bytes[..3 - pad]);
