@@ -375,9 +375,34 @@ fn given_group(doc: &Doc<'_>, holder: NodeId) -> Option<String> {
 /// References by the reference table, then by shape: any mapping below the root
 /// with a string `kind` (a Kind: capitalised) and `name`.
 fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
+    let mut seen = HashSet::new();
+    table_references(cx, cfg, &mut seen, s);
+    shape_references(cx, cfg, &mut seen, s);
+}
+
+/// The name as a table entry reads it from `text`: the value of its flag
+/// (`--flag=X`, or `--flag` then `X`: `after_flag` carries the previous item's
+/// flag), the name part of `namespace/name`, or all of it.
+fn entry_name<'t>(r: &refs::Rule, text: &'t str, after_flag: &mut bool) -> Option<&'t str> {
+    match &r.flag {
+        Some(flag) => {
+            let named = *after_flag;
+            *after_flag = refs::flag_matches(flag, text);
+            match text.split_once('=') {
+                Some((f, v)) if refs::flag_matches(flag, f) => Some(v),
+                _ if named => Some(text),
+                _ => None,
+            }
+        }
+        None if r.ns_slash_name => text.split_once('/').map(|(_, n)| n),
+        None => Some(text),
+    }
+}
+
+/// The reference table's entries (`references`, as rule 2 reads them).
+fn table_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s: &mut Stream) {
     let doc = cx.doc;
     let pod_spec = cfg.k8s.pod_spec(doc, cx.root, cx.kind);
-    let mut seen = HashSet::new();
     let mut found: Vec<Found> = Vec::new();
     for r in &cfg.k8s.references {
         let start = if r.in_pod_spec {
@@ -397,23 +422,8 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             let Some(text) = cx.text(f.leaf) else {
                 continue;
             };
-            // The name as the entry reads it: the value of its flag (`--flag=X`,
-            // or `--flag` then `X`), the name part of `namespace/name`, or all.
-            let name = match &r.flag {
-                Some(flag) => {
-                    let named = after_flag;
-                    after_flag = refs::flag_matches(flag, text);
-                    match text.split_once('=') {
-                        Some((f, v)) if refs::flag_matches(flag, f) => v,
-                        _ if named => text,
-                        _ => continue,
-                    }
-                }
-                None if r.ns_slash_name => match text.split_once('/') {
-                    Some((_, n)) => n,
-                    None => continue,
-                },
-                None => text,
+            let Some(name) = entry_name(r, text, &mut after_flag) else {
+                continue;
             };
             let kind = match &r.target {
                 Target::Kind(k) => Some(k.clone()),
@@ -451,6 +461,12 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             });
         }
     }
+}
+
+/// Typed references (`{kind, name}` anywhere) and the familiar shapes in a
+/// custom resource, where the table did not look.
+fn shape_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s: &mut Stream) {
+    let doc = cx.doc;
     // Label, annotation and selector maps hold text, never a reference
     // (`string_map_keys`, the same table rule 2 reads).
     let mut text_until = 0;
@@ -477,7 +493,7 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             continue;
         }
         if custom && !metadata.contains(&id) {
-            familiar(cx, cfg, id, &mut seen, s);
+            familiar(cx, cfg, id, seen, s);
         }
         let (Some(k), Some(n)) = (doc.get(id, "kind"), doc.get(id, "name")) else {
             continue;

@@ -52,6 +52,23 @@ pub struct Selector {
 }
 
 impl Selector {
+    fn from_entry(e: &schema::SelectorEntry) -> Selector {
+        Selector {
+            from: e
+                .kind
+                .split(',')
+                .map(|k| KindSel::parse(k.trim()))
+                .collect(),
+            path: e.path.split('.').map(str::to_string).collect(),
+            form: e.form,
+            selects: match e.selects.as_str() {
+                "@pod" => Selects::Pods,
+                k => Selects::Kind(KindSel::parse(k)),
+            },
+            narrow_empty: e.narrow_empty,
+        }
+    }
+
     /// What carries what it selects, for `-v`: "pod template", "Service".
     pub fn carrier(&self) -> &str {
         match &self.selects {
@@ -183,6 +200,14 @@ pub struct OperatorPods {
     pub labels: Vec<(String, String)>,
 }
 
+/// The entries of `builtin.yaml` that compile into paths and rules.
+struct Tables {
+    host_claims: Vec<HostClaim>,
+    references: Vec<Reference>,
+    reference_shapes: Vec<ReferenceShape>,
+    produces: Vec<Reference>,
+}
+
 /// The facts, ready to use.
 #[derive(Clone, Debug)]
 pub struct K8s {
@@ -260,7 +285,13 @@ impl K8s {
             .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))
     }
 
-    fn from_file(f: File) -> Result<K8s, String> {
+    fn from_file(mut f: File) -> Result<K8s, String> {
+        let tables = Tables {
+            host_claims: std::mem::take(&mut f.host_claims),
+            references: std::mem::take(&mut f.references),
+            reference_shapes: std::mem::take(&mut f.reference_shapes),
+            produces: std::mem::take(&mut f.produces),
+        };
         let mut k = K8s {
             not_emitted: f.not_emitted,
             cluster_scoped: f.cluster_scoped,
@@ -270,24 +301,7 @@ impl K8s {
                 .map(|(kind, path)| (kind, path.split('.').map(str::to_string).collect()))
                 .collect(),
             container_lists: f.container_lists,
-            selectors: f
-                .selectors
-                .iter()
-                .map(|e| Selector {
-                    from: e
-                        .kind
-                        .split(',')
-                        .map(|k| KindSel::parse(k.trim()))
-                        .collect(),
-                    path: e.path.split('.').map(str::to_string).collect(),
-                    form: e.form,
-                    selects: match e.selects.as_str() {
-                        "@pod" => Selects::Pods,
-                        k => Selects::Kind(KindSel::parse(k)),
-                    },
-                    narrow_empty: e.narrow_empty,
-                })
-                .collect(),
+            selectors: f.selectors.iter().map(Selector::from_entry).collect(),
             kubernetes_groups: f.kubernetes_groups,
             label_owner_kinds: f
                 .label_owner_kinds
@@ -325,6 +339,13 @@ impl K8s {
             shapes: Vec::new(),
             produces: Vec::new(),
         };
+        k.compile_tables(&tables)?;
+        Ok(k)
+    }
+
+    /// The table entries that compile into paths and rules.
+    fn compile_tables(&mut self, f: &Tables) -> Result<(), String> {
+        let k = self;
         for (i, c) in f.host_claims.iter().enumerate() {
             let rule = HostRule::build(c)
                 .map_err(|e| format!("src/k8s/builtin.yaml: host claim {}: {e}", i + 1))?;
@@ -347,7 +368,7 @@ impl K8s {
                 .map_err(|e| format!("src/k8s/builtin.yaml: produces {}: {e}", i + 1))?;
             k.produces.extend(rules);
         }
-        Ok(k)
+        Ok(())
     }
 
     /// The shape one `reference_shapes` entry stands for.

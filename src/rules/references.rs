@@ -142,7 +142,7 @@ pub fn candidates<'a>(
                 (None, Some(k)) => text(doc, doc.get(holder, k)).or_else(|| plan.ns.clone()),
                 (None, None) => plan.ns.clone(),
             };
-            let mut push = |kind: Cow<'a, str>, plural: bool, group: Option<Cow<'a, str>>| {
+            for (kind, plural, group) in targets(doc, rule, holder) {
                 out.push(RefCand {
                     leaf: span.clone(),
                     kind,
@@ -153,39 +153,50 @@ pub fn candidates<'a>(
                     pinned: false,
                     inside,
                 });
-            };
-            match &rule.target {
-                Target::Kind(k) => push(Cow::Owned(k.clone()), false, None),
-                Target::Sibling { key, default } => {
-                    let kind =
-                        text(doc, doc.get(holder, key)).or_else(|| default.clone().map(Cow::Owned));
-                    if let Some(kind) = kind {
-                        // An empty or absent group is what the API server stores for it.
-                        let group = match given_group(doc, holder) {
-                            Some(g) if !g.trim().is_empty() => Some(g),
-                            given => match rule.group_default.for_kind(&kind) {
-                                Some(d) => Some(Cow::Owned(d.to_string())),
-                                None => given,
-                            },
-                        };
-                        push(kind, false, group);
-                    }
-                }
-                Target::Resources => {
-                    let Some(res) = doc.get(holder, "resources").filter(|&r| doc.is_seq(r)) else {
-                        continue;
-                    };
-                    for r in doc.children(res) {
-                        if let Some(v) = doc.str(r) {
-                            let plural = v.split('/').next().unwrap_or(v).to_string();
-                            push(Cow::Owned(plural), true, None);
-                        }
-                    }
-                }
             }
         }
     }
     out
+}
+
+/// What a table entry's name at `holder` names: (kind, is an RBAC plural, group).
+/// One target, but for RBAC `resourceNames`, one per resource of the rule.
+fn targets<'a>(
+    doc: &Doc<'a>,
+    rule: &Rule,
+    holder: NodeId,
+) -> Vec<(Cow<'a, str>, bool, Option<Cow<'a, str>>)> {
+    match &rule.target {
+        Target::Kind(k) => vec![(Cow::Owned(k.clone()), false, None)],
+        Target::Sibling { key, default } => {
+            let kind = text(doc, doc.get(holder, key)).or_else(|| default.clone().map(Cow::Owned));
+            let Some(kind) = kind else {
+                return Vec::new();
+            };
+            // An empty or absent group is what the API server stores for it.
+            let group = match given_group(doc, holder) {
+                Some(g) if !g.trim().is_empty() => Some(g),
+                given => match rule.group_default.for_kind(&kind) {
+                    Some(d) => Some(Cow::Owned(d.to_string())),
+                    None => given,
+                },
+            };
+            vec![(kind, false, group)]
+        }
+        Target::Resources => doc
+            .get(holder, "resources")
+            .filter(|&r| doc.is_seq(r))
+            .map(|res| {
+                doc.children(res)
+                    .filter_map(|r| doc.str(r))
+                    .map(|v| {
+                        let plural = v.split('/').next().unwrap_or(v).to_string();
+                        (Cow::Owned(plural), true, None)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }
 
 /// `HTTPRoute`: what a `kind` value looks like.
