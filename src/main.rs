@@ -17,6 +17,16 @@ use std::process::ExitCode;
 const NAME: &str = "ameide-tilt-render";
 
 fn main() -> ExitCode {
+    // A panic is a bug; its message could quote the input it choked on, and the
+    // input holds Secret values: say where, never what.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "ameide-tilt-render: internal error{at}; please report this input (no value is shown)"
+        );
+    }));
     let (given, command) = match Given::parse_from(std::env::args_os()) {
         Ok(g) => g,
         Err(e) => {

@@ -129,7 +129,7 @@ pub fn read_document<'a>(
     // rule treats each occurrence alike, so whichever a reader keeps is isolated.
     for k in doc.duplicate_keys() {
         out.notes.push(format!(
-            "warning: document {} ({}) line {}: key `{}` appears twice in one mapping; Kubernetes keeps the last one, and each occurrence is rewritten alike",
+            "warning: document {} ({}) line {}: key `{}` appears twice in one mapping; Kubernetes keeps the last one",
             doc.index,
             plan.object(),
             doc.node(k).line,

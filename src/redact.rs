@@ -41,29 +41,30 @@ pub fn redact_secrets(text: &str, redis_env: &str) -> String {
         let Some(root) = doc.root().filter(|&r| doc.is_map(r)) else {
             return Ok(());
         };
-        if doc.get_str(root, "kind") == Some("Secret") {
+        // Every occurrence of a repeated key: whichever a reader keeps, no value
+        // of a Secret is shown.
+        if doc
+            .get_all(root, "kind")
+            .any(|(_, k)| doc.str(k) == Some("Secret"))
+        {
             for section in ["data", "stringData"] {
-                let Some(map) = doc.get(root, section) else {
-                    continue;
-                };
-                if doc.is_map(map) {
-                    for (_, v) in doc.pairs(map) {
-                        redact(doc, v);
-                    }
-                } else {
-                    redact(doc, map);
+                for (_, map) in doc.get_all(root, section) {
+                    redact_section(doc, map, &mut redact);
                 }
             }
             return Ok(());
         }
         // `{name: X, value: "…"}` anywhere: env entries in every kind of pod spec.
         for id in 0..doc.nodes.len() {
-            if doc.is_map(id)
-                && let (Some(name), Some(v)) = (doc.get_str(id, "name"), doc.get(id, "value"))
-                && doc.is_scalar(v)
-                && secret_like(name, redis_env)
-            {
-                redact(doc, v);
+            let secret_name = doc
+                .get_all(id, "name")
+                .any(|(_, n)| doc.str(n).is_some_and(|n| secret_like(n, redis_env)));
+            if doc.is_map(id) && secret_name {
+                for (_, v) in doc.get_all(id, "value") {
+                    if doc.is_scalar(v) {
+                        redact(doc, v);
+                    }
+                }
             }
         }
         Ok(())
@@ -71,6 +72,18 @@ pub fn redact_secrets(text: &str, redis_env: &str) -> String {
     match parsed {
         Ok(Ok(())) => edit::apply(text, &mut edits).unwrap_or_else(|_| REDACTED.to_string()),
         _ => REDACTED.to_string(),
+    }
+}
+
+/// Every value of a Secret's `data` or `stringData` (the whole section when it
+/// is not a mapping).
+fn redact_section(doc: &Doc<'_>, map: usize, redact: &mut impl FnMut(&Doc<'_>, usize)) {
+    if doc.is_map(map) {
+        for (_, v) in doc.pairs(map) {
+            redact(doc, v);
+        }
+    } else {
+        redact(doc, map);
     }
 }
 
@@ -90,6 +103,16 @@ mod tests {
             r.contains("a: <redacted>\n") && r.contains("name: s") && r.contains("a: visible"),
             "{r}"
         );
+    }
+
+    #[test]
+    fn every_occurrence_of_a_repeated_key_is_redacted() {
+        // Found in review: only the last occurrence was redacted.
+        let s = "kind: Secret\nstringData: {pw: hunter2}\nstringData: {pw: hunter3}\n---\nkind: Pod\nspec: {containers: [{env: [{name: DB_PASSWORD, value: swordfish, value: tuna}]}]}\n";
+        let r = redact_secrets(s, "REDIS_PASSWORD");
+        for secret in ["hunter2", "hunter3", "swordfish", "tuna"] {
+            assert!(!r.contains(secret), "{secret} shown: {r}");
+        }
     }
 
     #[test]

@@ -145,13 +145,18 @@ impl Selector {
 
 /// The scalar pairs of a label map (anything else is skipped).
 pub fn label_pairs(doc: &Doc<'_>, map: NodeId) -> Vec<(String, String)> {
-    doc.pairs(map)
-        .filter_map(|(k, v)| {
-            let key = doc.str(k)?;
-            let value = if doc.is_null(v) { "" } else { doc.str(v)? };
-            Some((key.to_string(), value.to_string()))
-        })
-        .collect()
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (k, v) in doc.pairs(map) {
+        let Some(key) = doc.str(k) else { continue };
+        let value = if doc.is_null(v) { Some("") } else { doc.str(v) };
+        let Some(value) = value else { continue };
+        // A repeated key: Kubernetes keeps the last value.
+        match out.iter_mut().find(|(k, _)| k == key) {
+            Some(pair) => pair.1 = value.to_string(),
+            None => out.push((key.to_string(), value.to_string())),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@
 //! An `annotations:`/`labels:` left empty goes with it.
 
 use crate::edit;
+use crate::edit::Edit;
 use crate::error::Error;
 use crate::plan::{DocOut, DocPlan, PlanCx, ResolveCx, Rule};
 use crate::reason::Reason;
-use crate::yaml::NodeId;
+use crate::yaml::{NodeId, Style};
 
 pub struct Ownership;
 
@@ -56,6 +57,21 @@ fn untrack(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<
                 let e =
                     edit::delete_pair(cx.input, doc, parent, sk, sv, None).map_err(|_| fail(sk))?;
                 out.edits.push(e.because(Reason::ArgoTracking));
+                continue;
+            }
+            if doomed.len() > 1 && doc.node(sv).style == Style::Flow {
+                // Two deletions in one flow mapping would touch each other's
+                // commas: the mapping is written again from the pairs that stay,
+                // each as it was.
+                let kept: Vec<&str> = doc
+                    .pairs(sv)
+                    .filter(|(k, _)| !doomed.iter().any(|(d, _)| d == k))
+                    .map(|(k, v)| &cx.input[doc.node(k).start..doc.content_end(v)])
+                    .collect();
+                let m = doc.node(sv);
+                let text = format!("{{{}}}", kept.join(", "));
+                out.edits
+                    .push(Edit::replace(m.start, m.end, text).because(Reason::ArgoTracking));
                 continue;
             }
             for (k, v) in doomed {

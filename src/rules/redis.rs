@@ -178,6 +178,19 @@ fn wire(
         return Ok(());
     }
     let (e, line) = if let Some((k, v)) = doc.get_pair(first, "value") {
+        // A repeated `value:` (Kubernetes keeps the last): the earlier ones go,
+        // so no inline password survives in any of them.
+        let values: Vec<(NodeId, NodeId)> = doc.get_all(first, "value").collect();
+        for &(ek, ev) in &values[..values.len() - 1] {
+            let gone = edit::delete_pair(input, doc, first, ek, ev, None).map_err(|_| {
+                Error::input(
+                    plan.place(doc.node(ek).line),
+                    format!("cannot remove a repeated value of {}", cfg.redis_env),
+                )
+                .with_hint("keep one `value` in the chart's env entry, or pass --no-redis")
+            })?;
+            out.edits.push(gone.because(Reason::RedisPassword));
+        }
         let e = edit::replace_pair(input, doc, first, k, v, &secret_lines(cfg, 0));
         let line = format!(
             "replaced the literal {} of {container} by a secretKeyRef",

@@ -269,10 +269,20 @@ fn keyed_host(raw: &str, i: usize, j: usize) -> bool {
     else {
         return false;
     };
-    let word = &key[key
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-        .map_or(0, |k| k + 1)..];
-    says_host(word)
+    says_host(last_word(key, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+    }))
+}
+
+/// The end of `s` made of characters `keep` accepts (cut at a character
+/// boundary: the text before may hold any character).
+fn last_word(s: &str, keep: impl Fn(char) -> bool) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !keep(c))
+        .map_or(0, |(k, c)| k + c.len_utf8());
+    &s[start..]
 }
 
 /// Is the token the whole value (only quotes or blanks around it)?
@@ -317,9 +327,7 @@ fn host_context(
     {
         return true;
     }
-    let word = &ns[ns
-        .rfind(|c: char| !is_host_byte(c as u8) || c == '.')
-        .map_or(0, |k| k + 1)..];
+    let word = last_word(ns, |c| c.is_ascii_alphanumeric() || c == '-');
     namespaces.contains(&Some(word))
 }
 
@@ -601,6 +609,20 @@ mod tests {
         for bad in ["abc", "a===", "ab=c", "ab==cd==", "!!!!"] {
             assert_eq!(base64_decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn words_end_at_character_boundaries() {
+        // Found in review: a byte index after a non-ASCII character panicked.
+        assert_eq!(last_word("é", |c| c.is_ascii_alphanumeric()), "");
+        assert_eq!(
+            last_word("xé_HOST", |c| c.is_ascii_alphanumeric() || c == '_'),
+            "_HOST"
+        );
+        assert!(!keyed_host("é=web", 2, 5));
+        assert!(keyed_host("é DB_HOST=web", 11, 14));
+        assert!(!host_context("é/web", 3, 6, &[Some("ns")], false));
+        assert!(host_context("š ns/web", 6, 9, &[Some("ns")], false));
     }
 
     #[test]
