@@ -33,40 +33,7 @@ fn tmp() -> PathBuf {
 
 fn python() -> &'static Path {
     static PY: OnceLock<PathBuf> = OnceLock::new();
-    PY.get_or_init(|| {
-        let venv = tmp().join("helm-venv");
-        let py = venv.join("bin/python");
-        let ready = |py: &Path| {
-            Command::new(py)
-                .args(["-c", "import helm_python, yaml"])
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !ready(&py) {
-            let ok = Command::new("python3")
-                .args(["-m", "venv", "--clear"])
-                .arg(&venv)
-                .status()
-                .expect("python3 runs");
-            assert!(ok.success(), "python3 -m venv failed");
-            let ok = Command::new(venv.join("bin/pip"))
-                .args([
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    SDK,
-                    PYYAML,
-                ])
-                .status()
-                .expect("pip runs");
-            assert!(ok.success(), "pip install {SDK} failed");
-            assert!(
-                ready(&py),
-                "helm_python or yaml does not import after install"
-            );
-        }
-        py
-    })
+    PY.get_or_init(|| common::venv("helm-venv", &[SDK, PYYAML], "import helm_python, yaml"))
 }
 
 /// One temporary Helm plugins directory with our plugin installed.

@@ -7,6 +7,7 @@
 //! use (`python3 -m venv` + `pip install starlark-pyo3==2026.1.3`), as tests/helm.rs
 //! does for the Helm SDK.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -19,36 +20,7 @@ fn repo() -> PathBuf {
 
 fn python() -> &'static Path {
     static PY: OnceLock<PathBuf> = OnceLock::new();
-    PY.get_or_init(|| {
-        let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tilt-venv");
-        let py = venv.join("bin/python");
-        let ready = |py: &Path| {
-            Command::new(py)
-                .args(["-c", "import starlark; starlark.Module"])
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !ready(&py) {
-            let ok = Command::new("python3")
-                .args(["-m", "venv", "--clear"])
-                .arg(&venv)
-                .status()
-                .expect("python3 runs");
-            assert!(ok.success(), "python3 -m venv failed");
-            let ok = Command::new(venv.join("bin/pip"))
-                .args([
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    STARLARK,
-                ])
-                .status()
-                .expect("pip runs");
-            assert!(ok.success(), "pip install {STARLARK} failed");
-            assert!(ready(&py), "starlark does not import after install");
-        }
-        py
-    })
+    PY.get_or_init(|| common::venv("tilt-venv", &[STARLARK], "import starlark; starlark.Module"))
 }
 
 /// Runs the named unittest classes of tests/tilt/test_tilt.py; fails unless they

@@ -1,12 +1,49 @@
 //! Shared by the integration tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The real rendered charts: `../shared/corpus` beside the checkout (as on CI), or
 /// AMEIDE_TILT_CORPUS.
+#[allow(dead_code)]
 pub fn corpus_dir() -> PathBuf {
     std::env::var_os("AMEIDE_TILT_CORPUS").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
         PathBuf::from,
     )
+}
+
+/// A venv under the tests' temporary directory with `packages` installed, made
+/// once and reused while `import_check` (Python code) succeeds in it; returns its
+/// python. The real-Helm and Tilt tests install what they need themselves, so
+/// the one test command works on a fresh machine.
+#[allow(dead_code)]
+pub fn venv(name: &str, packages: &[&str], import_check: &str) -> PathBuf {
+    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let py = venv.join("bin/python");
+    let ready = |py: &Path| {
+        Command::new(py)
+            .args(["-c", import_check])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !ready(&py) {
+        let ok = Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv)
+            .status()
+            .expect("python3 runs");
+        assert!(ok.success(), "python3 -m venv failed");
+        let ok = Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(packages)
+            .status()
+            .expect("pip runs");
+        assert!(ok.success(), "pip install {packages:?} failed");
+        assert!(
+            ready(&py),
+            "`{import_check}` fails after installing {packages:?}"
+        );
+    }
+    py
 }
