@@ -119,6 +119,12 @@ pub fn read_document<'a>(
         return Ok((plan, out));
     };
     let metadata = identify(doc, root, &mut plan)?;
+    // The API server ignores a cluster-scoped object's namespace: so does every
+    // rule (its references name objects of any namespace, as `check --baseline`
+    // reads them too).
+    if cfg.k8s.is_cluster_scoped(&plan.kind) {
+        plan.ns = None;
+    }
     if let Some(status) = not_emitted(cfg, &plan.kind, plan.group()) {
         plan.status = status;
         report_not_emitted(&plan, &mut out);

@@ -482,9 +482,11 @@ fn shape_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
     // The familiar shapes count in a custom resource, outside its metadata (as
     // rule 2 reads them: Kubernetes' own kinds are the table's).
     let custom = cfg.k8s.is_custom_group(cx.group);
-    let metadata = doc
-        .get(cx.root, "metadata")
-        .map_or(0..0, |m| m..doc.node(m).next);
+    // Every occurrence of a repeated `metadata` key (as rule 2 skips them all).
+    let metadata: Vec<std::ops::Range<NodeId>> = doc
+        .get_all(cx.root, "metadata")
+        .map(|(_, m)| m..doc.node(m).next)
+        .collect();
     for id in 1..doc.nodes.len() {
         if text_maps.contains(&id) {
             text_until = text_until.max(doc.node(id).next);
@@ -492,7 +494,7 @@ fn shape_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
         if doc.node(id).kind != NodeKind::Map || id < text_until {
             continue;
         }
-        if custom && !metadata.contains(&id) {
+        if custom && !metadata.iter().any(|r| r.contains(&id)) {
             familiar(cx, cfg, id, seen, s);
         }
         let (Some(k), Some(n)) = (doc.get(id, "kind"), doc.get(id, "name")) else {
