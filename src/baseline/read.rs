@@ -382,20 +382,24 @@ fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
 
 /// The name as a table entry reads it from `text`: the value of its flag
 /// (`--flag=X`, or `--flag` then `X`: `after_flag` carries the previous item's
-/// flag), the name part of `namespace/name`, or all of it.
-fn entry_name<'t>(r: &refs::Rule, text: &'t str, after_flag: &mut bool) -> Option<&'t str> {
+/// flag), the name part of `namespace/name` (with that namespace), or all of it.
+fn entry_name<'t>(
+    r: &refs::Rule,
+    text: &'t str,
+    after_flag: &mut bool,
+) -> Option<(&'t str, Option<&'t str>)> {
     match &r.flag {
         Some(flag) => {
             let named = *after_flag;
             *after_flag = refs::flag_matches(flag, text);
             match text.split_once('=') {
-                Some((f, v)) if refs::flag_matches(flag, f) => Some(v),
-                _ if named => Some(text),
+                Some((f, v)) if refs::flag_matches(flag, f) => Some((v, None)),
+                _ if named => Some((text, None)),
                 _ => None,
             }
         }
-        None if r.ns_slash_name => text.split_once('/').map(|(_, n)| n),
-        None => Some(text),
+        None if r.ns_slash_name => text.split_once('/').map(|(ns, n)| (n, Some(ns))),
+        None => Some((text, None)),
     }
 }
 
@@ -422,7 +426,7 @@ fn table_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
             let Some(text) = cx.text(f.leaf) else {
                 continue;
             };
-            let Some(name) = entry_name(r, text, &mut after_flag) else {
+            let Some((name, text_ns)) = entry_name(r, text, &mut after_flag) else {
                 continue;
             };
             let kind = match &r.target {
@@ -434,11 +438,14 @@ fn table_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
                 Target::Resources => None,
             };
             let Some(kind) = kind else { continue };
-            let ns = r
-                .ns_key
-                .as_deref()
-                .and_then(|k| doc.get_str(f.holder, k))
+            let ns = text_ns
                 .map(str::to_string)
+                .or_else(|| {
+                    r.ns_key
+                        .as_deref()
+                        .and_then(|k| doc.get_str(f.holder, k))
+                        .map(str::to_string)
+                })
                 .or_else(|| cx.ns.clone());
             seen.insert(f.leaf);
             // An empty or absent group is what the API server stores for it
@@ -503,7 +510,13 @@ fn shape_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
         let (Some(kind), Some(name)) = (cx.text(k), cx.text(n)) else {
             continue;
         };
-        if seen.contains(&n) || !kind.starts_with(|c: char| c.is_ascii_uppercase()) {
+        // A reference that also carries a `uid` (an owner or an event's object)
+        // names one live object, which a rename cannot move (rule 2 keeps it;
+        // charts never render uids).
+        if seen.contains(&n)
+            || !kind.starts_with(|c: char| c.is_ascii_uppercase())
+            || doc.get(id, "uid").is_some()
+        {
             continue;
         }
         s.refs.push(Ref {
