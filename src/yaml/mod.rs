@@ -62,6 +62,9 @@ pub struct Layout {
     /// Byte offset where the node's entry begins: the `?` of an explicit key
     /// (`? name`), otherwise `start`.
     pub entry: usize,
+    /// For the value of an explicit key: its `:` indicator, when written (an
+    /// empty value's text is that `:`; `? key` alone has none).
+    pub colon: Option<usize>,
     /// Column (in characters) of that entry; for a block mapping, the column of
     /// its first key's entry, where every key of it stands.
     pub indent: usize,
@@ -208,6 +211,10 @@ impl<'a> Doc<'a> {
     pub fn content_end(&self, id: NodeId) -> usize {
         let n = &self.nodes[id];
         match n.kind {
+            // An empty value written as an explicit `:` line ends after that `:`.
+            NodeKind::Scalar if n.start == n.end && n.layout.colon.is_some() => {
+                n.layout.colon.map_or(n.end, |c| c + 1)
+            }
             NodeKind::Scalar | NodeKind::Alias => n.end,
             _ if n.style == Style::Flow => n.end,
             _ => match self.last_written_child(id) {
@@ -226,7 +233,9 @@ impl<'a> Doc<'a> {
         let stop = self.nodes[id].next;
         while at < stop {
             let c = &self.nodes[at];
-            if !(c.kind == NodeKind::Scalar && c.start == c.end) {
+            // (An implicit null after an explicit `:` has that `:` as its text.)
+            let empty = c.kind == NodeKind::Scalar && c.start == c.end;
+            if !empty || c.layout.colon.is_some() {
                 last = Some(at);
             }
             at = c.next;
@@ -732,7 +741,8 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 end = back;
             }
         }
-        let layout = self.layout(at, kind);
+        let mut layout = self.layout(at, kind);
+        layout.colon = self.explicit_value_indicator();
         let id = self.doc.nodes.len();
         if let Some((parent, count)) = self.stack.last_mut() {
             let parent_node = &mut self.doc.nodes[*parent];
@@ -757,6 +767,32 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         });
         if matches!(kind, NodeKind::Map | NodeKind::Seq) {
             self.stack.push((id, 0));
+        }
+    }
+
+    /// When the node being pushed is the value of an explicit scalar key of a
+    /// block mapping (`? key` then `: value`): where its `:` indicator is, if it
+    /// is written (`? key` alone has none). Blank and comment lines may stand
+    /// between the key and the `:`.
+    fn explicit_value_indicator(&self) -> Option<usize> {
+        let &(parent, count) = self.stack.last()?;
+        let p = &self.doc.nodes[parent];
+        if p.kind != NodeKind::Map || p.style != Style::Block || count % 2 == 0 {
+            return None;
+        }
+        let key = self.doc.nodes.last()?;
+        if key.kind != NodeKind::Scalar || key.layout.entry == key.start {
+            return None;
+        }
+        let bytes = self.input.as_bytes();
+        let mut at = key.end;
+        loop {
+            match bytes.get(at)? {
+                b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+                b'#' => at = line_end(self.input, at),
+                b':' => return Some(at),
+                _ => return None,
+            }
         }
     }
 
@@ -793,6 +829,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         };
         Layout {
             entry,
+            colon: None,
             indent,
             first_on_line,
             dash,
