@@ -129,7 +129,8 @@ impl<'s> Indexed<'s> {
             .objects
             .iter()
             .enumerate()
-            .filter(|(_, o)| o.kind == "Service")
+            // Only the core group's Services (a ServiceMonitor selects those).
+            .filter(|(_, o)| o.kind == "Service" && o.group.is_empty())
         {
             service_list.push(i);
             for (k, v) in &o.labels {
