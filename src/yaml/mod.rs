@@ -790,7 +790,11 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             match bytes.get(at)? {
                 b' ' | b'\t' | b'\r' | b'\n' => at += 1,
                 b'#' => at = line_end(self.input, at),
-                b':' => return Some(at),
+                // Only a `:` in the `?`'s column belongs to this pair.
+                b':' if at - line_start(self.input, at) == key.layout.indent => {
+                    return Some(at);
+                }
+                b':' => return None,
                 _ => return None,
             }
         }
