@@ -24,23 +24,7 @@ const CATEGORIES: [&str; 6] = ["object", "host", "made", "selector", "reference"
 const KNOWN_LEAKS: &[(&str, u8, usize, &str)] = &[];
 
 fn corpus_files() -> Vec<PathBuf> {
-    let dir = common::corpus_dir();
-    let mut files = Vec::new();
-    for d in [dir.clone(), dir.join("helm4")] {
-        let entries =
-            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("corpus {}: {e}", d.display()));
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.extension().is_some_and(|x| x == "yaml")
-                && !p.file_name().unwrap().to_string_lossy().starts_with("big")
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 16, "corpus: {} streams", files.len());
-    files
+    common::corpus_files()
 }
 
 fn label(path: &std::path::Path) -> String {

@@ -14,27 +14,7 @@ use ameide_tilt_render::{Config, check, run};
 use std::path::PathBuf;
 
 fn corpus_files() -> Vec<PathBuf> {
-    let dir = common::corpus_dir();
-    let mut files = Vec::new();
-    for d in [dir.clone(), dir.join("helm4")] {
-        let entries =
-            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("corpus {}: {e}", d.display()));
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.extension().is_some_and(|x| x == "yaml")
-                && !p.file_name().unwrap().to_string_lossy().starts_with("big")
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    assert!(
-        files.len() >= 16,
-        "expected the 8 charts in both forms, found {}",
-        files.len()
-    );
-    files
+    common::corpus_files()
 }
 
 /// (kind, name or "", has helm4 annotation) of every object in a stream.

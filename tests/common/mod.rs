@@ -13,6 +13,29 @@ pub fn corpus_dir() -> PathBuf {
     )
 }
 
+/// Every corpus stream, both forms (`*.yaml` and `helm4/*.yaml`), but the big
+/// benchmark stream, sorted.
+#[allow(dead_code)]
+pub fn corpus_files() -> Vec<PathBuf> {
+    let dir = corpus_dir();
+    let mut files = Vec::new();
+    for d in [dir.clone(), dir.join("helm4")] {
+        let entries =
+            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("corpus {}: {e}", d.display()));
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "yaml")
+                && !p.file_name().unwrap().to_string_lossy().starts_with("big")
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 16, "corpus: {} streams", files.len());
+    files
+}
+
 /// A venv under the tests' temporary directory with `packages` installed, made
 /// once and reused while `import_check` (Python code) succeeds in it; returns its
 /// python. The real-Helm and Tilt tests install what they need themselves, so
