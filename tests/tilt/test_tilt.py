@@ -455,7 +455,12 @@ class CleanupOnExit(unittest.TestCase):
             f.write(FAKE_HELM)
         os.chmod(helm, 0o755)
         self.log = os.path.join(self.tmp.name, "helm.log")
-        self.env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"], FAKE_HELM_LOG=self.log)
+        # The script's own temporary files go here, and must not outlive it.
+        self.tmpdir = os.path.join(self.tmp.name, "tmpdir")
+        os.makedirs(self.tmpdir)
+        self.env = dict(
+            os.environ, PATH=bindir + os.pathsep + os.environ["PATH"], FAKE_HELM_LOG=self.log, TMPDIR=self.tmpdir
+        )
         self.procs = []
 
     def tearDown(self):
@@ -468,7 +473,11 @@ class CleanupOnExit(unittest.TestCase):
                 p.wait()
             if p.stdout:
                 p.stdout.close()
-        self.tmp.cleanup()
+        try:
+            # Even a SIGKILLed script (the grace period's end) leaves nothing.
+            self.assertEqual(os.listdir(self.tmpdir), [], "files left in $TMPDIR")
+        finally:
+            self.tmp.cleanup()
 
     def start(self, *args, **env):
         """Like Tilt's processExecer.processRun: argv as given, a new session

@@ -61,13 +61,18 @@ cleanup() {
     if [ -n "$sleeper" ]; then
         kill "$sleeper" 2>/dev/null
     fi
+    # helm's output goes to a file that is unlinked at once and kept open
+    # (fd 3 to write, fd 4 to read it back): nothing is left in $TMPDIR, not
+    # even when the 30 s SIGKILL ends this shell before helm is done.
     log=$(mktemp "${TMPDIR:-/tmp}/ameide-tilt-cleanup.XXXXXX" 2>/dev/null) || log=/dev/null
+    exec 3>"$log" 4<"$log"
+    [ "$log" = /dev/null ] || rm -f "$log"
     if command -v setsid >/dev/null 2>&1; then
-        setsid sh "$0" --uninstall "$release" "$namespace" >"$log" 2>&1 </dev/null &
+        setsid sh "$0" --uninstall "$release" "$namespace" >&3 2>&1 </dev/null &
     else
         # macOS has no setsid: helm stays in Tilt's process group, which is
         # still fine for Tilt's single SIGTERM within the 30 s grace period.
-        sh "$0" --uninstall "$release" "$namespace" >"$log" 2>&1 </dev/null &
+        sh "$0" --uninstall "$release" "$namespace" >&3 2>&1 </dev/null &
     fi
     # Wait for it: when this shell exits, Tilt SIGKILLs its process group.
     # A signal may interrupt `wait` (it returns > 128): wait again.
@@ -77,8 +82,7 @@ cleanup() {
         status=$?
         kill -0 "$uninstaller" 2>/dev/null || break
     done
-    cat "$log" 2>/dev/null
-    [ "$log" = /dev/null ] || rm -f "$log"
+    cat <&4 2>/dev/null
     exit "$status"
 }
 # A write to a closed log pipe must never kill this shell, not even before the
