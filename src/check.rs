@@ -13,7 +13,7 @@ use crate::pipeline::{plan_stream, resolve_stream};
 use crate::plan::{DocPlan, LabelFate, Status, StreamIndex, renamed_name};
 use crate::reason::Reason;
 use crate::rules::strings;
-use crate::yaml::{self, Doc, NodeId, NodeKind};
+use crate::yaml::{self, Doc};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -232,49 +232,8 @@ fn fill_paths(input: &str, violations: &mut [Violation]) {
     }
     let _ = yaml::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
         for v in violations.iter_mut().filter(|v| v.doc == doc.index) {
-            if let Some(root) = doc.root() {
-                v.path = path_at(doc, root, v.offset);
-            }
+            v.path = doc.path_at(v.offset);
         }
         Ok(())
     });
-}
-
-/// The path of keys and list indexes down to the deepest node around `at`.
-fn path_at(doc: &Doc<'_>, root: NodeId, at: usize) -> String {
-    let mut path = String::new();
-    let mut node = root;
-    let within = |id: NodeId| doc.node(id).start <= at && at <= doc.content_end(id);
-    loop {
-        match doc.node(node).kind {
-            NodeKind::Map => {
-                let Some((k, v)) = doc.pairs(node).find(|&(k, v)| within(k) || within(v)) else {
-                    break;
-                };
-                let key = doc.str(k).unwrap_or("?");
-                if key.contains(['.', '/']) {
-                    path.push_str(&format!("[{key:?}]"));
-                } else {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(key);
-                }
-                if within(k) && !within(v) {
-                    break;
-                }
-                node = v;
-            }
-            NodeKind::Seq => {
-                let Some((i, item)) = doc.children(node).enumerate().find(|&(_, c)| within(c))
-                else {
-                    break;
-                };
-                path.push_str(&format!("[{i}]"));
-                node = item;
-            }
-            _ => break,
-        }
-    }
-    path
 }

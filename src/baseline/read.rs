@@ -57,7 +57,7 @@ impl Cx<'_, '_> {
             doc: self.doc.index,
             object: self.object.clone(),
             line: self.doc.node(id).line,
-            path: path_of(self.doc, id),
+            path: self.doc.path_to(id),
         }
     }
 
@@ -601,44 +601,4 @@ fn bindings(cx: &Cx<'_, '_>, s: &mut Stream) {
         role,
         subjects,
     });
-}
-
-/// The path of keys and list indexes from the root down to node `target`, written
-/// as `check` writes it (`spec.template.metadata.labels`, `metadata.annotations["a/b"]`).
-pub fn path_of(doc: &Doc<'_>, target: NodeId) -> String {
-    let holds = |a: NodeId| a <= target && target < doc.node(a).next;
-    let mut path = String::new();
-    let mut node = 0;
-    while node != target {
-        match doc.node(node).kind {
-            NodeKind::Map => {
-                let Some((k, v)) = doc.pairs(node).find(|&(k, v)| holds(k) || holds(v)) else {
-                    break;
-                };
-                let key = doc.str(k).unwrap_or("?");
-                if key.contains(['.', '/']) {
-                    path.push_str(&format!("[{key:?}]"));
-                } else {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(key);
-                }
-                if holds(k) {
-                    break;
-                }
-                node = v;
-            }
-            NodeKind::Seq => {
-                let Some((i, item)) = doc.children(node).enumerate().find(|&(_, c)| holds(c))
-                else {
-                    break;
-                };
-                path.push_str(&format!("[{i}]"));
-                node = item;
-            }
-            _ => break,
-        }
-    }
-    path
 }

@@ -30,7 +30,7 @@
 
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::k8s::refs::{Found, Rule, Shape, Target, display_path, walk};
+use crate::k8s::refs::{Found, Rule, Shape, Target, walk};
 use crate::plan::{
     DocOut, DocPlan, NodeSpan, PlanCx, RefCand, RefVia, ResolveCx, api_group, locate_in_scalar,
     renamed_name, rewrite_scalar,
@@ -230,7 +230,7 @@ fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
         }
         if id != root
             && !strings
-            && let Some(c) = typed(doc, root, id, plan)
+            && let Some(c) = typed(doc, id, plan)
             && covered.insert(c.leaf.start)
         {
             found.push(c);
@@ -241,7 +241,7 @@ fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
                 && !in_metadata
                 && !strings
                 && let Some(shape) = k8s.shapes.iter().find(|s| s.key == key)
-                && let Some(c) = familiar(doc, root, id, v, shape, plan)
+                && let Some(c) = familiar(doc, id, v, shape, plan)
                 && covered.insert(c.leaf.start)
             {
                 found.push(c);
@@ -257,7 +257,7 @@ fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
 
 /// A mapping with a `kind` and a `name`: it names an object of that kind, in the
 /// group it gives (if any) and the namespace it gives (or the object's own).
-fn typed<'a>(doc: &Doc<'a>, root: NodeId, id: NodeId, plan: &DocPlan<'a>) -> Option<RefCand<'a>> {
+fn typed<'a>(doc: &Doc<'a>, id: NodeId, plan: &DocPlan<'a>) -> Option<RefCand<'a>> {
     let kind = text(doc, doc.get(id, "kind")).filter(|k| is_kind(k))?;
     let leaf = doc
         .get(id, "name")
@@ -268,7 +268,7 @@ fn typed<'a>(doc: &Doc<'a>, root: NodeId, id: NodeId, plan: &DocPlan<'a>) -> Opt
         plural: false,
         group: given_group(doc, id),
         ns: text(doc, doc.get(id, "namespace")).or_else(|| plan.ns.clone()),
-        via: RefVia::Shape(path_to(doc, root, leaf)),
+        via: RefVia::Shape(doc.path_to(leaf)),
         pinned: doc.get(id, "uid").is_some(),
         inside: false,
     })
@@ -277,7 +277,6 @@ fn typed<'a>(doc: &Doc<'a>, root: NodeId, id: NodeId, plan: &DocPlan<'a>) -> Opt
 /// A familiar reference shape at `value`, the value of `shape.key` in `holder`.
 fn familiar<'a>(
     doc: &Doc<'a>,
-    root: NodeId,
     holder: NodeId,
     value: NodeId,
     shape: &Shape,
@@ -305,40 +304,10 @@ fn familiar<'a>(
         plural: false,
         group: None,
         ns: ns.or_else(|| plan.ns.clone()),
-        via: RefVia::Shape(path_to(doc, root, leaf)),
+        via: RefVia::Shape(doc.path_to(leaf)),
         pinned: false,
         inside: false,
     })
-}
-
-/// `spec.targetRefs[0].name`: the keys and list indexes from the root to `target`.
-fn path_to(doc: &Doc<'_>, root: NodeId, target: NodeId) -> String {
-    let inside = |id: NodeId| id <= target && target < doc.node(id).next;
-    let mut out = String::new();
-    let mut at = root;
-    while at != target {
-        if doc.is_map(at) {
-            let Some((k, v)) = doc.pairs(at).find(|&(_, v)| inside(v)) else {
-                break;
-            };
-            let key = doc.str(k).unwrap_or("?").to_string();
-            let seg = display_path(&[crate::k8s::refs::Seg::Key(key)]);
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&seg);
-            at = v;
-        } else if doc.is_seq(at) {
-            let Some((i, item)) = doc.children(at).enumerate().find(|&(_, c)| inside(c)) else {
-                break;
-            };
-            out.push_str(&format!("[{i}]"));
-            at = item;
-        } else {
-            break;
-        }
-    }
-    out
 }
 
 /// `the core API group` / `API group apps`.

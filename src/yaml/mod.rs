@@ -206,6 +206,60 @@ impl<'a> Doc<'a> {
             && matches!(n.value.as_ref(), "" | "~" | "null" | "Null" | "NULL")
     }
 
+    /// The path of keys and list indexes from the root down to `target`, written
+    /// as messages write it: `spec.template.metadata.labels`,
+    /// `metadata.annotations["a/b"]`, `containers[0].args[1]`.
+    pub fn path_to(&self, target: NodeId) -> String {
+        self.path_where(|id| id <= target && target < self.nodes[id].next)
+    }
+
+    /// The path down to the deepest node whose text holds byte offset `at`.
+    pub fn path_at(&self, at: usize) -> String {
+        self.path_where(|id| self.nodes[id].start <= at && at <= self.content_end(id))
+    }
+
+    /// Descends from the root, each step into the child that `holds` the place
+    /// asked for, and writes the keys and indexes it passes; it stops at a key
+    /// that holds the place (and its value does not).
+    fn path_where(&self, holds: impl Fn(NodeId) -> bool) -> String {
+        let mut path = String::new();
+        let Some(mut node) = self.root() else {
+            return path;
+        };
+        loop {
+            match self.nodes[node].kind {
+                NodeKind::Map => {
+                    let Some((k, v)) = self.pairs(node).find(|&(k, v)| holds(k) || holds(v)) else {
+                        break;
+                    };
+                    let key = self.str(k).unwrap_or("?");
+                    if key.contains(['.', '/']) {
+                        path.push_str(&format!("[{key:?}]"));
+                    } else {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(key);
+                    }
+                    if !holds(v) {
+                        break;
+                    }
+                    node = v;
+                }
+                NodeKind::Seq => {
+                    let Some((i, item)) = self.children(node).enumerate().find(|&(_, c)| holds(c))
+                    else {
+                        break;
+                    };
+                    path.push_str(&format!("[{i}]"));
+                    node = item;
+                }
+                _ => break,
+            }
+        }
+        path
+    }
+
     /// Byte offset where the text of a node really ends: the end of its last
     /// descendant (a block collection's own end lies after trailing comments).
     pub fn content_end(&self, id: NodeId) -> usize {
