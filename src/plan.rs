@@ -176,10 +176,14 @@ pub struct LabelOcc<'a> {
     pub object: bool,
 }
 
-/// An empty NetworkPolicy `podSelector` (rule 3), with the text that narrows it:
-/// `text` holds [`NARROW_MARK`] where the pair goes, known only in phase 2.
+/// A selector that selects every pod of the namespace (rule 3: a NetworkPolicy's
+/// empty `podSelector`, a PodDisruptionBudget's `selector: {}`), with the text that
+/// narrows it: `text` holds [`NARROW_MARK`] where the pair goes, known only in
+/// phase 2.
 #[derive(Debug)]
 pub struct Narrow {
+    /// The selector's key (`podSelector`, `selector`), for messages.
+    pub field: String,
     pub start: usize,
     pub end: usize,
     pub text: String,

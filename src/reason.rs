@@ -33,9 +33,10 @@ pub enum Reason {
     Produced,
     /// Rule 3: a selected label value without the suffix.
     Selector,
-    /// Rule 3: an empty NetworkPolicy podSelector, which governs the baseline's
-    /// pods too.
-    EmptyPodSelector,
+    /// Rule 3: a selector that selects every pod of the namespace (a
+    /// NetworkPolicy's empty podSelector, a PodDisruptionBudget's `{}`), the
+    /// baseline's too.
+    EmptySelector,
     /// Rule 9: an own host or Service in a string, not rewritten.
     StringRef,
     /// `check`: a reference to an object of the stream under its old name.
@@ -71,7 +72,7 @@ impl Reason {
                 "rule 10: name made at run time lacks the suffix (both copies would make it)"
             }
             Reason::Selector => "rule 3: selected label value lacks the suffix",
-            Reason::EmptyPodSelector => "rule 3: empty podSelector governs the baseline's pods too",
+            Reason::EmptySelector => "rule 3: an empty selector governs the baseline's pods too",
             Reason::StringRef => "rule 9: own host or Service in a string not rewritten",
             Reason::StaleReference => {
                 "rule 2: reference to an object of this stream under its old name"

@@ -545,4 +545,35 @@ mod tests {
             "{found:?}"
         );
     }
+
+    #[test]
+    fn an_absent_selector_selects_what_its_type_says() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: p}}\nspec: {containers: [{name: c, image: i}]}\n";
+        let copy = |kind: &str, spec: &str| {
+            let api = if kind == "NetworkPolicy" {
+                "networking.k8s.io/v1"
+            } else {
+                "policy/v1"
+            };
+            format!("apiVersion: {api}\nkind: {kind}\nmetadata: {{name: n-tilt}}\nspec: {spec}\n")
+        };
+        // A NetworkPolicy's podSelector is a struct: absent or null, it is empty.
+        for spec in ["{}", "{podSelector: ~}"] {
+            assert_eq!(
+                collisions(pod, &copy("NetworkPolicy", spec)).len(),
+                1,
+                "{spec}"
+            );
+        }
+        // A PodDisruptionBudget's selector is a pointer: absent or null, it is nil
+        // and selects nothing; `{}` selects every pod.
+        for spec in ["{minAvailable: 1}", "{selector: ~}"] {
+            let found = collisions(pod, &copy("PodDisruptionBudget", spec));
+            assert!(found.is_empty(), "{spec}: {found:?}");
+        }
+        assert_eq!(
+            collisions(pod, &copy("PodDisruptionBudget", "{selector: {}}")).len(),
+            1
+        );
+    }
 }

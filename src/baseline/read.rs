@@ -308,7 +308,7 @@ fn operator_pods(cx: &Cx<'_, '_>, cfg: &Config, name: &str, s: &mut Stream) {
 }
 
 fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
-    use crate::k8s::{SelectorForm, Selects};
+    use crate::k8s::{SelectorForm, Selects, WhenAbsent};
     let doc = cx.doc;
     // The same table rule 3 reads: where each kind's selector sits, and what it
     // selects.
@@ -321,20 +321,21 @@ fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             Selects::Kind(k) if k.kind == "Service" => Targets::Services,
             Selects::Kind(_) => continue,
         };
-        let mut at = cx.root;
-        let mut found = true;
-        for key in &entry.path {
-            match doc.get(at, key) {
-                Some(v) => at = v,
-                None => {
-                    found = false;
-                    break;
-                }
-            }
-        }
-        if !found || !(doc.is_map(at) || (entry.narrow_empty && doc.is_null(at))) {
+        let (parents, last) = entry.path.split_at(entry.path.len().saturating_sub(1));
+        let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+        let Some(parent) = doc.path(cx.root, &parents).filter(|&p| doc.is_map(p)) else {
             continue;
-        }
+        };
+        // An absent or null selector selects nothing or everything, by the type
+        // behind the field (`when_absent`); the rule's narrowing reads the same.
+        let everything_when_absent = entry.when_absent == WhenAbsent::Everything;
+        // (`at`: the selector, or where it would be; `given`: a mapping is there.)
+        let (at, given) = match last.first().and_then(|k| doc.get(parent, k)) {
+            Some(v) if doc.is_map(v) => (v, true),
+            Some(v) if everything_when_absent && doc.is_null(v) => (v, false),
+            None if everything_when_absent => (parent, false),
+            _ => continue,
+        };
         let selector = match entry.form {
             SelectorForm::Map => {
                 let selector = Selector::from_map(doc, at);
@@ -345,7 +346,7 @@ fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
                 }
                 selector
             }
-            SelectorForm::LabelSelector if doc.is_map(at) => Selector::from_label_selector(doc, at),
+            SelectorForm::LabelSelector if given => Selector::from_label_selector(doc, at),
             SelectorForm::LabelSelector => Selector::default(),
         };
         s.selectors.push(SelectorUse {

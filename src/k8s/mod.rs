@@ -15,7 +15,7 @@ pub mod schema;
 
 pub use schema::File;
 pub use schema::{
-    GroupDefaultSpec, HostClaim, HostFormat, Reference, ReferenceShape, SelectorForm,
+    GroupDefaultSpec, HostClaim, HostFormat, Reference, ReferenceShape, SelectorForm, WhenAbsent,
 };
 
 use crate::yaml::{Doc, NodeId};
@@ -47,8 +47,11 @@ pub struct Selector {
     pub path: Vec<String>,
     pub form: SelectorForm,
     pub selects: Selects,
-    /// An empty selector selects every pod of the namespace: narrow it in the copy.
+    /// A selector that selects every pod of the namespace (empty, or absent where
+    /// `when_absent` says so) is narrowed in the copy.
     pub narrow_empty: bool,
+    /// What the selector selects when its field is absent or null.
+    pub when_absent: schema::WhenAbsent,
 }
 
 impl Selector {
@@ -66,6 +69,7 @@ impl Selector {
                 k => Selects::Kind(KindSel::parse(k)),
             },
             narrow_empty: e.narrow_empty,
+            when_absent: e.when_absent,
         }
     }
 

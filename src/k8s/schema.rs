@@ -105,6 +105,21 @@ pub struct SelectorEntry {
     pub selects: String,
     #[serde(default)]
     pub narrow_empty: bool,
+    /// What the selector selects when the field is absent or null.
+    #[serde(default)]
+    pub when_absent: WhenAbsent,
+}
+
+/// What an absent or null selector field selects, by the type behind it: a
+/// pointer (`*metav1.LabelSelector`: a PodDisruptionBudget's) is nil and selects
+/// nothing; a struct (`metav1.LabelSelector`: a NetworkPolicy's `podSelector`)
+/// decodes as empty and selects everything.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenAbsent {
+    #[default]
+    Nothing,
+    Everything,
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]

@@ -14,13 +14,15 @@
 //! something outside it (CoreDNS, the kubelet) and stays shared, unless its value
 //! names an object of the stream that labels the pods it makes with its name (an
 //! operator's custom resource): then it follows that object's rename. What each
-//! selector can select is data (`selectors:` in `src/k8s/builtin.yaml`). An empty
-//! NetworkPolicy `podSelector` is narrowed to a pair every pod template of the
-//! copy carries. Selectors that pick namespaces are left alone.
+//! selector can select is data (`selectors:` in `src/k8s/builtin.yaml`). A
+//! selector that selects every pod of the namespace (a NetworkPolicy's empty
+//! `podSelector`, a PodDisruptionBudget's or PodMonitor's `selector: {}`) is
+//! narrowed to a pair every pod template of the copy carries. Selectors that pick
+//! namespaces are left alone.
 
 use crate::edit::{self, Lines, Unplaceable};
 use crate::error::Error;
-use crate::k8s::SelectorForm;
+use crate::k8s::{SelectorForm, WhenAbsent};
 use crate::names::{Suffixed, suffixed};
 use crate::plan::{
     DocOut, DocPlan, LabelFate, LabelOcc, NARROW_MARK, Narrow, NodeSpan, PlanCx, ResolveCx, Rule,
@@ -125,7 +127,7 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
         }
         let keys: Vec<&str> = sel.path.iter().map(String::as_str).collect();
         if sel.narrow_empty {
-            plan.narrow = narrow(cx, plan, &keys)?;
+            plan.narrow = narrow(cx, plan, &keys, sel.when_absent)?;
         }
         let Some(node) = doc.path(root, &keys).filter(|&n| doc.is_map(n)) else {
             continue;
@@ -180,11 +182,17 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
     Ok(())
 }
 
-/// An empty selector (absent, null, `{}`, or with only empty `matchLabels` /
-/// `matchExpressions`) at `keys`: the edit that narrows it, with [`NARROW_MARK`]
-/// where the pair goes. `None` when the selector selects something already, or is
-/// not a selector this tool edits (an alias, an anchored mapping).
-fn narrow(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, keys: &[&str]) -> Result<Option<Narrow>, Error> {
+/// A selector at `keys` that selects everything (`{}`, one with only empty
+/// `matchLabels` / `matchExpressions`, or an absent or null one where `absent`
+/// says that selects everything): the edit that narrows it, with [`NARROW_MARK`]
+/// where the pair goes. `None` when the selector selects something already (or
+/// nothing), or is not a selector this tool edits (an alias, an anchored mapping).
+fn narrow(
+    cx: &PlanCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    keys: &[&str],
+    absent: WhenAbsent,
+) -> Result<Option<Narrow>, Error> {
     let (input, doc, root) = (cx.input, cx.doc, cx.root);
     let Some((last, parents)) = keys.split_last() else {
         return Ok(None);
@@ -198,9 +206,11 @@ fn narrow(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, keys: &[&str]) -> Result<Opti
         (1, "matchLabels", String::new()),
         (2, k, v.clone()),
     ];
+    let everything_when_absent = absent == WhenAbsent::Everything;
     let built = match doc.get_pair(parent, last) {
-        None => edit::insert_nested(input, doc, parent, whole),
-        Some((sk, sv)) if doc.is_null(sv) => {
+        None if everything_when_absent => edit::insert_nested(input, doc, parent, whole),
+        None => return Ok(None),
+        Some((sk, sv)) if doc.is_null(sv) && everything_when_absent => {
             Ok(edit::replace_pair(input, doc, parent, sk, sv, whole))
         }
         Some((_, sel)) if doc.is_map(sel) && !doc.node(sel).anchored => {
@@ -251,12 +261,13 @@ fn narrow(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, keys: &[&str]) -> Result<Opti
                 keys.join(".")
             ),
         )
-        .with_hint("write the selector as `podSelector: {}` or as a block mapping in the chart template")
+        .with_hint(format!("write the selector as `{last}: {{}}` or as a block mapping in the chart template"))
     })?;
     if !e.text.contains(NARROW_MARK) {
         return Ok(None);
     }
     Ok(Some(Narrow {
+        field: (*last).to_string(),
         start: e.start,
         end: e.end,
         text: e.text,
@@ -353,8 +364,9 @@ fn value_in_copy(
     }
 }
 
-/// Narrows an empty NetworkPolicy podSelector with the stream's narrowing pair,
-/// or says why it stays (`check --baseline` reports the same policy).
+/// Narrows a selector that selects everything (a NetworkPolicy's empty
+/// podSelector, a PodDisruptionBudget's `selector: {}`) with the stream's
+/// narrowing pair, or says why it stays (`check --baseline` reports the same).
 fn narrow_edit(
     cx: &ResolveCx<'_, '_>,
     plan: &DocPlan<'_>,
@@ -372,15 +384,17 @@ fn narrow_edit(
             let pair = format!("{key_text}: {}", edit::quote(value));
             out.edits.push(
                 edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
-                    .because(Reason::EmptyPodSelector),
+                    .because(Reason::EmptySelector),
             );
             say(format!(
-                "narrowed the empty podSelector of {} to {key}={value}: empty, it would govern the baseline's pods too",
+                "narrowed the empty {} of {} to {key}={value}: empty, it would govern the baseline's pods too",
+                nw.field,
                 plan.object()
             ));
         }
         Err(why) => say(format!(
-            "kept the empty podSelector of {}: {why}, so it governs the baseline's pods too",
+            "kept the empty {} of {}: {why}, so it governs the baseline's pods too",
+            nw.field,
             plan.object()
         )),
     }
