@@ -487,11 +487,23 @@ mod tests {
             Some(1)
         );
         assert_eq!(k.label_owner_rank("Service", ""), None);
-        let np = k.selectors.iter().find(|s| s.narrow_empty).unwrap();
-        assert!(
-            np.from
+        let narrowed = |kind: &str, group: &str| {
+            k.selectors
                 .iter()
-                .any(|f| f.matches("NetworkPolicy", "networking.k8s.io"))
+                .find(|s| s.from.iter().any(|f| f.matches(kind, group)))
+                .map(|s| (s.narrow_empty, s.when_absent))
+        };
+        assert_eq!(
+            narrowed("NetworkPolicy", "networking.k8s.io"),
+            Some((true, WhenAbsent::Everything))
+        );
+        assert_eq!(
+            narrowed("PodDisruptionBudget", "policy"),
+            Some((true, WhenAbsent::Nothing))
+        );
+        assert_eq!(
+            narrowed("Deployment", "apps"),
+            Some((false, WhenAbsent::Nothing))
         );
         let svc = &k.selectors[0];
         assert!(

@@ -95,6 +95,14 @@ pub fn says_host(name: &str) -> bool {
     !norm.is_empty() && HOST_WORDS.iter().any(|w| norm.ends_with(w))
 }
 
+/// Does a key or env var name say that its value is an image reference
+/// (`image`, `AGENT_INJECT_VAULT_IMAGE`, `initImage`)? Those are Tilt's: it
+/// matches them for live update, and `vault:1` there is never a host.
+fn says_image(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"image")
+}
+
 /// Every string of one object, with what its key says.
 struct Walker<'c, 'x, 'a> {
     cx: &'c PlanCx<'x, 'a>,
@@ -166,8 +174,8 @@ impl<'a> Walker<'_, '_, 'a> {
         // An env entry `{name: X, value: V}`: V's key is X.
         if let (Some(name), Some(value)) = (doc.get_str(m, "name"), doc.get(m, "value")) {
             let cfg = self.cx.cfg;
-            // The Redis password entry is rule 6's.
-            if !(cfg.redis && name == cfg.redis_env) {
+            // The Redis password entry is rule 6's; an image is Tilt's.
+            if !(cfg.redis && name == cfg.redis_env) && !says_image(name) {
                 self.push(value, says_host(name), None);
             }
             for (k, v) in doc.pairs(m) {
@@ -181,7 +189,8 @@ impl<'a> Walker<'_, '_, 'a> {
             match doc.str(k) {
                 // Label pairs are rule 3's, names rule 1's; image references
                 // are Tilt's (it matches them for live update: never touched).
-                Some("labels" | "matchLabels" | "matchExpressions" | "image") => {}
+                Some("labels" | "matchLabels" | "matchExpressions") => {}
+                Some(k) if says_image(k) => {}
                 Some("selector") if doc.is_map(v) && is_label_map(doc, v) => {}
                 Some("metadata") if doc.is_map(v) => self.metadata(v),
                 key => self.value(v, key.unwrap_or("")),
@@ -189,7 +198,8 @@ impl<'a> Walker<'_, '_, 'a> {
         }
     }
 
-    /// A list: `--flag value` pairs make the value's key the flag.
+    /// A list: `--flag value` pairs make the value's key the flag (`-h` / `-H`
+    /// too: `psql -h svc`, `redis-cli -h svc`).
     fn list(&mut self, seq: NodeId, key: &str) {
         let doc = self.cx.doc;
         let mut flag_says_host = false;
@@ -198,7 +208,8 @@ impl<'a> Walker<'_, '_, 'a> {
                 let text = doc.node(item).value.as_ref();
                 let host = says_host(key) || flag_says_host;
                 self.push(item, host, None);
-                flag_says_host = text.starts_with("--") && !text.contains('=') && says_host(text);
+                flag_says_host = matches!(text, "-h" | "-H")
+                    || (text.starts_with("--") && !text.contains('=') && says_host(text));
             } else {
                 flag_says_host = false;
                 self.value(item, key);
@@ -250,28 +261,45 @@ pub fn host_tokens(raw: &str, style: Style) -> impl Iterator<Item = (usize, usiz
     })
 }
 
-/// `KEY=svc`, `--db-host=svc`, `host: svc` inside a text, where the key says
-/// host and the value is the whole word up to the end of the line or value.
+/// A key inside a text, where the key says host and the value is the whole word
+/// up to the end of the line or value: `KEY=svc`, `--db-host=svc`, `host: svc`,
+/// `statsd_host = svc` (ini, HCL, `.conf`), `"host": "svc"` and `'HOST': 'svc'`
+/// (JSON, Python), `<host>svc</host>` (XML), `-h svc` / `--host svc` (a command
+/// line: `pg_isready -h svc`, `redis-cli -h svc`).
 fn keyed_host(raw: &str, i: usize, j: usize) -> bool {
     let ends = raw[j..].bytes().next().is_none_or(|b| {
         matches!(
             b,
-            b'\n' | b'\r' | b'"' | b'\'' | b' ' | b',' | b';' | b'}' | b'\\'
+            b'\n' | b'\r' | b'\t' | b'"' | b'\'' | b' ' | b',' | b';' | b'}' | b'\\' | b'<'
         )
     });
     if !ends {
         return false;
     }
-    let before = raw[..i].trim_end_matches([' ', '"', '\'']);
-    let Some(key) = before
+    let quotes_blanks = [' ', '\t', '"', '\''];
+    let key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let before = raw[..i].trim_end_matches(quotes_blanks);
+    if let Some(key) = before
         .strip_suffix(':')
         .or_else(|| before.strip_suffix('='))
-    else {
+    {
+        return says_host(last_word(key.trim_end_matches(quotes_blanks), key_char));
+    }
+    if let Some(tag) = raw[..i].strip_suffix('>') {
+        let name = last_word(tag, key_char);
+        return tag[..tag.len() - name.len()].ends_with('<') && says_host(name);
+    }
+    // A command line: the flag, then blanks, then the word.
+    let Some(flag) = raw[..i].strip_suffix([' ', '\t']) else {
         return false;
     };
-    says_host(last_word(key, |c| {
-        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
-    }))
+    let flag = last_word(flag.trim_end_matches([' ', '\t']), key_char);
+    let before_flag = raw[..i].trim_end_matches([' ', '\t']);
+    let starts_word = before_flag[..before_flag.len() - flag.len()]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | ';' | '(' | '`'));
+    starts_word && (matches!(flag, "-h" | "-H") || (flag.starts_with("--") && says_host(flag)))
 }
 
 /// The end of `s` made of characters `keep` accepts (cut at a character
@@ -285,13 +313,26 @@ fn last_word(s: &str, keep: impl Fn(char) -> bool) -> &str {
     &s[start..]
 }
 
-/// Is the token the whole value (only quotes or blanks around it)?
-fn whole_value(raw: &str, i: usize, j: usize) -> bool {
-    let outside = |t: &str| {
-        t.bytes()
-            .all(|b| matches!(b, b'"' | b'\'' | b' ' | b'\n' | b'\r'))
+/// Is the token the whole value, or a whole item of a comma-separated list
+/// (only quotes or blanks between it and the value's ends or the commas)?
+fn whole_item(raw: &str, i: usize, j: usize) -> bool {
+    let blank = |c: char| matches!(c, '"' | '\'' | ' ' | '\t' | '\n' | '\r');
+    let before = raw[..i].trim_end_matches(blank);
+    let after = raw[j..].trim_start_matches(blank);
+    (before.is_empty() || before.ends_with(',')) && (after.is_empty() || after.starts_with(','))
+}
+
+/// `:PORT` right after a word: 1 to 5 digits, then nothing that continues a
+/// word or a version (`vault:1.18.1` is an image tag, not a port).
+fn port_follows(after: &[u8]) -> bool {
+    let Some(rest) = after.strip_prefix(b":") else {
+        return false;
     };
-    outside(&raw[..i]) && outside(&raw[j..])
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    (1..=5).contains(&digits)
+        && rest
+            .get(digits)
+            .is_none_or(|&b| !(is_host_byte(b) || b == b'_'))
 }
 
 /// Does the text around a bare `svc` make it a host: `scheme://svc`, `user@svc`,
@@ -306,10 +347,13 @@ fn host_context(
 ) -> bool {
     let before = &raw[..i];
     let after = raw.as_bytes().get(j..).unwrap_or_default();
+    // After a `/` that is no `://`, a word is a path's or an image's
+    // (`bitnami/postgresql:16`), unless the `/` follows a namespace (below).
+    let in_path = before.ends_with('/') && !before.ends_with("://");
     if before.ends_with("://")
         || before.ends_with('@')
-        || (after.first() == Some(&b':') && after.get(1).is_some_and(u8::is_ascii_digit))
-        || (host_key && whole_value(raw, i, j))
+        || (!in_path && port_follows(after))
+        || (host_key && whole_item(raw, i, j))
         || keyed_host(raw, i, j)
     {
         return true;
@@ -339,19 +383,67 @@ fn env_namespace_follows(raw: &str, j: usize) -> bool {
         .is_some_and(|r| r.starts_with(".svc"))
 }
 
-/// If the token at `raw[i..j]` uses a Service that `lookup` knows as a host, the
-/// Service's name (a prefix of the token). `lookup` gives the Service's namespaces.
+/// A Service used as a host inside a token: `svc…`, or a pod's address under a
+/// headless Service, `pod.svc…` (`db-0.db-headless.ns.svc.cluster.local`, and
+/// `$(POD_NAME).db-headless…` / `.db-headless…`, whose token starts at the dot).
+struct ServiceUse<'r> {
+    /// The pod's label before the Service's (`db-0`; empty after `$(POD_NAME)`).
+    pod: Option<&'r str>,
+    /// The Service's name.
+    svc: &'r str,
+}
+
+/// If the token at `raw[i..j]` uses a Service that `lookup` knows as a host:
+/// where. `lookup` gives the Service's namespaces. The token must be a whole word:
+/// one glued to `_` or cut short at a `-` (`db_x`, `db-{0...3}`) is no host.
 fn service_host<'r, 'n>(
     raw: &'r str,
     (i, j): (usize, usize),
     host_key: bool,
     lookup: impl Fn(&str) -> Option<&'n [Option<&'n str>]>,
-) -> Option<&'r str> {
+) -> Option<ServiceUse<'r>> {
+    let bytes = raw.as_bytes();
+    if matches!(bytes.get(j), Some(b'-' | b'_')) || (i > 0 && bytes[i - 1] == b'_') {
+        return None;
+    }
     let tok = &raw[i..j];
-    let (svc, rest) = tok.split_once('.').unwrap_or((tok, ""));
+    let (first, rest) = tok.split_once('.').unwrap_or((tok, ""));
+    if let Some(namespaces) = lookup(first)
+        && served(raw, (i, j), rest, namespaces, host_key)
+    {
+        return Some(ServiceUse {
+            pod: None,
+            svc: first,
+        });
+    }
+    // `pod.svc…`: the pod's label is a DNS label of its own (or nothing, after
+    // an env reference); the Service's must be followed by where it lives, or
+    // stand where a host stands.
+    let (svc, rest) = rest.split_once('.').unwrap_or((rest, ""));
     let namespaces = lookup(svc)?;
+    let pod_ok = if first.is_empty() {
+        i > 0 && bytes[i - 1] == b')' || raw[..i].trim_end().ends_with(['=', ':', '"', '\''])
+    } else {
+        !first.starts_with('-')
+    };
+    (pod_ok && served(raw, (i, j), rest, namespaces, host_key)).then_some(ServiceUse {
+        pod: Some(first),
+        svc,
+    })
+}
+
+/// Does what follows a Service's name in a token (`rest`, after its dot) make it
+/// a host: a namespace the Service lives in, `ns.svc`, `ns.svc.cluster.local`, or
+/// nothing and a host's context around the token?
+fn served(
+    raw: &str,
+    (i, j): (usize, usize),
+    rest: &str,
+    namespaces: &[Option<&str>],
+    host_key: bool,
+) -> bool {
     let ns_ok = |x: &str| namespaces.iter().any(|n| n.is_none_or(|n| n == x));
-    let ours = match rest.split('.').collect::<Vec<_>>().as_slice() {
+    match rest.split('.').collect::<Vec<_>>().as_slice() {
         [""] => host_context(raw, i, j, namespaces, host_key) || env_namespace_follows(raw, j),
         [x] => {
             namespaces.contains(&Some(*x))
@@ -359,8 +451,7 @@ fn service_host<'r, 'n>(
         }
         [x, "svc"] | [x, "svc", "cluster", "local"] => ns_ok(x),
         _ => false,
-    };
-    ours.then_some(svc)
+    }
 }
 
 /// The replacement for one host-like token, if it is ours: (length, new text); the
@@ -373,8 +464,12 @@ fn rewrite_token(
     cfg: &Config,
 ) -> Option<(usize, String)> {
     let tok = &raw[i..j];
-    let first = tok.find('.').unwrap_or(tok.len());
-    if !index.host_lens.contains(tok.len()) && !index.service_lens.contains(first) {
+    let mut labels = tok.split('.').map(str::len);
+    let (first, second) = (labels.next().unwrap_or(0), labels.next().unwrap_or(0));
+    if !index.host_lens.contains(tok.len())
+        && !index.service_lens.contains(first)
+        && !index.service_lens.contains(second)
+    {
         return None;
     }
     if index.hosts.contains(tok) {
@@ -383,11 +478,27 @@ fn rewrite_token(
             _ => None,
         };
     }
-    let svc = service_host(raw, (i, j), host_key, |s| {
+    let found = service_host(raw, (i, j), host_key, |s| {
         index.services.get(s).map(Vec::as_slice)
     })?;
-    let new = renamed_name(cfg, "Service", svc).ok().flatten()?;
-    Some((svc.len(), new))
+    let new = renamed_name(cfg, "Service", found.svc).ok().flatten()?;
+    let Some(pod) = found.pod else {
+        return Some((found.svc.len(), new));
+    };
+    // A StatefulSet's pod `<name>-<ordinal>` follows the StatefulSet's rename.
+    let pod_new = pod
+        .rsplit_once('-')
+        .filter(|(sts, n)| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && index.emits("StatefulSet", Some("apps"), None, sts)
+        })
+        .and_then(|(sts, n)| {
+            let sts_new = renamed_name(cfg, "StatefulSet", sts).ok().flatten()?;
+            Some(format!("{sts_new}-{n}"))
+        })
+        .unwrap_or_else(|| pod.to_string());
+    Some((pod.len() + 1 + found.svc.len(), format!("{pod_new}.{new}")))
 }
 
 /// `text` with every own host and Service rewritten (for a decoded Secret value);
@@ -572,11 +683,12 @@ pub fn stale(
             let found = service_host(raw, (i, j), c.host_key, |svc| {
                 renamed(svc).and_then(|n| index.services.get(n.as_str()).map(Vec::as_slice))
             });
-            if let Some(svc) = found {
+            if let Some(found) = found {
+                let at = found.pod.map_or(0, |p| p.len() + 1);
                 out.push((
-                    s.start + i,
-                    svc.to_string(),
-                    renamed(svc).unwrap_or_default(),
+                    s.start + i + at,
+                    found.svc.to_string(),
+                    renamed(found.svc).unwrap_or_default(),
                 ));
             }
         }
