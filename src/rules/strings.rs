@@ -175,7 +175,8 @@ impl<'a> Walker<'_, '_, 'a> {
         if let (Some(name), Some(value)) = (doc.get_str(m, "name"), doc.get(m, "value")) {
             let cfg = self.cx.cfg;
             // The Redis password entry is rule 6's; an image is Tilt's.
-            if !(cfg.redis && name == cfg.redis_env) && !says_image(name) {
+            let rule6 = cfg.redis && name == cfg.redis_env;
+            if !rule6 && !says_image(name) {
                 self.push(value, says_host(name), None);
             }
             for (k, v) in doc.pairs(m) {
