@@ -15,6 +15,9 @@
 //! - a port on the node (`hostPort`, or a `containerPort` under `hostNetwork`) that
 //!   pods of both copies bind: a node agent runs once per node, and the second
 //!   copy's pod cannot run where the first one does;
+//! - a `nodePort` that Services of both copies ask for by number: one cluster has
+//!   one, and the API server refuses the second Service (the filter leaves the
+//!   number alone: which port the copy should get is the user's choice);
 //! - the baseline's CustomResourceDefinitions (one note per API group) and
 //!   APIServices, which the copy does not emit: one definition, one API, shared.
 
@@ -63,6 +66,7 @@ pub fn notes(b: &Stream, t: &Stream, k8s: &K8s) -> Vec<Note> {
     }
     cluster_wide_workloads(t, k8s, &mut out);
     host_ports(b, t, &mut out);
+    node_ports(b, t, &mut out);
     shared_definitions(b, &mut out);
     out.sort();
     out.dedup();
@@ -148,6 +152,28 @@ fn host_ports(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
                     "host port {port} is bound by pods of both copies: one node has one such \
                      port, so where the baseline's pod runs the copy's cannot (a node agent \
                      runs once per node)"
+                ),
+            });
+        }
+    }
+}
+
+fn node_ports(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
+    let mut asked: BTreeMap<&str, &Place> = BTreeMap::new();
+    for (port, place) in &b.node_ports {
+        asked.entry(port.as_str()).or_insert(place);
+    }
+    for (port, place) in &t.node_ports {
+        if let Some(theirs) = asked.get(port.as_str()) {
+            out.push(Note {
+                places: vec![
+                    (Side::Baseline, (*theirs).clone()),
+                    (Side::Tilt, place.clone()),
+                ],
+                what: format!(
+                    "node port {port} is asked for by Services of both copies: a node port is \
+                     unique in the cluster, so the API server refuses the second Service (leave \
+                     nodePort unset in the copy's values)"
                 ),
             });
         }

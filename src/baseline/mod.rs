@@ -547,6 +547,27 @@ mod tests {
     }
 
     #[test]
+    fn a_node_port_of_both_copies_is_noted_not_counted() {
+        let svc = |name: &str, port: &str| {
+            format!(
+                "apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{type: NodePort, ports: [{{port: 22, nodePort: {port}}}]}}\n"
+            )
+        };
+        let notes = |b: &str, t: &str| {
+            let r = check_baseline(b, t, &Config::default()).unwrap();
+            assert!(r.collisions.is_empty());
+            r.controllers
+                .iter()
+                .map(|n| n.what.clone())
+                .collect::<Vec<_>>()
+        };
+        let found = notes(&svc("ssh", "30022"), &svc("ssh-tilt", "30022"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("node port 30022/TCP"), "{found:?}");
+        assert!(notes(&svc("ssh", "30022"), &svc("ssh-tilt", "30023")).is_empty());
+    }
+
+    #[test]
     fn an_absent_selector_selects_what_its_type_says() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: p}}\nspec: {containers: [{name: c, image: i}]}\n";
         let copy = |kind: &str, spec: &str| {

@@ -141,6 +141,8 @@ pub struct Stream {
     pub selectors: Vec<SelectorUse>,
     pub refs: Vec<Ref>,
     pub bindings: Vec<ClusterBinding>,
+    /// `nodePort`s a Service asks for (`30022/TCP`): one cluster has one each.
+    pub node_ports: Vec<(String, Place)>,
 }
 
 impl Stream {

@@ -145,6 +145,30 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
     selectors(&cx, cfg, s);
     references(&cx, cfg, s);
     bindings(&cx, s);
+    node_ports(&cx, s);
+}
+
+/// The node ports a core Service asks for by number (`spec.ports[].nodePort`).
+fn node_ports(cx: &Cx<'_, '_>, s: &mut Stream) {
+    let doc = cx.doc;
+    if cx.kind != "Service" || !cx.group.is_empty() {
+        return;
+    }
+    let Some(ports) = doc
+        .path(cx.root, &["spec", "ports"])
+        .filter(|&p| doc.is_seq(p))
+    else {
+        return;
+    };
+    for p in doc.children(ports) {
+        let Some(n) = doc.get(p, "nodePort") else {
+            continue;
+        };
+        if let Some(port) = cx.text(n).filter(|t| t.parse::<u32>().is_ok_and(|v| v > 0)) {
+            let proto = doc.get_str(p, "protocol").unwrap_or("TCP");
+            s.node_ports.push((format!("{port}/{proto}"), cx.place(n)));
+        }
+    }
 }
 
 /// The hosts the object claims: the `host_claims` table rule 4 reads, read the
