@@ -619,12 +619,16 @@ fn narrowing_pair<'p>(
         .iter()
         .filter(|p| p.status == Status::Object && p.pod_template)
     {
-        let here: Vec<(&'p str, String)> = p
-            .labels
-            .iter()
-            .filter(|o| o.pod)
-            .map(|o| {
-                let (k, v) = (o.key.as_ref(), o.value.value.as_ref());
+        // The pod's labels as Kubernetes keeps them: of a repeated key, the last.
+        let mut pod_labels: Vec<(&'p str, &'p str)> = Vec::new();
+        for o in p.labels.iter().filter(|o| o.pod) {
+            let (k, v) = (o.key.as_ref(), o.value.value.as_ref());
+            pod_labels.retain(|(key, _)| *key != k);
+            pod_labels.push((k, v));
+        }
+        let here: Vec<(&'p str, String)> = pod_labels
+            .into_iter()
+            .map(|(k, v)| {
                 let new = label_value_in_copy(cfg, fates.get(&(k, v)), v);
                 (k, new.unwrap_or_else(|| v.to_string()))
             })

@@ -161,10 +161,14 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
                 Some("metadata") if doc.is_map(v) => {
                     if let Some(labels) = doc.get(v, "labels").filter(|&l| doc.is_map(l)) {
                         let skip = (id == root).then_some(instance_label);
+                        // Of a repeated `metadata`, Kubernetes keeps the last: the
+                        // labels of another one are no pod's or object's (their
+                        // pairs are still rewritten like every occurrence).
+                        let kept = doc.get(id, "metadata") == Some(v);
                         let at = Found {
                             selects: None,
-                            pod: Some(id) == template,
-                            object: id == root,
+                            pod: kept && Some(id) == template,
+                            object: kept && id == root,
                         };
                         pairs_of(doc, labels, at, skip, &mut plan.labels);
                     }

@@ -433,6 +433,60 @@ fn service_host<'r, 'n>(
     })
 }
 
+/// Top-level domains of the public internet that a URL or e-mail address ends
+/// with; never read as a namespace after a Service's name. (Words that are also
+/// likely namespace names, `dev`, `test`, `app`, `local`, are left out: a
+/// Service with that namespace written out still matches them exactly.)
+const PUBLIC_TLDS: &[&str] = &[
+    "com",
+    "org",
+    "net",
+    "edu",
+    "gov",
+    "mil",
+    "int",
+    "io",
+    "ai",
+    "co",
+    "info",
+    "biz",
+    "me",
+    "sh",
+    "so",
+    "xyz",
+    "eu",
+    "us",
+    "uk",
+    "de",
+    "fr",
+    "nl",
+    "ch",
+    "at",
+    "be",
+    "se",
+    "no",
+    "dk",
+    "fi",
+    "it",
+    "es",
+    "pl",
+    "cz",
+    "ru",
+    "cn",
+    "jp",
+    "kr",
+    "in",
+    "br",
+    "au",
+    "ca",
+    "nz",
+    "arpa",
+    "localhost",
+    "internal",
+    "example",
+    "invalid",
+];
+
 /// Does what follows a Service's name in a token (`rest`, after its dot) make it
 /// a host: a namespace the Service lives in, `ns.svc`, `ns.svc.cluster.local`, or
 /// nothing and a host's context around the token?
@@ -446,9 +500,14 @@ fn served(
     let ns_ok = |x: &str| namespaces.iter().any(|n| n.is_none_or(|n| n == x));
     match rest.split('.').collect::<Vec<_>>().as_slice() {
         [""] => host_context(raw, i, j, namespaces, host_key) || env_namespace_follows(raw, j),
+        // `svc.ns`: a Service written without its namespace may live in any, but
+        // a public top-level domain is no namespace (`https://grafana.com/docs`
+        // with a Service `grafana`).
         [x] => {
             namespaces.contains(&Some(*x))
-                || (ns_ok(x) && host_context(raw, i, j, namespaces, host_key))
+                || (ns_ok(x)
+                    && !PUBLIC_TLDS.contains(x)
+                    && host_context(raw, i, j, namespaces, host_key))
         }
         [x, "svc"] | [x, "svc", "cluster", "local"] => ns_ok(x),
         _ => false,
