@@ -423,7 +423,9 @@ fn service_host<'r, 'n>(
     let (svc, rest) = rest.split_once('.').unwrap_or((rest, ""));
     let namespaces = lookup(svc)?;
     let pod_ok = if first.is_empty() {
-        i > 0 && bytes[i - 1] == b')' || raw[..i].trim_end().ends_with(['=', ':', '"', '\''])
+        // After `$(POD_NAME)`, MinIO's `{0...3}`, or where a value starts.
+        (i > 0 && matches!(bytes[i - 1], b')' | b'}'))
+            || raw[..i].trim_end().ends_with(['=', ':', '"', '\''])
     } else {
         !first.starts_with('-')
     };
@@ -514,15 +516,16 @@ fn served(
     }
 }
 
-/// The replacement for one host-like token, if it is ours: (length, new text); the
-/// replaced text starts where the token starts.
+/// The replacement for one host-like token, if it is ours: the range of `raw` it
+/// replaces (from the token's start, or earlier for a MinIO pod range) and the
+/// new text.
 fn rewrite_token(
     raw: &str,
     (i, j): (usize, usize),
     host_key: bool,
     index: &StreamIndex<'_>,
     cfg: &Config,
-) -> Option<(usize, String)> {
+) -> Option<(usize, usize, String)> {
     let tok = &raw[i..j];
     let mut labels = tok.split('.').map(str::len);
     let (first, second) = (labels.next().unwrap_or(0), labels.next().unwrap_or(0));
@@ -534,7 +537,7 @@ fn rewrite_token(
     }
     if index.hosts.contains(tok) {
         return match cfg.map_host(tok) {
-            Mapped::To(new) => Some((tok.len(), new)),
+            Mapped::To(new) => Some((i, j, new)),
             _ => None,
         };
     }
@@ -543,22 +546,45 @@ fn rewrite_token(
     })?;
     let new = renamed_name(cfg, "Service", found.svc).ok().flatten()?;
     let Some(pod) = found.pod else {
-        return Some((found.svc.len(), new));
+        return Some((i, i + found.svc.len(), new));
     };
+    let end = i + pod.len() + 1 + found.svc.len();
     // A StatefulSet's pod `<name>-<ordinal>` follows the StatefulSet's rename.
+    let renamed_sts = |sts: &str| {
+        index
+            .emits("StatefulSet", Some("apps"), None, sts)
+            .then(|| renamed_name(cfg, "StatefulSet", sts).ok().flatten())
+            .flatten()
+    };
+    if pod.is_empty()
+        && let Some((from, sts, range)) = minio_range(raw, i)
+        && let Some(sts_new) = renamed_sts(sts)
+    {
+        return Some((from, end, format!("{sts_new}-{range}.{new}")));
+    }
     let pod_new = pod
         .rsplit_once('-')
-        .filter(|(sts, n)| {
-            !n.is_empty()
-                && n.bytes().all(|b| b.is_ascii_digit())
-                && index.emits("StatefulSet", Some("apps"), None, sts)
-        })
-        .and_then(|(sts, n)| {
-            let sts_new = renamed_name(cfg, "StatefulSet", sts).ok().flatten()?;
-            Some(format!("{sts_new}-{n}"))
-        })
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|(sts, n)| Some(format!("{}-{n}", renamed_sts(sts)?)))
         .unwrap_or_else(|| pod.to_string());
-    Some((pod.len() + 1 + found.svc.len(), format!("{pod_new}.{new}")))
+    Some((i, end, format!("{pod_new}.{new}")))
+}
+
+/// MinIO's way to write a StatefulSet's pods, `<name>-{0...3}`, right before
+/// `raw[i..]`: (where `<name>` starts, `<name>`, `{0...3}`).
+fn minio_range(raw: &str, i: usize) -> Option<(usize, &str, &str)> {
+    let before = raw[..i].strip_suffix('}')?;
+    let open = before.rfind('{')?;
+    let inner = &before[open + 1..];
+    let (a, b) = inner.split_once("...")?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    if !digits(a) || !digits(b) {
+        return None;
+    }
+    let sts = before[..open]
+        .strip_suffix('-')
+        .map(|s| last_word(s, |c| c.is_ascii_alphanumeric() || c == '-'))?;
+    (!sts.is_empty() && !sts.starts_with('-')).then(|| (open - 1 - sts.len(), sts, &raw[open..i]))
 }
 
 /// `text` with every own host and Service rewritten (for a decoded Secret value);
@@ -572,10 +598,12 @@ fn rewrite_text(
     let mut out = String::with_capacity(text.len() + 16);
     let mut at = 0;
     for (i, j) in host_tokens(text, Style::Plain) {
-        if let Some((len, new)) = rewrite_token(text, (i, j), host_key, index, cfg) {
-            out.push_str(&text[at..i]);
+        if let Some((from, to, new)) = rewrite_token(text, (i, j), host_key, index, cfg)
+            && from >= at
+        {
+            out.push_str(&text[at..from]);
             out.push_str(&new);
-            at = i + len;
+            at = to;
         }
     }
     (at > 0).then(|| {
@@ -611,24 +639,24 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
         }
         let raw = &input[s.start..s.end];
         for (i, j) in host_tokens(raw, s.style) {
-            let Some((len, new)) = rewrite_token(raw, (i, j), c.host_key, index, cfg) else {
+            let Some((from, to, new)) = rewrite_token(raw, (i, j), c.host_key, index, cfg) else {
                 continue;
             };
-            let start = s.start + i;
-            if taken(&out.edits, start, start + len) {
+            let (start, end) = (s.start + from, s.start + to);
+            if taken(&out.edits, start, end) || taken(&new_edits, start, end) {
                 continue;
             }
             if c.secret.is_some() {
                 secret_values += 1;
             } else {
-                let line = s.line + raw[..i].matches('\n').count();
+                let line = s.line + raw[..from].matches('\n').count();
                 out.report.push(format!(
                     "rewrote {} line {line}: {} -> {new}",
                     plan.object(),
-                    &raw[i..i + len]
+                    &raw[from..to]
                 ));
             }
-            new_edits.push(Edit::replace(start, start + len, new).because(Reason::StringRef));
+            new_edits.push(Edit::replace(start, end, new).because(Reason::StringRef));
         }
     }
     if secret_values > 0 {
