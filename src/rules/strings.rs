@@ -423,8 +423,10 @@ fn service_host<'r, 'n>(
     let (svc, rest) = rest.split_once('.').unwrap_or((rest, ""));
     let namespaces = lookup(svc)?;
     let pod_ok = if first.is_empty() {
-        // After `$(POD_NAME)`, MinIO's `{0...3}`, or where a value starts.
-        (i > 0 && matches!(bytes[i - 1], b')' | b'}'))
+        // After `$(POD_NAME)`, MinIO's `{0...3}`, or where a value or word
+        // starts (a host suffix: `K8S_HOSTNAME_SUFFIX: .svc.ns.svc.cluster.local`).
+        i == 0
+            || matches!(bytes[i - 1], b')' | b'}' | b' ' | b'\t' | b'\n')
             || raw[..i].trim_end().ends_with(['=', ':', '"', '\''])
     } else {
         !first.starts_with('-')
