@@ -462,8 +462,14 @@ impl<'s> Model<'s> {
             let Some(bis) = counterparts.get(&(holder.kind.as_str(), holder.name.clone())) else {
                 continue;
             };
+            // The counterpart lives where the copy's object does (one name may
+            // stand in two namespaces of a stream).
             let theirs: Vec<&SelectorUse> = bis
                 .iter()
+                .filter(|&&bi| {
+                    let b = &self.b.s.objects[bi];
+                    b.cluster_scoped || same_ns(b.ns.as_deref(), holder.ns.as_deref())
+                })
                 .flat_map(|bi| self.b.selectors_of.get(bi).into_iter().flatten())
                 .map(|&si| &self.b.s.selectors[si])
                 .filter(|bu| bu.place.path == u.place.path)
@@ -543,6 +549,52 @@ mod tests {
         assert!(
             found[0].contains("selects the baseline's pods"),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_lost_target_is_judged_against_the_counterpart_in_the_same_namespace() {
+        // Found by the fuzz target: one policy name in two namespaces; the copy's
+        // policy in `b` selects nothing, and so does its counterpart there, whose
+        // absent podSelector (every pod of `b`: none) stands where the copy's does.
+        let pod = |name: &str, app: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: a, labels: {{app: {app}}}}}\nspec: {{containers: [{{name: c, image: i}}]}}\n"
+            )
+        };
+        let np = |name: &str, ns: &str, spec: &str| {
+            format!(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {spec}\n"
+            )
+        };
+        let b = [
+            pod("p", "p"),
+            np("n", "a", "{podSelector: {}}"),
+            np("n", "b", "{policyTypes: [Ingress]}"),
+        ]
+        .join("---\n");
+        let sel = "{podSelector: {matchLabels: {app: p-tilt}}}";
+        let t = [
+            pod("p-tilt", "p-tilt"),
+            np("n-tilt", "a", sel),
+            np("n-tilt", "b", sel),
+        ]
+        .join("---\n");
+        assert_eq!(collisions(&b, &t), Vec::<String>::new());
+    }
+
+    #[test]
+    fn nothing_inside_a_mapping_key_is_a_reference() {
+        // Found by the fuzz target: rule 2 reads values only, and the API server
+        // refuses a mapping as a key.
+        let b = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n";
+        let t = "apiVersion: v1\nkind: Secret\nmetadata: {name: s-tilt}\n---\napiVersion: x.io/v1\nkind: Thing\nmetadata: {name: t-tilt}\nspec:\n  ? secretKeyRef: {name: s, key: k}\n";
+        assert_eq!(collisions(b, t), Vec::<String>::new());
+        let t_value = "apiVersion: v1\nkind: Secret\nmetadata: {name: s-tilt}\n---\napiVersion: x.io/v1\nkind: Thing\nmetadata: {name: t-tilt}\nspec:\n  x: {secretKeyRef: {name: s, key: k}}\n";
+        assert_eq!(
+            collisions(b, t_value).len(),
+            1,
+            "the same shape as a value is read"
         );
     }
 

@@ -373,11 +373,22 @@ fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             SelectorForm::LabelSelector if given => Selector::from_label_selector(doc, at),
             SelectorForm::LabelSelector => Selector::default(),
         };
+        let mut place = cx.place(at);
+        if at == parent
+            && let Some(key) = last.first()
+        {
+            // An absent selector is placed where it would stand.
+            place.path = if place.path.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", place.path)
+            };
+        }
         s.selectors.push(SelectorUse {
             obj: cx.obj,
             targets,
             selector,
-            place: cx.place(at),
+            place,
         });
     }
 }
@@ -519,11 +530,22 @@ fn shape_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
         .get_all(cx.root, "metadata")
         .map(|(_, m)| m..doc.node(m).next)
         .collect();
+    // Nothing inside a mapping used as a key (`? {…}`) is read: rule 2 looks only
+    // at values, and the API server refuses such a key anyway (JSON has none).
+    let in_keys: Vec<std::ops::Range<NodeId>> = (0..doc.nodes.len())
+        .filter(|&id| doc.is_map(id))
+        .flat_map(|id| doc.pairs(id))
+        .filter(|&(k, _)| !doc.is_scalar(k))
+        .map(|(k, _)| k..doc.node(k).next)
+        .collect();
     for id in 1..doc.nodes.len() {
         if text_maps.contains(&id) {
             text_until = text_until.max(doc.node(id).next);
         }
-        if doc.node(id).kind != NodeKind::Map || id < text_until {
+        if doc.node(id).kind != NodeKind::Map
+            || id < text_until
+            || in_keys.iter().any(|r| r.contains(&id))
+        {
             continue;
         }
         if custom && !metadata.iter().any(|r| r.contains(&id)) {
