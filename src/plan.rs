@@ -147,6 +147,9 @@ pub struct NodeSpan<'a> {
     pub style: Style,
     pub anchored: bool,
     pub value: Cow<'a, str>,
+    /// An empty value's own `:` (an explicit key's `:` line), recorded at parse
+    /// time.
+    pub colon: Option<usize>,
 }
 
 impl<'a> NodeSpan<'a> {
@@ -159,6 +162,7 @@ impl<'a> NodeSpan<'a> {
             style: n.style,
             anchored: n.anchored,
             value: n.value.clone(),
+            colon: n.layout.colon,
         }
     }
 }
@@ -301,16 +305,27 @@ pub fn rewrite_scalar(
         .with_hint("write it as a plain or quoted string in the chart template"));
     };
     if at.start == at.end {
-        // An implicit null sits at the end of its key, just before the colon. A
-        // tagged empty value (`key: !tag`) sits elsewhere: no place to write to.
+        // An explicit key's empty value with a `:` of its own: after that `:`.
+        if let Some(c) = at.colon {
+            return Ok(Edit::insert(c + 1, format!(" {text}")));
+        }
+        // An implicit null sits at the end of its key, just before the colon on
+        // the key's line. A tagged empty value (`key: !tag`) sits elsewhere, and
+        // a `? key` without a `:` has none of its own (the parser puts its empty
+        // span at the next token, which may be another mapping's `:`): no place
+        // to write to.
         let rest = &input[at.start..];
         let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        if rest[spaces..].starts_with(':') {
+        let line_start = input[..at.start].rfind('\n').map_or(0, |k| k + 1);
+        let after_key = !input[line_start..at.start].trim().is_empty();
+        if after_key && rest[spaces..].starts_with(':') {
             return Ok(Edit::insert(at.start + spaces + 1, format!(" {text}")));
         }
         return Err(Error::input(
             plan.place(at.line),
-            format!("{what} has a tag but no value, which this tool does not rewrite"),
+            format!(
+                "{what} has a tag but no value, or a `? key` but no `:`, which this tool does not rewrite"
+            ),
         )
         .with_hint("write the value out in the chart template"));
     }
