@@ -153,6 +153,22 @@ pub enum Unplaceable {
 pub fn value_end(input: &str, doc: &Doc<'_>, key: NodeId, value: NodeId) -> usize {
     let end = doc.content_end(value);
     let v = doc.node(value);
+    let key_end = doc.node(key).end;
+    // `key   :` with nothing after: the parser may put the empty span after the
+    // blanks, right at the colon (found by the fuzz target: a replaced pair left
+    // its `:` behind).
+    if v.start == v.end
+        && v.start >= key_end
+        && input[key_end..v.start]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+    {
+        let rest = &input[v.start..];
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if rest[blanks..].starts_with(':') {
+            return v.start + blanks + 1;
+        }
+    }
     if v.start == v.end
         && v.start <= doc.node(key).end
         && let Some(i) = input[v.start..].find(':')
