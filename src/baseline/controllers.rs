@@ -137,44 +137,51 @@ fn cluster_wide_workloads(t: &Stream, k8s: &K8s, out: &mut Vec<Note>) {
 }
 
 fn host_ports(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
-    let mut bound: BTreeMap<&str, &Place> = BTreeMap::new();
-    for (port, place) in b.pods.iter().flat_map(|p| &p.host_ports) {
-        bound.entry(port.as_str()).or_insert(place);
+    fn of(s: &Stream) -> Vec<&(String, Place)> {
+        s.pods.iter().flat_map(|p| &p.host_ports).collect()
     }
-    for (port, place) in t.pods.iter().flat_map(|p| &p.host_ports) {
-        if let Some(theirs) = bound.get(port.as_str()) {
-            out.push(Note {
-                places: vec![
-                    (Side::Baseline, (*theirs).clone()),
-                    (Side::Tilt, place.clone()),
-                ],
-                what: format!(
-                    "host port {port} is bound by pods of both copies: one node has one such \
-                     port, so where the baseline's pod runs the copy's cannot (a node agent \
-                     runs once per node)"
-                ),
-            });
-        }
-    }
+    in_both(&of(b), &of(t), out, |port| {
+        format!(
+            "host port {port} is bound by pods of both copies: one node has one such \
+             port, so where the baseline's pod runs the copy's cannot (a node agent \
+             runs once per node)"
+        )
+    });
 }
 
 fn node_ports(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
-    let mut asked: BTreeMap<&str, &Place> = BTreeMap::new();
-    for (port, place) in &b.node_ports {
-        asked.entry(port.as_str()).or_insert(place);
+    fn of(s: &Stream) -> Vec<&(String, Place)> {
+        s.node_ports.iter().collect()
     }
-    for (port, place) in &t.node_ports {
-        if let Some(theirs) = asked.get(port.as_str()) {
+    in_both(&of(b), &of(t), out, |port| {
+        format!(
+            "node port {port} is asked for by Services of both copies: a node port is \
+             unique in the cluster, so the API server refuses the second Service (leave \
+             nodePort unset in the copy's values)"
+        )
+    });
+}
+
+/// A note for each port of the copy that the baseline has too (the baseline's
+/// first place for it, then the copy's).
+fn in_both(
+    b: &[&(String, Place)],
+    t: &[&(String, Place)],
+    out: &mut Vec<Note>,
+    what: impl Fn(&str) -> String,
+) {
+    let mut theirs: BTreeMap<&str, &Place> = BTreeMap::new();
+    for (port, place) in b.iter().copied() {
+        theirs.entry(port.as_str()).or_insert(place);
+    }
+    for (port, place) in t.iter().copied() {
+        if let Some(first) = theirs.get(port.as_str()) {
             out.push(Note {
                 places: vec![
-                    (Side::Baseline, (*theirs).clone()),
+                    (Side::Baseline, (*first).clone()),
                     (Side::Tilt, place.clone()),
                 ],
-                what: format!(
-                    "node port {port} is asked for by Services of both copies: a node port is \
-                     unique in the cluster, so the API server refuses the second Service (leave \
-                     nodePort unset in the copy's values)"
-                ),
+                what: what(port),
             });
         }
     }
