@@ -147,35 +147,21 @@ pub enum Unplaceable {
     NoDash,
     /// An empty sequence: nothing to line an item up with.
     EmptySequence,
+    /// An empty value without a `:` of its own (`? key` alone): where its pair
+    /// ends is unknown.
+    NoValueColon,
 }
 
-/// Where the text of a key's value ends; for an implicit null, just after the colon.
-pub fn value_end(input: &str, doc: &Doc<'_>, key: NodeId, value: NodeId) -> usize {
-    let end = doc.content_end(value);
+/// Where the text of a pair's value ends: for an empty value, just after its
+/// own `:` or the properties that follow it (`Layout::colon`); `None` when an
+/// empty value has no `:` of its own (`? key` alone), so the pair's end is
+/// unknown.
+pub fn value_end(doc: &Doc<'_>, value: NodeId) -> Option<usize> {
     let v = doc.node(value);
-    let key_end = doc.node(key).end;
-    // `key   :` with nothing after: the parser may put the empty span after the
-    // blanks, right at the colon (found by the fuzz target: a replaced pair left
-    // its `:` behind).
-    if v.start == v.end
-        && v.start >= key_end
-        && input[key_end..v.start]
-            .bytes()
-            .all(|b| b == b' ' || b == b'\t')
-    {
-        let rest = &input[v.start..];
-        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        if rest[blanks..].starts_with(':') {
-            return v.start + blanks + 1;
-        }
+    if v.kind == crate::yaml::NodeKind::Scalar && v.start == v.end && v.layout.colon.is_none() {
+        return None;
     }
-    if v.start == v.end
-        && v.start <= doc.node(key).end
-        && let Some(i) = input[v.start..].find(':')
-    {
-        return v.start + i + 1;
-    }
-    end
+    Some(doc.content_end(value))
 }
 
 /// Where a line that follows `pos` begins: `pos` itself if it already starts a line.
@@ -400,17 +386,17 @@ pub fn replace_pair(
     key: NodeId,
     value: NodeId,
     lines: &Lines<'_>,
-) -> Edit {
+) -> Result<Edit, Unplaceable> {
     let k = doc.node(key).layout;
-    let end = value_end(input, doc, key, value);
+    let end = value_end(doc, value).ok_or(Unplaceable::NoValueColon)?;
     if doc.node(map).style == Style::Flow {
         let inner = flow_map(lines);
         // `{a: ...}` → the pair without its braces.
-        return Edit::replace(
+        return Ok(Edit::replace(
             doc.node(key).start,
             end,
             inner[1..inner.len() - 1].to_string(),
-        );
+        ));
     }
     let eol = k.eol();
     let mut text = String::new();
@@ -424,7 +410,7 @@ pub fn replace_pair(
     if !input[..end].ends_with('\n') {
         text.truncate(text.len() - eol.len());
     }
-    Edit::replace(k.entry, end, text)
+    Ok(Edit::replace(k.entry, end, text))
 }
 
 /// Removes block sequence item `item` (its whole lines, from its `-`).

@@ -10,7 +10,7 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::{Error, Place};
-use crate::plan::{DocOut, DocPlan, PlanCx, ResolveCx, Status, StreamIndex, api_group};
+use crate::plan::{Aliased, DocOut, DocPlan, PlanCx, ResolveCx, Status, StreamIndex, api_group};
 use crate::reason::Reason;
 use crate::rules::RULES;
 use crate::yaml::{self, Doc, NodeId, NodeKind};
@@ -93,6 +93,7 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         injections: Vec::new(),
         strings: Vec::new(),
         hosts: Vec::new(),
+        aliased: Vec::new(),
     }
 }
 
@@ -131,6 +132,19 @@ pub fn read_document<'a>(
         return Ok((plan, out));
     }
     plan.status = Status::Object;
+    plan.aliased = doc
+        .aliases()
+        .into_iter()
+        .map(|(alias, def)| {
+            let d = doc.node(def);
+            Aliased {
+                anchor: d.layout.props,
+                anchor_line: d.line,
+                alias: doc.node(alias).start,
+                alias_line: doc.node(alias).line,
+            }
+        })
+        .collect();
     // Helm and the API server accept a repeated key (the last one wins); every
     // rule treats each occurrence alike, so whichever a reader keeps is isolated.
     for k in doc.duplicate_keys() {
@@ -296,11 +310,32 @@ pub fn resolve_stream(
                 let resolved = RULES
                     .iter()
                     .filter(|r| r.enabled(cfg))
-                    .try_for_each(|r| r.resolve(&cx, plan, out));
+                    .try_for_each(|r| r.resolve(&cx, plan, out))
+                    .and_then(|()| aliases_kept(plan, out));
                 if let Err(e) = resolved {
                     refuse(&mut refused, e)?;
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a document whose edits would remove an anchor that an alias they
+/// keep stands for: whatever rule made the edit, the output would not parse.
+/// Checked once here for every rule rather than by each edit helper.
+fn aliases_kept(plan: &DocPlan<'_>, out: &DocOut) -> Result<(), Error> {
+    let removed = |at: usize| out.edits.iter().any(|e| e.start <= at && at < e.end);
+    for a in &plan.aliased {
+        if removed(a.anchor) && !removed(a.alias) {
+            return Err(Error::input(
+                plan.place(a.anchor_line),
+                format!(
+                    "an edit here would remove a YAML anchor (&name) that the alias on line {} still uses",
+                    a.alias_line
+                ),
+            )
+            .with_hint("write the value out instead of using an anchor/alias in the chart template"));
         }
     }
     Ok(())

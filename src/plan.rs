@@ -147,9 +147,8 @@ pub struct NodeSpan<'a> {
     pub style: Style,
     pub anchored: bool,
     pub value: Cow<'a, str>,
-    /// An empty value's own `:` (an explicit key's `:` line), recorded at parse
-    /// time.
-    pub colon: Option<usize>,
+    /// An empty value's own `:`, recorded at parse time (`Layout::colon`).
+    pub colon: Option<crate::yaml::Colon>,
 }
 
 impl<'a> NodeSpan<'a> {
@@ -235,6 +234,20 @@ pub struct DocPlan<'a> {
     pub strings: Vec<StrCand<'a>>,
     /// Hostnames this object claims, as written (before the host map).
     pub hosts: Vec<Cow<'a, str>>,
+    /// Every alias of the document and where its anchor is defined.
+    pub aliased: Vec<Aliased>,
+}
+
+/// An alias (`*a`) and the anchored node (`&a`) it stands for, as byte offsets
+/// and lines. An edit that removes the anchor but keeps the alias would leave
+/// YAML that does not parse (or, when the name was defined twice, an alias that
+/// silently stands for the earlier node).
+#[derive(Clone, Copy, Debug)]
+pub struct Aliased {
+    pub anchor: usize,
+    pub anchor_line: usize,
+    pub alias: usize,
+    pub alias_line: usize,
 }
 
 impl<'a> DocPlan<'a> {
@@ -284,7 +297,6 @@ pub fn renamed_name(cfg: &Config, kind: &str, name: &str) -> Result<Option<Strin
 /// would change every alias of it too) or it is a block scalar. An implicit null
 /// (`key:` and nothing) gets its value after the colon.
 pub fn rewrite_scalar(
-    input: &str,
     plan: &DocPlan<'_>,
     at: &NodeSpan<'_>,
     what: &str,
@@ -305,29 +317,19 @@ pub fn rewrite_scalar(
         .with_hint("write it as a plain or quoted string in the chart template"));
     };
     if at.start == at.end {
-        // An explicit key's empty value with a `:` of its own: after that `:`.
-        if let Some(c) = at.colon {
-            return Ok(Edit::insert(c + 1, format!(" {text}")));
-        }
-        // An implicit null sits at the end of its key, just before the colon on
-        // the key's line. A tagged empty value (`key: !tag`) sits elsewhere, and
-        // a `? key` without a `:` has none of its own (the parser puts its empty
-        // span at the next token, which may be another mapping's `:`): no place
-        // to write to.
-        let rest = &input[at.start..];
-        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        let line_start = input[..at.start].rfind('\n').map_or(0, |k| k + 1);
-        let after_key = !input[line_start..at.start].trim().is_empty();
-        if after_key && rest[spaces..].starts_with(':') {
-            return Ok(Edit::insert(at.start + spaces + 1, format!(" {text}")));
-        }
-        return Err(Error::input(
-            plan.place(at.line),
-            format!(
-                "{what} has a tag but no value, or a `? key` but no `:`, which this tool does not rewrite"
-            ),
-        )
-        .with_hint("write the value out in the chart template"));
+        // An empty value is written after its own `:`, recorded at parse time
+        // (`Layout::colon`). A tagged empty value (`key: !tag`, the new text
+        // would take the tag) or a `? key` without `:` has no place to write to.
+        return match at.colon {
+            Some(c) if c.bare() => Ok(Edit::insert(c.end, format!(" {text}"))),
+            _ => Err(Error::input(
+                plan.place(at.line),
+                format!(
+                    "{what} has a tag but no value, or a `? key` but no `:`, which this tool does not rewrite"
+                ),
+            )
+            .with_hint("write the value out in the chart template")),
+        };
     }
     Ok(Edit::replace(at.start, at.end, text))
 }

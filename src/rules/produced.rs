@@ -85,7 +85,7 @@ fn produce(
         Edit::replace(c.leaf.start, c.leaf.end, new.clone())
     } else {
         let what = format!("the name made at {path}");
-        rewrite_scalar(cx.input, plan, &c.leaf, &what, &new)?
+        rewrite_scalar(plan, &c.leaf, &what, &new)?
     };
     out.edits.push(e.because(Reason::Produced));
     out.report.push(format!(

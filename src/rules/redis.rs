@@ -191,7 +191,16 @@ fn wire(
             })?;
             out.edits.push(gone.because(Reason::RedisPassword));
         }
-        let e = edit::replace_pair(input, doc, first, k, v, &secret_lines(cfg, 0));
+        let e = edit::replace_pair(input, doc, first, k, v, &secret_lines(cfg, 0)).map_err(|_| {
+            Error::input(
+                plan.place(doc.node(k).line),
+                format!(
+                    "cannot replace the value of {}: it has a tag but no text, or a `? value` without `:`",
+                    cfg.redis_env
+                ),
+            )
+            .with_hint("write the env entry's value out in the chart, or pass --no-redis")
+        })?;
         let line = format!(
             "replaced the literal {} of {container} by a secretKeyRef",
             cfg.redis_env

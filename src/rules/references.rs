@@ -357,7 +357,7 @@ fn sub_span<'a>(input: &str, whole: &NodeSpan<'a>, at: usize) -> Option<NodeSpan
     })
 }
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
-    let (input, index, cfg) = (cx.input, cx.index, cx.cfg);
+    let (index, cfg) = (cx.index, cx.cfg);
     let (edits, report) = (&mut out.edits, &mut out.report);
     let mut done: HashSet<usize> = HashSet::new();
     for c in &plan.refs {
@@ -420,9 +420,7 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             );
         } else {
             let what = format!("the reference at {path}");
-            edits.push(
-                rewrite_scalar(input, plan, &c.leaf, &what, &new)?.because(Reason::Reference),
-            );
+            edits.push(rewrite_scalar(plan, &c.leaf, &what, &new)?.because(Reason::Reference));
         }
         report.push(format!(
             "rewrote {} {path}: {kind}/{name} -> {new}",

@@ -67,7 +67,7 @@ fn rename_one(
     name_node: NodeId,
     out: &mut DocOut,
 ) -> Result<(), Error> {
-    let (input, doc, cfg) = (cx.input, cx.doc, cx.cfg);
+    let (doc, cfg) = (cx.doc, cx.cfg);
     let report = &mut out.report;
     let Some(name) = doc.str(name_node) else {
         return Err(Error::input(
@@ -92,13 +92,7 @@ fn rename_one(
             .with_hint("shorten the name in the chart (nameOverride/fullnameOverride), or drop --strict-names to shorten it with a hash"));
         }
     };
-    let e = rewrite_scalar(
-        input,
-        plan,
-        &NodeSpan::of(doc, name_node),
-        "metadata.name",
-        &new,
-    )?;
+    let e = rewrite_scalar(plan, &NodeSpan::of(doc, name_node), "metadata.name", &new)?;
     let object = format!("{}/{name}", plan.kind);
     if new.starts_with(name) {
         report.push(format!("renamed {object} -> {new}"));

@@ -128,7 +128,7 @@ fn claim<'a>(
             .filter(|_| !whole.anchored && (quoted_or_plain || !whole_value));
         let e = match found {
             Some(start) => Edit::replace(start, start + host.len(), new.clone()),
-            None if whole_value => rewrite_scalar(cx.input, plan, whole, "a hostname", &new)?,
+            None if whole_value => rewrite_scalar(plan, whole, "a hostname", &new)?,
             None => {
                 return Err(Error::input(
                     plan.place(whole.line),
@@ -175,7 +175,6 @@ fn listeners(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resul
             Some(s) if doc.str(s) == Some(cfg.listener.as_str()) => {}
             Some(s) => {
                 let e = rewrite_scalar(
-                    input,
                     plan,
                     &NodeSpan::of(doc, s),
                     "a parentRef sectionName",

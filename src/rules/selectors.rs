@@ -215,7 +215,7 @@ fn narrow(
         None if everything_when_absent => edit::insert_nested(input, doc, parent, whole),
         None => return Ok(None),
         Some((sk, sv)) if doc.is_null(sv) && everything_when_absent => {
-            Ok(edit::replace_pair(input, doc, parent, sk, sv, whole))
+            edit::replace_pair(input, doc, parent, sk, sv, whole)
         }
         Some((_, sel)) if doc.is_map(sel) && !doc.node(sel).anchored => {
             let has = |key, seq: bool| match doc.get(sel, key) {
@@ -234,7 +234,7 @@ fn narrow(
                 Some((_, ml)) if doc.is_map(ml) && !doc.node(ml).anchored => {
                     edit::insert_pair(input, doc, ml, k, &v)
                 }
-                Some((mk, ml)) if doc.is_null(ml) => Ok(edit::replace_pair(
+                Some((mk, ml)) if doc.is_null(ml) => edit::replace_pair(
                     input,
                     doc,
                     sel,
@@ -244,7 +244,7 @@ fn narrow(
                         .iter()
                         .map(|(d, k, v)| (d - 1, *k, v.clone()))
                         .collect::<Vec<_>>(),
-                )),
+                ),
                 Some(_) => return Ok(None),
                 None => edit::insert_nested(
                     input,
@@ -295,9 +295,8 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             continue;
         };
         let what = format!("label {}", occ.key);
-        out.edits.push(
-            rewrite_scalar(cx.input, plan, &occ.value, &what, &new)?.because(Reason::Selector),
-        );
+        out.edits
+            .push(rewrite_scalar(plan, &occ.value, &what, &new)?.because(Reason::Selector));
         n += 1;
     }
     if n > 0 {

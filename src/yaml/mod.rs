@@ -50,6 +50,9 @@ pub struct Node<'a> {
     pub next: usize,
     /// The node defines an `&anchor` (editing it would change every alias too).
     pub anchored: bool,
+    /// The parser's id of the anchor the node defines, or, for an alias, of the
+    /// anchor it stands for; 0 for neither. A name defined twice gets two ids.
+    pub anchor: usize,
     /// Layout, recorded once at parse time so that edits never work it out again
     /// from the bytes.
     pub layout: Layout,
@@ -60,11 +63,17 @@ pub struct Node<'a> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
     /// Byte offset where the node's entry begins: the `?` of an explicit key
-    /// (`? name`), otherwise `start`.
+    /// (`? name`), otherwise `props`.
     pub entry: usize,
-    /// For the value of an explicit key: its `:` indicator, when written (an
-    /// empty value's text is that `:`; `? key` alone has none).
-    pub colon: Option<usize>,
+    /// Byte offset where the node's properties (`&anchor`, `!tag`) begin when
+    /// they stand on its line in a block collection, otherwise `start`. A block
+    /// mapping's keys line up with this, not with the key's text: in
+    /// `- &a name: gw` the next key stands under `&a`.
+    pub props: usize,
+    /// For an empty value: its own `:` indicator, when written (the empty
+    /// value's text is that `:` and any properties after it; `? key` alone has
+    /// none). See `Reader::own_colon`.
+    pub colon: Option<Colon>,
     /// Column (in characters) of that entry; for a block mapping, the column of
     /// its first key's entry, where every key of it stands.
     pub indent: usize,
@@ -75,6 +84,23 @@ pub struct Layout {
     pub dash: Option<Dash>,
     /// The node's first line ends with `\r\n`.
     pub crlf: bool,
+}
+
+/// An empty value's own `:` and where its text ends: just after the `:`, or
+/// after the properties that follow it (`key: !!null`, `key: &a`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Colon {
+    pub at: usize,
+    /// Where the properties after the `:` begin (`end` when there are none).
+    pub props: usize,
+    pub end: usize,
+}
+
+impl Colon {
+    /// Nothing but the `:`: a value can be written right after it.
+    pub fn bare(self) -> bool {
+        self.end == self.at + 1
+    }
 }
 
 /// The `-` that introduces a block sequence item.
@@ -265,9 +291,10 @@ impl<'a> Doc<'a> {
     pub fn content_end(&self, id: NodeId) -> usize {
         let n = &self.nodes[id];
         match n.kind {
-            // An empty value written as an explicit `:` line ends after that `:`.
+            // An empty value ends after its own `:` (`key:`, or an explicit `:`
+            // line).
             NodeKind::Scalar if n.start == n.end && n.layout.colon.is_some() => {
-                n.layout.colon.map_or(n.end, |c| c + 1)
+                n.layout.colon.map_or(n.end, |c| c.end)
             }
             NodeKind::Scalar | NodeKind::Alias => n.end,
             _ if n.style == Style::Flow => n.end,
@@ -287,7 +314,7 @@ impl<'a> Doc<'a> {
         let stop = self.nodes[id].next;
         while at < stop {
             let c = &self.nodes[at];
-            // (An implicit null after an explicit `:` has that `:` as its text.)
+            // (An empty value with a `:` of its own has that `:` as its text.)
             let empty = c.kind == NodeKind::Scalar && c.start == c.end;
             if !empty || c.layout.colon.is_some() {
                 last = Some(at);
@@ -295,6 +322,23 @@ impl<'a> Doc<'a> {
             at = c.next;
         }
         last
+    }
+
+    /// Every alias of the document with the node that defines its anchor, in
+    /// document order. Empty for almost every document (Helm writes none).
+    pub fn aliases(&self) -> Vec<(NodeId, NodeId)> {
+        let mut defs: Vec<(usize, NodeId)> = Vec::new();
+        let mut out = Vec::new();
+        for (id, n) in self.nodes.iter().enumerate() {
+            if n.anchored {
+                defs.push((n.anchor, id));
+            } else if n.kind == NodeKind::Alias
+                && let Some(&(_, def)) = defs.iter().rev().find(|(a, _)| *a == n.anchor)
+            {
+                out.push((id, def));
+            }
+        }
+        out
     }
 
     /// Every key that repeats an earlier key of its mapping, anywhere in the
@@ -621,8 +665,8 @@ struct Reader<'a, E, F> {
     doc: Doc<'a>,
     held: Option<Doc<'a>>,
     spare: Vec<Node<'a>>,
-    /// Open collections: (node, children so far).
-    stack: Vec<(usize, usize)>,
+    /// Open collections: (node, children so far, its last child).
+    stack: Vec<(usize, usize, usize)>,
     /// The last line end found, for the `crlf` of nodes on the same line.
     line_cache: (usize, usize),
     index: usize,
@@ -720,7 +764,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 return Ok(());
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((id, _)) = self.stack.pop() {
+                if let Some((id, _, _)) = self.stack.pop() {
                     let len = self.doc.nodes.len();
                     let n = &mut self.doc.nodes[id];
                     n.next = len;
@@ -744,12 +788,11 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             Event::SequenceStart(st, anchor, _) => {
                 (NodeKind::Seq, structure(st), Cow::Borrowed(""), anchor)
             }
-            Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                (NodeKind::Alias, Style::Plain, Cow::Borrowed(""), 0)
-            }
+            Event::Alias(id) => (NodeKind::Alias, Style::Plain, Cow::Borrowed(""), id),
+            Event::UnresolvedAlias(_) => (NodeKind::Alias, Style::Plain, Cow::Borrowed(""), 0),
             _ => return Ok(()),
         };
-        self.push(kind, style, value, anchor != 0, at);
+        self.push(kind, style, value, anchor, at);
         Ok(())
     }
 
@@ -774,14 +817,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
     }
 
     /// Adds a node, with its layout, under the innermost open collection.
-    fn push(
-        &mut self,
-        kind: NodeKind,
-        style: Style,
-        value: Cow<'a, str>,
-        anchored: bool,
-        at: Span,
-    ) {
+    fn push(&mut self, kind: NodeKind, style: Style, value: Cow<'a, str>, anchor: usize, at: Span) {
         let mut end = at.end;
         // A block scalar's span can end after the next line's indentation; its
         // text really ends at the line break before it.
@@ -796,9 +832,13 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             }
         }
         let mut layout = self.layout(at, kind);
-        layout.colon = self.explicit_value_indicator();
+        layout.colon = self.own_colon(kind, at);
+        if let Some(c) = layout.colon.filter(|c| !c.bare()) {
+            // `key: &a`: the empty span may stand anywhere after these.
+            layout.props = c.props;
+        }
         let id = self.doc.nodes.len();
-        if let Some((parent, count)) = self.stack.last_mut() {
+        if let Some((parent, count, last)) = self.stack.last_mut() {
             let parent_node = &mut self.doc.nodes[*parent];
             // A block mapping's keys stand where its first key's entry stands.
             if *count == 0 && parent_node.kind == NodeKind::Map && parent_node.style == Style::Block
@@ -806,6 +846,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 parent_node.layout.indent = layout.indent;
             }
             *count += 1;
+            *last = id;
         }
         self.doc.nodes.push(Node {
             kind,
@@ -816,42 +857,89 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             line: at.line,
             col: at.col,
             next: id + 1,
-            anchored,
+            anchored: anchor != 0 && kind != NodeKind::Alias,
+            anchor,
             layout,
         });
         if matches!(kind, NodeKind::Map | NodeKind::Seq) {
-            self.stack.push((id, 0));
+            self.stack.push((id, 0, id));
         }
     }
 
-    /// When the node being pushed is the value of an explicit scalar key of a
-    /// block mapping (`? key` then `: value`): where its `:` indicator is, if it
-    /// is written (`? key` alone has none). Blank and comment lines may stand
-    /// between the key and the `:`.
-    fn explicit_value_indicator(&self) -> Option<usize> {
-        let &(parent, count) = self.stack.last()?;
-        let p = &self.doc.nodes[parent];
-        if p.kind != NodeKind::Map || p.style != Style::Block || count % 2 == 0 {
+    /// When the node being pushed is an empty scalar that is the value of a pair
+    /// with a scalar or alias key: the `:` that belongs to it, if the source has
+    /// one and nothing but blanks, line breaks and comments follow that `:`. This
+    /// is the one place that decides where an empty value is written: the parser
+    /// puts an implicit null's empty span at the next token, which may be another
+    /// pair's `:`, so nothing else may look there.
+    ///
+    /// - `key:`, `key   :`, `{a: }`: the `:` after blanks on the key's line;
+    /// - `? key` then `:` (block): the `:` in the `?`'s column, possibly after
+    ///   blank and comment lines;
+    /// - `key: !tag`: that `:`, with the tag as the rest of the value's text;
+    /// - `? key` alone, `{? a}`: none.
+    fn own_colon(&self, kind: NodeKind, at: Span) -> Option<Colon> {
+        if kind != NodeKind::Scalar || at.start != at.end {
             return None;
         }
-        let key = self.doc.nodes.last()?;
-        if key.kind != NodeKind::Scalar || key.layout.entry == key.start {
+        let &(parent, count, key) = self.stack.last()?;
+        let p = &self.doc.nodes[parent];
+        if p.kind != NodeKind::Map || count % 2 == 0 {
+            return None;
+        }
+        let key = &self.doc.nodes[key];
+        if !matches!(key.kind, NodeKind::Scalar | NodeKind::Alias) || key.start == key.end {
             return None;
         }
         let bytes = self.input.as_bytes();
-        let mut at = key.end;
-        loop {
-            match bytes.get(at)? {
-                b' ' | b'\t' | b'\r' | b'\n' => at += 1,
-                b'#' => at = line_end(self.input, at),
-                // Only a `:` in the `?`'s column belongs to this pair.
-                b':' if at - line_start(self.input, at) == key.layout.indent => {
-                    return Some(at);
+        let colon = if p.style == Style::Block && key.layout.entry != key.layout.props {
+            let mut c = key.end;
+            loop {
+                match bytes.get(c)? {
+                    b' ' | b'\t' | b'\r' | b'\n' => c += 1,
+                    b'#' => c = line_end(self.input, c),
+                    // Only a `:` in the `?`'s column belongs to this pair.
+                    b':' if self.input[line_start(self.input, c)..c].chars().count()
+                        == key.layout.indent =>
+                    {
+                        break c;
+                    }
+                    _ => return None,
                 }
-                b':' => return None,
-                _ => return None,
             }
+        } else {
+            let rest = &self.input[key.end..];
+            let c = key.end + rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            (bytes.get(c) == Some(&b':')).then_some(c)?
+        };
+        // Between the `:` and where the parser put the empty span: only blanks,
+        // line breaks, comments and the value's own properties.
+        let from = colon + 1;
+        let between = self.input.get(from..at.start.max(from))?;
+        let (mut props, mut end) = (None, from);
+        let mut line_at = from;
+        for line in between.split_inclusive('\n') {
+            let mut word_at = line_at;
+            for word in line.split_inclusive([' ', '\t', '\r', '\n']) {
+                let w = word.trim_end_matches([' ', '\t', '\r', '\n']);
+                if w.starts_with('#') {
+                    break;
+                }
+                if w.starts_with(['&', '!']) {
+                    props.get_or_insert(word_at);
+                    end = word_at + w.len();
+                } else if !w.is_empty() {
+                    return None;
+                }
+                word_at += word.len();
+            }
+            line_at += line.len();
         }
+        Some(Colon {
+            at: colon,
+            props: props.unwrap_or(end),
+            end,
+        })
     }
 
     /// The layout of a node that starts at `at`, from the bytes before it on its
@@ -861,32 +949,46 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         let parent = self
             .stack
             .last()
-            .map(|&(p, count)| (&self.doc.nodes[p], count));
+            .map(|&(p, count, _)| (&self.doc.nodes[p], count));
         let block_key = parent.is_some_and(|(p, count)| {
             p.kind == NodeKind::Map && p.style == Style::Block && count % 2 == 0
         });
         let block_item =
             parent.is_some_and(|(p, _)| p.kind == NodeKind::Seq && p.style == Style::Block);
-        let (mut entry, mut indent) = (at.start, at.col);
+        let in_block = parent.is_none_or(|(p, _)| p.style == Style::Block);
+        let props = if in_block {
+            properties_before(self.input, at.start)
+        } else {
+            at.start
+        };
+        let mut entry = props;
         if block_key
             && kind == NodeKind::Scalar
-            && let Some(q) = explicit_indicator(self.input, at.start)
+            && let Some(q) = explicit_indicator(self.input, props)
         {
             entry = q;
-            indent = q - line_start(self.input, q);
         }
+        // Columns count characters; properties and `?` may follow wide ones.
+        let indent = if entry == at.start {
+            at.col
+        } else {
+            self.input[line_start(self.input, entry)..entry]
+                .chars()
+                .count()
+        };
         let mut back = entry;
         while back > 0 && bytes[back - 1] == b' ' {
             back -= 1;
         }
         let first_on_line = back == 0 || bytes[back - 1] == b'\n';
         let dash = if block_item {
-            dash_before(self.input, at.start)
+            dash_before(self.input, props)
         } else {
             None
         };
         Layout {
             entry,
+            props,
             colon: None,
             indent,
             first_on_line,
@@ -906,6 +1008,28 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             e
         };
         end >= 2 && &self.input.as_bytes()[end - 2..end] == b"\r\n"
+    }
+}
+
+/// Where the properties (`&anchor`, `!tag`, in any order) that stand on the same
+/// line right before `start` begin; `start` when there are none. In a block
+/// collection nothing else can stand there: what precedes a node on its line is
+/// indentation, `-`, `?`, `key:` or its own properties, and only properties
+/// begin with `&` or `!`.
+fn properties_before(input: &str, start: usize) -> usize {
+    let line = line_start(input, start);
+    let mut at = start;
+    loop {
+        let before = input[line..at].trim_end_matches([' ', '\t']);
+        if before.len() == at - line {
+            // Properties are separated from what follows by blanks.
+            return at;
+        }
+        let word = before.rfind([' ', '\t']).map_or(0, |i| i + 1);
+        if !before[word..].starts_with(['&', '!']) {
+            return at;
+        }
+        at = line + word;
     }
 }
 
@@ -1036,5 +1160,62 @@ mod tests {
                 (3, 55, 64, false, 3)
             ]
         );
+    }
+
+    /// Every node of the first document.
+    fn nodes(s: &str) -> Vec<Node<'_>> {
+        let mut out = Vec::new();
+        for_each_doc(s, |d: &Doc<'_>| -> Result<(), ()> {
+            if out.is_empty() {
+                out = d.nodes.clone();
+            }
+            Ok(())
+        })
+        .unwrap()
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn keys_line_up_under_their_properties() {
+        // (input, the column of the innermost block mapping's keys)
+        for (s, col) in [
+            ("l:\n    - &a name: gw\n", 6),
+            ("l:\n    - &? name : gw}\n", 6),
+            ("l:\n    - !!str &b name: gw\n", 6),
+            ("l:\n    - ? &a name\n      : gw\n", 6),
+            ("&r a: 1\nb: 2\n", 0),
+            ("l:\n  - &m\n    name: gw\n", 4),
+        ] {
+            let n = nodes(s);
+            let map = n.iter().rev().find(|n| n.kind == NodeKind::Map).unwrap();
+            assert_eq!(map.layout.indent, col, "{s:?}");
+        }
+        // A scalar item's `-` is found past its properties.
+        let n = nodes("l:\n  - &s x\n");
+        assert_eq!(n[3].layout.dash.map(|d| d.col), Some(2));
+    }
+
+    #[test]
+    fn an_empty_value_knows_its_own_colon() {
+        // (input, the text from the empty value's `:` to its end, or None)
+        for (s, text) in [
+            ("k:\nn: 1\n", Some(":")),
+            ("k   :\nn: 1\n", Some(":")),
+            ("k: !!null # c\nn: 1\n", Some(": !!null")),
+            ("k:\n  &a\nn: 1\n", Some(":\n  &a")),
+            ("? k\n:\nn: 1\n", Some(":")),
+            ("{a: , b: 1}", Some(":")),
+            // `? k` alone: the parser puts the empty value at the outer `:`.
+            ("o:\n  ? k\n:\n", None),
+            ("{? a}", None),
+        ] {
+            let n = nodes(s);
+            let empty = n
+                .iter()
+                .find(|n| n.kind == NodeKind::Scalar && n.start == n.end)
+                .unwrap();
+            assert_eq!(empty.layout.colon.map(|c| &s[c.at..c.end]), text, "{s:?}");
+        }
     }
 }
