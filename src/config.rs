@@ -27,12 +27,18 @@
 //! host_claims:                                 # rule 4: fields that claim hosts
 //!   - kind: Site.example.com
 //!     path: spec.domains[]
+//! operator_objects:                            # rule 10: what an operator makes
+//!   - kind: Database.example.com               # for a resource, named after it
+//!     target: Service
+//!     names: ["{name}-primary"]
 //! ```
 
 use crate::cli::Given;
 use crate::error::Error;
 use crate::k8s::refs::KindSel;
-use crate::k8s::{HostClaim, HostRule, K8s, Reference, ReferenceShape};
+use crate::k8s::{
+    HostClaim, HostRule, K8s, OperatorObjects, OperatorObjectsEntry, Reference, ReferenceShape,
+};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -91,6 +97,8 @@ struct FileSettings {
     host_claims: Vec<Spanned<HostClaim>>,
     #[serde(default)]
     produces: Vec<Spanned<Reference>>,
+    #[serde(default)]
+    operator_objects: Vec<Spanned<OperatorObjectsEntry>>,
 }
 
 /// A list the way the flags spell it: one string, a list of strings, or (for
@@ -152,7 +160,8 @@ fn read_file(path: &str, text: &str) -> Result<FileSettings, Error> {
     })
 }
 
-/// The file's `references:`, `produces:` and `host_claims:` as table rules, each
+/// The file's `references:`, `produces:`, `host_claims:` and `operator_objects:`
+/// as table rules, each
 /// error at its entry's line; they extend the built-in tables.
 fn file_tables(path: &str, k8s: &mut K8s, f: &FileSettings) -> Result<(), Error> {
     for r in &f.references {
@@ -171,6 +180,11 @@ fn file_tables(path: &str, k8s: &mut K8s, f: &FileSettings) -> Result<(), Error>
         let rule =
             HostRule::build(&c.value).map_err(|e| file_error(path, c.referenced.line(), e))?;
         k8s.host_claims.push(rule);
+    }
+    for o in &f.operator_objects {
+        let made = OperatorObjects::build(&o.value)
+            .map_err(|e| file_error(path, o.referenced.line(), e))?;
+        k8s.operator_objects.push(made);
     }
     Ok(())
 }

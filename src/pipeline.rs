@@ -10,7 +10,9 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::{Error, Place};
-use crate::plan::{Aliased, DocOut, DocPlan, PlanCx, ResolveCx, Status, StreamIndex, api_group};
+use crate::plan::{
+    Aliased, DocOut, DocPlan, OperatorMade, PlanCx, ResolveCx, Status, StreamIndex, api_group,
+};
 use crate::reason::Reason;
 use crate::rules::RULES;
 use crate::yaml::{self, Doc, NodeId, NodeKind};
@@ -94,6 +96,7 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         strings: Vec::new(),
         hosts: Vec::new(),
         aliased: Vec::new(),
+        operator_made: Vec::new(),
     }
 }
 
@@ -145,6 +148,9 @@ pub fn read_document<'a>(
             }
         })
         .collect();
+    if let Some(name) = plan.name.as_deref() {
+        plan.operator_made = OperatorMade::of(cfg, &plan.kind, plan.group(), name);
+    }
     // Helm and the API server accept a repeated key (the last one wins); every
     // rule treats each occurrence alike, so whichever a reader keeps is isolated.
     for k in doc.duplicate_keys() {

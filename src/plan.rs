@@ -236,6 +236,46 @@ pub struct DocPlan<'a> {
     pub hosts: Vec<Cow<'a, str>>,
     /// Every alias of the document and where its anchor is defined.
     pub aliased: Vec<Aliased>,
+    /// What an operator makes for this custom resource (rule 10,
+    /// `operator_objects`).
+    pub operator_made: Vec<OperatorMade>,
+}
+
+/// An object an operator makes for a custom resource of the stream, named after
+/// it, and the name the copy's renamed resource makes instead (`None` when the
+/// resource keeps its name: already suffixed, or too long).
+#[derive(Clone, Debug)]
+pub struct OperatorMade {
+    pub kind: String,
+    pub name: String,
+    pub new: Option<String>,
+}
+
+impl OperatorMade {
+    /// Everything the operators of `cfg` make for an object `kind`/`name`.
+    pub fn of(cfg: &Config, kind: &str, group: &str, name: &str) -> Vec<OperatorMade> {
+        let mut out = Vec::new();
+        let renamed = renamed_name(cfg, kind, name).ok().flatten();
+        for o in cfg
+            .k8s
+            .operator_objects
+            .iter()
+            .filter(|o| o.kind.matches(kind, group))
+        {
+            let new: Vec<Option<String>> = match &renamed {
+                Some(r) => o.made_for(r).map(Some).collect(),
+                None => vec![None; o.names.len()],
+            };
+            for (made, new) in o.made_for(name).zip(new) {
+                out.push(OperatorMade {
+                    kind: o.target.clone(),
+                    name: made,
+                    new,
+                });
+            }
+        }
+        out
+    }
 }
 
 /// An alias (`*a`) and the anchored node (`&a`) it stands for, as byte offsets
@@ -399,6 +439,9 @@ pub struct StreamIndex<'p> {
     pub hosts: HashSet<&'p str>,
     /// Service name → namespace, for rule 9b.
     pub services: HashMap<&'p str, Vec<Option<&'p str>>>,
+    /// (kind, name) of what operators make for the stream's custom resources →
+    /// the name the copy's resource makes instead (rule 10).
+    operator_made: HashMap<(&'p str, &'p str), Option<&'p str>>,
     /// Lengths (capped at 255) that a host or a Service name has: rule 9 looks at
     /// every word of every string, and most words can be ruled out by length alone.
     pub host_lens: LenSet,
@@ -436,6 +479,7 @@ impl<'p> StreamIndex<'p> {
             narrow: Err(""),
             hosts: HashSet::new(),
             services: HashMap::new(),
+            operator_made: HashMap::new(),
             host_lens: LenSet::default(),
             service_lens: LenSet::default(),
         };
@@ -475,9 +519,41 @@ impl<'p> StreamIndex<'p> {
                 }
             }
         }
+        // What operators make counts as emitted too, unless the stream holds an
+        // object of that identity itself.
+        for p in plans.iter().filter(|p| p.status == Status::Object) {
+            let ns = p.ns.as_deref();
+            for m in &p.operator_made {
+                let id = (m.kind.as_str(), m.name.as_str());
+                if idx.objects.contains_key(&id) && !idx.operator_made.contains_key(&id) {
+                    continue;
+                }
+                idx.operator_made.insert(id, m.new.as_deref());
+                idx.objects.entry(id).or_default().push(("", ns));
+                idx.plurals
+                    .entry((cfg.k8s.plural(&m.kind), m.name.as_str()))
+                    .or_default()
+                    .push((m.kind.as_str(), ns));
+                if m.kind == "Service" {
+                    idx.services.entry(m.name.as_str()).or_default().push(ns);
+                    idx.service_lens.insert(m.name.len());
+                }
+            }
+        }
         (idx.labels, idx.label_owners) = label_fates(plans, cfg);
         idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
         idx
+    }
+
+    /// The name the copy gives to `kind`/`name`, an object of the stream or one an
+    /// operator makes for a custom resource of it (then named after the copy's
+    /// resource: `db-rw` → `db-tilt-rw`). `Ok(None)`: it keeps its name; `Err`:
+    /// too long (see [`renamed_name`]).
+    pub fn renamed(&self, kind: &str, name: &str) -> Result<Option<String>, usize> {
+        match self.operator_made.get(&(kind, name)) {
+            Some(new) => Ok(new.filter(|n| *n != name).map(str::to_string)),
+            None => renamed_name(self.cfg, kind, name),
+        }
     }
 
     /// Is an object of `kind` named `name` emitted in a namespace compatible with

@@ -260,6 +260,26 @@ fn helm3_exec_contract_one_arg_per_post_renderer_args() {
     assert!(out.contains("sectionName: \"https-dev\""));
 }
 
+/// The README's example config file is one the binary accepts, and its
+/// `operator_objects:` entry does what the comment says.
+#[test]
+fn readme_config_example_is_accepted() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("### Config file\n\n```yaml\n")
+        .expect("the README has the section")
+        + "### Config file\n\n```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = tempdir();
+    let cfg = dir.join("tilt-render.yaml");
+    fs::write(&cfg, &readme[start..end]).unwrap();
+    let input = "apiVersion: db.example.com/v1\nkind: Database\nmetadata:\n  name: orders\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  DB_HOST: orders-primary\n";
+    let (code, out, err) = run(bin().arg("--config").arg(&cfg), input);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("DB_HOST: orders-tilt-primary"), "{out}");
+    fs::remove_dir_all(dir).unwrap();
+}
+
 fn tempdir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);

@@ -406,8 +406,19 @@ impl<'s> Model<'s> {
         }
     }
 
-    /// The name the copy gives to an object the baseline calls `name`.
+    /// The name the copy gives to an object the baseline calls `name`: what an
+    /// operator makes is named after the copy's resource (`db-rw` →
+    /// `db-tilt-rw`), anything else gets the suffix. An object of the stream
+    /// wins over an operator's, as in the filter.
     fn renamed(&self, kind: &str, name: &str) -> Option<String> {
+        let made = self.b.made.get(&(kind, name)).into_iter().flatten();
+        if !self.b.ids.contains_key(&(kind, name))
+            && let Some(c) = made
+                .filter_map(|&i| self.b.s.made[i].counterpart.clone())
+                .next()
+        {
+            return Some(c);
+        }
         renamed_name(self.cfg, kind, name).ok().flatten()
     }
 

@@ -78,6 +78,10 @@ pub struct Made {
     /// What makes it (`Certificate spec.secretName`, `--election-id`).
     pub how: String,
     pub place: Place,
+    /// The name the other copy's maker gives it, when that is not the name with
+    /// the suffix: an operator names what it makes after its resource
+    /// (`db-rw` → `db-tilt-rw`).
+    pub counterpart: Option<String>,
 }
 
 /// The pods a pod template makes.

@@ -142,6 +142,7 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
     made(&cx, cfg, meta, s);
     pods(&cx, cfg, s);
     operator_pods(&cx, cfg, &s.objects[cx.obj].name.clone(), s);
+    operator_objects(&cx, cfg, s);
     selectors(&cx, cfg, s);
     references(&cx, cfg, s);
     bindings(&cx, s);
@@ -252,6 +253,7 @@ fn made(cx: &Cx<'_, '_>, cfg: &Config, meta: NodeId, s: &mut Stream) {
                 name: name.to_string(),
                 how: format!("{how} of {}", cx.object),
                 place: cx.place(node),
+                counterpart: None,
             });
         }
     }
@@ -300,6 +302,25 @@ fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
         place: cx.place(at),
         host_ports,
     });
+}
+
+/// What an operator makes for this custom resource (`operator_objects`), the
+/// same list the filter follows (rule 10), each with the name the renamed
+/// resource's operator makes instead.
+fn operator_objects(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
+    let o = &s.objects[cx.obj];
+    let made = crate::plan::OperatorMade::of(cfg, cx.kind, cx.group, &o.name);
+    let place = o.place.clone();
+    for m in made {
+        s.made.push(Made {
+            how: format!("the operator of {}", cx.object),
+            kind: m.kind,
+            ns: cx.ns.clone(),
+            name: m.name,
+            place: place.clone(),
+            counterpart: m.new,
+        });
+    }
 }
 
 /// The pods an operator makes for this custom resource (`operator_pods`), with

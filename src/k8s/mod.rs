@@ -15,7 +15,8 @@ pub mod schema;
 
 pub use schema::File;
 pub use schema::{
-    GroupDefaultSpec, HostClaim, HostFormat, Reference, ReferenceShape, SelectorForm, WhenAbsent,
+    GroupDefaultSpec, HostClaim, HostFormat, OperatorObjectsEntry, Reference, ReferenceShape,
+    SelectorForm, WhenAbsent,
 };
 
 use crate::yaml::{Doc, NodeId};
@@ -204,6 +205,46 @@ pub struct OperatorPods {
     pub labels: Vec<(String, String)>,
 }
 
+/// Objects an operator makes for a custom resource, named after it (`{name}`:
+/// the resource's name): CloudNativePG's `<cluster>-rw` Service and
+/// `<cluster>-app` Secret. No document of the stream holds them, but the copy's
+/// resource makes its own, named after the copy's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorObjects {
+    pub kind: KindSel,
+    pub target: String,
+    pub names: Vec<String>,
+}
+
+impl OperatorObjects {
+    /// An entry as written (built-in table or config file), checked: every name
+    /// is made from the resource's (`{name}`).
+    pub fn build(e: &OperatorObjectsEntry) -> Result<OperatorObjects, String> {
+        if let Some(n) = e.names.iter().find(|n| !n.contains("{name}")) {
+            return Err(format!(
+                "operator_objects: name `{n}` of {} does not contain {{name}} (the resource's name)",
+                e.kind
+            ));
+        }
+        if e.target.trim().is_empty() || e.names.is_empty() {
+            return Err(format!(
+                "operator_objects: {} needs a target kind and names",
+                e.kind
+            ));
+        }
+        Ok(OperatorObjects {
+            kind: KindSel::parse(&e.kind),
+            target: e.target.trim().to_string(),
+            names: e.names.clone(),
+        })
+    }
+
+    /// The names made for a resource called `owner`.
+    pub fn made_for<'n>(&'n self, owner: &'n str) -> impl Iterator<Item = String> + 'n {
+        self.names.iter().map(move |n| n.replace("{name}", owner))
+    }
+}
+
 /// The entries of `builtin.yaml` that compile into paths and rules.
 struct Tables {
     host_claims: Vec<HostClaim>,
@@ -232,6 +273,8 @@ pub struct K8s {
     /// `check --baseline`: the labels of the pods operators make for custom
     /// resources (each kind is also a label owner kind).
     pub operator_pods: Vec<OperatorPods>,
+    /// Rule 10: objects operators make for custom resources, named after them.
+    pub operator_objects: Vec<OperatorObjects>,
     /// Preferred keys of the pair that narrows an empty NetworkPolicy podSelector.
     pub narrow_keys: Vec<String>,
     /// `check --baseline`: classes that name their controller, kind → path of the
@@ -320,6 +363,12 @@ impl K8s {
                     labels: e.labels.0,
                 })
                 .collect(),
+            operator_objects: f
+                .operator_objects
+                .iter()
+                .map(OperatorObjects::build)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?,
             narrow_keys: f.narrow_keys,
             controller_classes: f
                 .controller_classes
@@ -543,6 +592,15 @@ mod tests {
             let group = o.kind.group.as_deref().unwrap_or("");
             assert_eq!(k.label_owner_rank(&o.kind.kind, group), Some(0), "{o:?}");
             assert!(!o.labels.is_empty(), "{o:?}");
+        }
+        // What an operator makes is named after its resource, and is a kind
+        // references can name.
+        assert!(!k.operator_objects.is_empty());
+        for o in &k.operator_objects {
+            assert!(o.kind.group.is_some(), "{o:?}");
+            assert!(["Service", "Secret"].contains(&o.target.as_str()), "{o:?}");
+            assert!(o.names.iter().all(|n| n.contains("{name}")), "{o:?}");
+            assert_eq!(o.made_for("db").count(), o.names.len());
         }
         let prometheus = &k.operator_pods[0].labels;
         assert_eq!(

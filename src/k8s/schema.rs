@@ -181,6 +181,15 @@ pub struct OperatorPodsEntry {
     pub labels: Pairs,
 }
 
+/// One entry of `operator_objects:` as written.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorObjectsEntry {
+    pub kind: String,
+    pub target: String,
+    pub names: Vec<String>,
+}
+
 /// A mapping of strings, in the order written.
 pub struct Pairs(pub Vec<(String, String)>);
 
@@ -216,6 +225,7 @@ pub struct File {
     pub kubernetes_groups: Vec<String>,
     pub label_owner_kinds: Vec<String>,
     pub operator_pods: Vec<OperatorPodsEntry>,
+    pub operator_objects: Vec<OperatorObjectsEntry>,
     pub narrow_keys: Vec<String>,
     pub controller_classes: HashMap<String, String>,
     pub webhook_kinds: Vec<String>,

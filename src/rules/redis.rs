@@ -195,7 +195,7 @@ fn wire(
             Error::input(
                 plan.place(doc.node(k).line),
                 format!(
-                    "cannot replace the value of {}: it has a tag but no text, or a `? value` without `:`",
+                    "cannot replace the value of {}: it is written as `? value` without a `:` of its own",
                     cfg.redis_env
                 ),
             )

@@ -33,7 +33,7 @@ use crate::error::Error;
 use crate::k8s::refs::{Found, Rule, Shape, Target, walk};
 use crate::plan::{
     DocOut, DocPlan, NodeSpan, PlanCx, RefCand, RefVia, ResolveCx, api_group, locate_in_scalar,
-    renamed_name, rewrite_scalar,
+    rewrite_scalar,
 };
 use crate::reason::Reason;
 use crate::yaml::{Doc, NodeId, Style};
@@ -409,7 +409,7 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             ));
             continue;
         }
-        let new = match renamed_name(cfg, kind, name) {
+        let new = match index.renamed(kind, name) {
             Ok(Some(n)) => n,
             // Already suffixed, or too long (the target's own rename reports that).
             Ok(None) | Err(_) => continue,

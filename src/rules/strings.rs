@@ -546,7 +546,7 @@ fn rewrite_token(
     let found = service_host(raw, (i, j), host_key, |s| {
         index.services.get(s).map(Vec::as_slice)
     })?;
-    let new = renamed_name(cfg, "Service", found.svc).ok().flatten()?;
+    let new = index.renamed("Service", found.svc).ok().flatten()?;
     let Some(pod) = found.pod else {
         return Some((i, i + found.svc.len(), new));
     };

@@ -1017,19 +1017,25 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
 /// indentation, `-`, `?`, `key:` or its own properties, and only properties
 /// begin with `&` or `!`.
 fn properties_before(input: &str, start: usize) -> usize {
-    let line = line_start(input, start);
+    let bytes = input.as_bytes();
     let mut at = start;
     loop {
-        let before = input[line..at].trim_end_matches([' ', '\t']);
-        if before.len() == at - line {
-            // Properties are separated from what follows by blanks.
+        // Properties are separated from what follows by blanks on the same line.
+        let mut blank = at;
+        while blank > 0 && matches!(bytes[blank - 1], b' ' | b'\t') {
+            blank -= 1;
+        }
+        if blank == at || blank == 0 || bytes[blank - 1] == b'\n' {
             return at;
         }
-        let word = before.rfind([' ', '\t']).map_or(0, |i| i + 1);
-        if !before[word..].starts_with(['&', '!']) {
+        let mut word = blank;
+        while word > 0 && !matches!(bytes[word - 1], b' ' | b'\t' | b'\n') {
+            word -= 1;
+        }
+        if !matches!(bytes[word], b'&' | b'!') {
             return at;
         }
-        at = line + word;
+        at = word;
     }
 }
 
