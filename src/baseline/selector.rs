@@ -27,6 +27,11 @@ pub struct Expr {
 pub struct Selector {
     pub labels: Vec<(String, String)>,
     pub exprs: Vec<Expr>,
+    /// The API server refuses the object: a label map whose value is a list or a
+    /// mapping, `matchLabels` that is no mapping, `matchExpressions` that is no
+    /// list of mappings. It selects nothing (skipping the bad part instead would
+    /// make it select more than it says).
+    pub invalid: bool,
 }
 
 fn get<'l>(labels: &'l [(String, String)], key: &str) -> Option<&'l str> {
@@ -41,20 +46,39 @@ fn get<'l>(labels: &'l [(String, String)], key: &str) -> Option<&'l str> {
 impl Selector {
     /// A plain label map (`Service.spec.selector`).
     pub fn from_map(doc: &Doc<'_>, map: NodeId) -> Selector {
+        match scalar_pairs(doc, map) {
+            Some(labels) => Selector {
+                labels,
+                ..Selector::default()
+            },
+            None => Selector::invalid(),
+        }
+    }
+
+    fn invalid() -> Selector {
         Selector {
-            labels: label_pairs(doc, map),
-            exprs: Vec::new(),
+            invalid: true,
+            ..Selector::default()
         }
     }
 
     /// A LabelSelector (`{matchLabels, matchExpressions}`).
     pub fn from_label_selector(doc: &Doc<'_>, sel: NodeId) -> Selector {
         let mut s = Selector::default();
-        if let Some(m) = doc.get(sel, "matchLabels") {
-            s.labels = label_pairs(doc, m);
+        if let Some(m) = doc.get(sel, "matchLabels").map(|m| doc.resolve(m)) {
+            match scalar_pairs(doc, m) {
+                Some(labels) => s.labels = labels,
+                None => return Selector::invalid(),
+            }
         }
-        if let Some(list) = doc.get(sel, "matchExpressions").filter(|&l| doc.is_seq(l)) {
-            for e in doc.children(list) {
+        if let Some(list) = doc.get(sel, "matchExpressions").map(|l| doc.resolve(l)) {
+            if doc.is_null(list) {
+                return s;
+            }
+            if !doc.is_seq(list) || doc.children(list).any(|e| !doc.is_map(doc.resolve(e))) {
+                return Selector::invalid();
+            }
+            for e in doc.children(list).map(|e| doc.resolve(e)) {
                 let key = doc.get_str(e, "key").unwrap_or("").to_string();
                 let op = match doc.get_str(e, "operator").unwrap_or("") {
                     "In" => Op::In,
@@ -65,10 +89,11 @@ impl Selector {
                 };
                 let values = doc
                     .get(e, "values")
+                    .map(|v| doc.resolve(v))
                     .filter(|&v| doc.is_seq(v))
                     .map(|v| {
                         doc.children(v)
-                            .filter_map(|i| doc.str(i).map(str::to_string))
+                            .filter_map(|i| doc.str(doc.resolve(i)).map(str::to_string))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -80,13 +105,15 @@ impl Selector {
 
     /// Selects every object (an empty LabelSelector).
     pub fn is_everything(&self) -> bool {
-        self.labels.is_empty() && self.exprs.is_empty()
+        !self.invalid && self.labels.is_empty() && self.exprs.is_empty()
     }
 
     pub fn matches(&self, labels: &[(String, String)]) -> bool {
-        self.labels
-            .iter()
-            .all(|(k, v)| get(labels, k) == Some(v.as_str()))
+        !self.invalid
+            && self
+                .labels
+                .iter()
+                .all(|(k, v)| get(labels, k) == Some(v.as_str()))
             && self.exprs.iter().all(|e| {
                 let have = get(labels, &e.key);
                 match e.op {
@@ -103,6 +130,9 @@ impl Selector {
     /// one `matchLabels` pair, or an `In` expression's values. `None` when the
     /// selector has no such requirement (then every object is a candidate).
     pub fn required_pairs(&self) -> Option<Vec<(&str, &str)>> {
+        if self.invalid {
+            return Some(Vec::new());
+        }
         if let Some((k, v)) = self.labels.first() {
             return Some(vec![(k.as_str(), v.as_str())]);
         }
@@ -116,6 +146,9 @@ impl Selector {
 
     /// `app=web,tier In (a,b)`: for messages.
     pub fn show(&self) -> String {
+        if self.invalid {
+            return "(invalid: the API server refuses it)".to_string();
+        }
         let mut parts: Vec<String> = self
             .labels
             .iter()
@@ -143,10 +176,31 @@ impl Selector {
     }
 }
 
-/// The scalar pairs of a label map (anything else is skipped).
+/// The pairs of a selector's label map, as the API server decodes a
+/// `map[string]string`: `None` when it is no mapping or a key or value is no
+/// scalar (the object is refused). Aliases stand for what they name.
+fn scalar_pairs(doc: &Doc<'_>, map: NodeId) -> Option<Vec<(String, String)>> {
+    let map = doc.resolve(map);
+    if doc.is_null(map) {
+        return Some(Vec::new());
+    }
+    if !doc.is_map(map) {
+        return None;
+    }
+    let all = doc.pairs(map).all(|(k, v)| {
+        let (k, v) = (doc.resolve(k), doc.resolve(v));
+        doc.str(k).is_some() && (doc.is_null(v) || doc.str(v).is_some())
+    });
+    all.then(|| label_pairs(doc, map))
+}
+
+/// The scalar pairs of a label map (anything else is skipped). Aliases stand
+/// for what they name.
 pub fn label_pairs(doc: &Doc<'_>, map: NodeId) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
+    let map = doc.resolve(map);
     for (k, v) in doc.pairs(map) {
+        let (k, v) = (doc.resolve(k), doc.resolve(v));
         let Some(key) = doc.str(k) else { continue };
         let value = if doc.is_null(v) { Some("") } else { doc.str(v) };
         let Some(value) = value else { continue };
@@ -180,6 +234,29 @@ mod tests {
         .unwrap()
         .unwrap();
         out.unwrap()
+    }
+
+    #[test]
+    fn a_selector_the_api_server_refuses_selects_nothing() {
+        // A list where a label value belongs, matchLabels that is a list,
+        // matchExpressions that is a mapping: skipping the bad part would widen
+        // the selector to `app=prometheus` alone (found by the fuzz target).
+        for text in [
+            "matchLabels: {app: prometheus, operator.prometheus.io/name: [kps]}\n",
+            "matchLabels: [app]\n",
+            "matchExpressions: {key: app}\n",
+            "matchExpressions: [app]\n",
+        ] {
+            let s = parse(text);
+            assert!(s.invalid, "{text}");
+            assert!(!s.is_everything() && !s.matches(&labels(&[("app", "prometheus")])));
+            assert_eq!(s.required_pairs(), Some(Vec::new()));
+        }
+        // An alias stands for what it names; null is an empty value.
+        let s = parse("x: &v web\nmatchLabels: {app: *v, tier: }\n");
+        assert!(!s.invalid);
+        assert!(s.matches(&labels(&[("app", "web"), ("tier", "")])));
+        assert!(!s.matches(&labels(&[("app", "web")])));
     }
 
     #[test]

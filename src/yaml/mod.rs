@@ -219,6 +219,19 @@ impl<'a> Doc<'a> {
         (n.kind == NodeKind::Scalar).then_some(n.value.as_ref())
     }
 
+    /// The node an alias stands for (the last node before it that defines its
+    /// anchor); any other node is itself.
+    pub fn resolve(&self, id: NodeId) -> NodeId {
+        let n = &self.nodes[id];
+        if n.kind != NodeKind::Alias || n.anchor == 0 {
+            return id;
+        }
+        self.nodes[..id]
+            .iter()
+            .rposition(|d| d.anchored && d.anchor == n.anchor)
+            .unwrap_or(id)
+    }
+
     /// `get` followed by `str`.
     pub fn get_str(&self, id: NodeId, key: &str) -> Option<&str> {
         self.get(id, key).and_then(|v| self.str(v))
