@@ -79,25 +79,10 @@ impl Selector {
                 return Selector::invalid();
             }
             for e in doc.children(list).map(|e| doc.resolve(e)) {
-                let key = doc.get_str(e, "key").unwrap_or("").to_string();
-                let op = match doc.get_str(e, "operator").unwrap_or("") {
-                    "In" => Op::In,
-                    "NotIn" => Op::NotIn,
-                    "Exists" => Op::Exists,
-                    "DoesNotExist" => Op::DoesNotExist,
-                    _ => Op::Unknown,
-                };
-                let values = doc
-                    .get(e, "values")
-                    .map(|v| doc.resolve(v))
-                    .filter(|&v| doc.is_seq(v))
-                    .map(|v| {
-                        doc.children(v)
-                            .filter_map(|i| doc.str(doc.resolve(i)).map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                s.exprs.push(Expr { key, op, values });
+                match expression(doc, e) {
+                    Some(x) => s.exprs.push(x),
+                    None => return Selector::invalid(),
+                }
             }
         }
         s
@@ -176,6 +161,37 @@ impl Selector {
     }
 }
 
+/// One `matchExpressions` item as the API server decodes and validates it
+/// (`ValidateLabelSelectorRequirement`): `None` when it refuses the object — no
+/// key, values that are not a list of strings, In/NotIn without values,
+/// Exists/DoesNotExist with some. An unknown operator is `Op::Unknown`.
+fn expression(doc: &Doc<'_>, e: NodeId) -> Option<Expr> {
+    let text = |k| doc.get(e, k).map(|v| doc.resolve(v));
+    let key = doc.str(text("key")?)?.to_string();
+    let op = match text("operator").and_then(|o| doc.str(o)).unwrap_or("") {
+        "In" => Op::In,
+        "NotIn" => Op::NotIn,
+        "Exists" => Op::Exists,
+        "DoesNotExist" => Op::DoesNotExist,
+        _ => Op::Unknown,
+    };
+    let values = match text("values") {
+        None => Vec::new(),
+        Some(v) if doc.is_null(v) => Vec::new(),
+        Some(v) if doc.is_seq(v) => doc
+            .children(v)
+            .map(|i| doc.str(doc.resolve(i)).map(str::to_string))
+            .collect::<Option<Vec<String>>>()?,
+        Some(_) => return None,
+    };
+    let valid = match op {
+        Op::In | Op::NotIn => !values.is_empty(),
+        Op::Exists | Op::DoesNotExist => values.is_empty(),
+        Op::Unknown => true,
+    };
+    valid.then_some(Expr { key, op, values })
+}
+
 /// The pairs of a selector's label map, as the API server decodes a
 /// `map[string]string`: `None` when it is no mapping or a key or value is no
 /// scalar (the object is refused). Aliases stand for what they name.
@@ -246,6 +262,13 @@ mod tests {
             "matchLabels: [app]\n",
             "matchExpressions: {key: app}\n",
             "matchExpressions: [app]\n",
+            // What ValidateLabelSelectorRequirement refuses: NotIn with no
+            // values would otherwise select every pod.
+            "matchExpressions: [{key: app, operator: NotIn, values: [[x]]}]\n",
+            "matchExpressions: [{key: app, operator: NotIn, values: []}]\n",
+            "matchExpressions: [{key: app, operator: NotIn, values: x}]\n",
+            "matchExpressions: [{key: app, operator: Exists, values: [x]}]\n",
+            "matchExpressions: [{operator: Exists}]\n",
         ] {
             let s = parse(text);
             assert!(s.invalid, "{text}");
