@@ -150,6 +150,49 @@ pub enum Unplaceable {
     /// An empty value without a `:` of its own (`? key` alone): where its pair
     /// ends is unknown.
     NoValueColon,
+    /// A single pair in a flow sequence (`[name: gw]`, `[? a]`): the mapping has
+    /// no braces of its own, and `, key: value` after it would start a new item
+    /// of the sequence.
+    NoBraces,
+}
+
+impl Unplaceable {
+    /// What about the layout leaves no place, for messages.
+    pub fn says(self) -> &'static str {
+        match self {
+            Unplaceable::NoKeyColumn => "its first key has no text",
+            Unplaceable::KeyNotFirstOnLine => "its key does not start a line",
+            Unplaceable::NoDash => "its `-` does not start a line",
+            Unplaceable::EmptySequence => "the list is empty",
+            Unplaceable::NoValueColon => "a `? key` has no `:` of its own",
+            Unplaceable::NoBraces => {
+                "it is a bare `key: value` in a flow list, without braces of its own"
+            }
+        }
+    }
+}
+
+/// Whether flow mapping `map` has braces of its own: its text (after any
+/// properties) opens with a `{` that stands before its first key. A single pair
+/// in a flow sequence has none, even when its key is itself a flow mapping
+/// (`[{a}: b]`).
+fn braced(input: &str, doc: &Doc<'_>, map: NodeId) -> bool {
+    let m = doc.node(map);
+    let mut at = m.start;
+    while input[at..].starts_with(['&', '!']) {
+        let rest = &input[at..];
+        let word = rest.find([' ', '\t', '\r', '\n']).unwrap_or(rest.len());
+        let blanks = rest[word..].len()
+            - rest[word..]
+                .trim_start_matches([' ', '\t', '\r', '\n'])
+                .len();
+        at += word + blanks;
+    }
+    input[at..].starts_with('{')
+        && doc
+            .children(map)
+            .next()
+            .is_none_or(|k| doc.node(k).start > at)
 }
 
 /// Where the text of a pair's value ends: for an empty value, just after its
@@ -236,6 +279,9 @@ pub fn insert_pair(
     let m = doc.node(map);
     let last = doc.pairs(map).last();
     if m.style == Style::Flow {
+        if !braced(input, doc, map) {
+            return Err(Unplaceable::NoBraces);
+        }
         return Ok(match last {
             Some((_, v)) => Edit::insert(doc.content_end(v), format!(", {key}: {value}")),
             None => Edit::insert(m.start + 1, format!("{key}: {value}")),
@@ -268,6 +314,9 @@ pub fn insert_nested(
 ) -> Result<Edit, Unplaceable> {
     let m = doc.node(map);
     if m.style == Style::Flow {
+        if !braced(input, doc, map) {
+            return Err(Unplaceable::NoBraces);
+        }
         let inner = flow_map(lines);
         let inner = &inner[1..inner.len() - 1];
         return Ok(match doc.pairs(map).last() {

@@ -211,12 +211,13 @@ fn wire(
             "{{secretKeyRef: {{name: {MARK}, key: {}}}}}",
             edit::quote(&cfg.redis_key)
         );
-        let e = edit::insert_pair(input, doc, first, "valueFrom", &value).map_err(|_| {
+        let e = edit::insert_pair(input, doc, first, "valueFrom", &value).map_err(|why| {
             Error::input(
                 plan.place(doc.node(first).line),
                 format!(
-                    "cannot add valueFrom to the {} entry: its first key has no text",
-                    cfg.redis_env
+                    "cannot add valueFrom to the {} entry: {}",
+                    cfg.redis_env,
+                    why.says()
                 ),
             )
             .with_hint("write the env entry as `- name: …` in the chart, or pass --no-redis")

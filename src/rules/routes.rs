@@ -185,12 +185,12 @@ fn listeners(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resul
             None => {
                 let e =
                     edit::insert_pair(input, doc, r, "sectionName", &edit::quote(&cfg.listener))
-                        .map_err(|_| {
+                        .map_err(|why| {
                             Error::input(
                         plan.place(doc.node(r).line),
-                        "cannot add sectionName to this parentRef: its first key has no text",
+                        format!("cannot add sectionName to this parentRef: {}", why.says()),
                     )
-                    .with_hint("write the parentRef as `- name: <gateway>` in the chart template")
+                    .with_hint("write the parentRef as `- name: <gateway>` or `{name: <gateway>}` in the chart template")
                         })?;
                 out.edits.push(e.because(Reason::Listener));
             }
