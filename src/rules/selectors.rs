@@ -261,8 +261,9 @@ fn narrow(
         Error::input(
             plan.place(line),
             format!(
-                "the empty {} must be narrowed to the copy's pods, but its layout leaves no place for `matchLabels` ({why:?})",
-                keys.join(".")
+                "the empty {} must be narrowed to the copy's pods, but its layout leaves no place for `matchLabels`: {}",
+                keys.join("."),
+                why.says()
             ),
         )
         .with_hint(format!("write the selector as `{last}: {{}}` or as a block mapping in the chart template"))

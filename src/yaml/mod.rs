@@ -911,9 +911,14 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 match bytes.get(c)? {
                     b' ' | b'\t' | b'\r' | b'\n' => c += 1,
                     b'#' => c = line_end(self.input, c),
-                    // Only a `:` in the `?`'s column belongs to this pair.
+                    // Only a `:` in the `?`'s column belongs to this pair, and
+                    // only when a blank follows it: `::` or `:x` begins a plain
+                    // scalar, the next key (found by the fuzz target).
                     b':' if self.input[line_start(self.input, c)..c].chars().count()
-                        == key.layout.indent =>
+                        == key.layout.indent
+                        && bytes
+                            .get(c + 1)
+                            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) =>
                     {
                         break c;
                     }
@@ -1224,6 +1229,8 @@ mod tests {
             ("k: !!null # c\nn: 1\n", Some(": !!null")),
             ("k:\n  &a\nn: 1\n", Some(":\n  &a")),
             ("? k\n:\nn: 1\n", Some(":")),
+            // `::` at the `?`'s column is a key `:` of its own, not the value's.
+            ("? k\n:: !!null\n", None),
             ("{a: , b: 1}", Some(":")),
             // `? k` alone: the parser puts the empty value at the outer `:`.
             ("o:\n  ? k\n:\n", None),
