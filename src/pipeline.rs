@@ -137,8 +137,8 @@ pub fn read_document<'a>(
     plan.status = Status::Object;
     plan.aliased = doc
         .aliases()
-        .into_iter()
-        .map(|(alias, def)| {
+        .iter()
+        .map(|&(alias, def)| {
             let d = doc.node(def);
             Aliased {
                 anchor: d.layout.props,

@@ -50,9 +50,6 @@ pub struct Node<'a> {
     pub next: usize,
     /// The node defines an `&anchor` (editing it would change every alias too).
     pub anchored: bool,
-    /// The parser's id of the anchor the node defines, or, for an alias, of the
-    /// anchor it stands for; 0 for neither. A name defined twice gets two ids.
-    pub anchor: usize,
     /// Layout, recorded once at parse time so that edits never work it out again
     /// from the bytes.
     pub layout: Layout,
@@ -131,6 +128,9 @@ pub struct Doc<'a> {
     pub nodes: Vec<Node<'a>>,
     /// Set when the document was not parsed (see [`for_each_doc_skipping`]).
     pub glance: Option<Glance<'a>>,
+    /// Every alias with the node that defines its anchor, in document order
+    /// (found while reading).
+    alias_defs: Vec<(NodeId, NodeId)>,
 }
 
 impl<'a> Doc<'a> {
@@ -222,14 +222,12 @@ impl<'a> Doc<'a> {
     /// The node an alias stands for (the last node before it that defines its
     /// anchor); any other node is itself.
     pub fn resolve(&self, id: NodeId) -> NodeId {
-        let n = &self.nodes[id];
-        if n.kind != NodeKind::Alias || n.anchor == 0 {
+        if self.nodes[id].kind != NodeKind::Alias {
             return id;
         }
-        self.nodes[..id]
-            .iter()
-            .rposition(|d| d.anchored && d.anchor == n.anchor)
-            .unwrap_or(id)
+        self.alias_defs
+            .binary_search_by_key(&id, |&(alias, _)| alias)
+            .map_or(id, |i| self.alias_defs[i].1)
     }
 
     /// `get` followed by `str`.
@@ -339,19 +337,8 @@ impl<'a> Doc<'a> {
 
     /// Every alias of the document with the node that defines its anchor, in
     /// document order. Empty for almost every document (Helm writes none).
-    pub fn aliases(&self) -> Vec<(NodeId, NodeId)> {
-        let mut defs: Vec<(usize, NodeId)> = Vec::new();
-        let mut out = Vec::new();
-        for (id, n) in self.nodes.iter().enumerate() {
-            if n.anchored {
-                defs.push((n.anchor, id));
-            } else if n.kind == NodeKind::Alias
-                && let Some(&(_, def)) = defs.iter().rev().find(|(a, _)| *a == n.anchor)
-            {
-                out.push((id, def));
-            }
-        }
-        out
+    pub fn aliases(&self) -> &[(NodeId, NodeId)] {
+        &self.alias_defs
     }
 
     /// Every key that repeats an earlier key of its mapping, anywhere in the
@@ -491,6 +478,7 @@ pub fn for_each_doc_skipping<'a, E>(
         line_cache: (0, 0),
         index: 0,
         next_region: 0,
+        anchors: std::collections::HashMap::new(),
         _error: std::marker::PhantomData,
     };
     // Documents are parsed one by one: a line starting with `---` always starts a
@@ -685,6 +673,9 @@ struct Reader<'a, E, F> {
     index: usize,
     /// Where the next implicit document's region starts.
     next_region: usize,
+    /// The current document's anchors: the parser's id (a name defined twice
+    /// gets two) → the node that defines it.
+    anchors: std::collections::HashMap<usize, NodeId>,
     _error: std::marker::PhantomData<E>,
 }
 
@@ -731,6 +722,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 region_end: end,
                 nodes,
                 glance: Some(g),
+                alias_defs: Vec::new(),
             });
             return Ok(());
         }
@@ -824,8 +816,10 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             region_end: self.input.len(),
             nodes,
             glance: None,
+            alias_defs: Vec::new(),
         };
         self.stack.clear();
+        self.anchors.clear();
         Ok(())
     }
 
@@ -871,9 +865,15 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             col: at.col,
             next: id + 1,
             anchored: anchor != 0 && kind != NodeKind::Alias,
-            anchor,
             layout,
         });
+        if anchor != 0 {
+            if kind != NodeKind::Alias {
+                self.anchors.insert(anchor, id);
+            } else if let Some(&def) = self.anchors.get(&anchor) {
+                self.doc.alias_defs.push((id, def));
+            }
+        }
         if matches!(kind, NodeKind::Map | NodeKind::Seq) {
             self.stack.push((id, 0, id));
         }
@@ -914,8 +914,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                     // Only a `:` in the `?`'s column belongs to this pair, and
                     // only when a blank follows it: `::` or `:x` begins a plain
                     // scalar, the next key (found by the fuzz target).
-                    b':' if self.input[line_start(self.input, c)..c].chars().count()
-                        == key.layout.indent
+                    b':' if column(self.input, c) == key.layout.indent
                         && bytes
                             .get(c + 1)
                             .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) =>
@@ -990,9 +989,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         let indent = if entry == at.start {
             at.col
         } else {
-            self.input[line_start(self.input, entry)..entry]
-                .chars()
-                .count()
+            column(self.input, entry)
         };
         let mut back = entry;
         while back > 0 && bytes[back - 1] == b' ' {
@@ -1027,6 +1024,11 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         };
         end >= 2 && &self.input.as_bytes()[end - 2..end] == b"\r\n"
     }
+}
+
+/// The column of `at`, in characters from the start of its line.
+fn column(input: &str, at: usize) -> usize {
+    input[line_start(input, at)..at].chars().count()
 }
 
 /// Where the properties (`&anchor`, `!tag`, in any order) that stand on the same
