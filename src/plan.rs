@@ -10,7 +10,7 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::{Error, Place};
-use crate::k8s::Selects;
+use crate::k8s::{OperatorObjects, Selects};
 use crate::yaml::{Doc, NodeId, Style};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -262,15 +262,13 @@ impl OperatorMade {
             .iter()
             .filter(|o| o.kind.matches(kind, group))
         {
-            let new: Vec<Option<String>> = match &renamed {
-                Some(r) => o.made_for(r).map(Some).collect(),
-                None => vec![None; o.names.len()],
-            };
-            for (made, new) in o.made_for(name).zip(new) {
+            for pattern in &o.names {
                 out.push(OperatorMade {
                     kind: o.target.clone(),
-                    name: made,
-                    new,
+                    name: OperatorObjects::fill(pattern, name),
+                    new: renamed
+                        .as_deref()
+                        .map(|r| OperatorObjects::fill(pattern, r)),
                 });
             }
         }
@@ -486,31 +484,15 @@ impl<'p> StreamIndex<'p> {
         for p in plans.iter().filter(|p| p.status == Status::Object) {
             let ns = p.ns.as_deref();
             for name in p.other_names.iter().chain(&p.name).map(Cow::as_ref) {
-                idx.objects
-                    .entry((p.kind.as_ref(), name))
-                    .or_default()
-                    .push((p.group(), ns));
-                idx.plurals
-                    .entry((cfg.k8s.plural(&p.kind), name))
-                    .or_default()
-                    .push((p.kind.as_ref(), ns));
+                idx.add_object(&p.kind, p.group(), ns, name);
                 if p.kind == "Service" && p.group().is_empty() {
-                    idx.services.entry(name).or_default().push(ns);
-                    idx.service_lens.insert(name.len());
+                    idx.add_service(ns, name);
                 }
             }
             // What the object makes at run time counts as emitted (rule 10).
             for c in &p.produced {
-                let name = c.leaf.value.as_ref();
-                let ns = c.ns.as_deref().or(ns);
-                idx.objects
-                    .entry((c.kind.as_ref(), name))
-                    .or_default()
-                    .push((c.group.as_deref().unwrap_or(""), ns));
-                idx.plurals
-                    .entry((cfg.k8s.plural(&c.kind), name))
-                    .or_default()
-                    .push((c.kind.as_ref(), ns));
+                let group = c.group.as_deref().unwrap_or("");
+                idx.add_object(&c.kind, group, c.ns.as_deref().or(ns), &c.leaf.value);
             }
             if cfg.string_refs {
                 for h in &p.hosts {
@@ -529,20 +511,33 @@ impl<'p> StreamIndex<'p> {
                     continue;
                 }
                 idx.operator_made.insert(id, m.new.as_deref());
-                idx.objects.entry(id).or_default().push(("", ns));
-                idx.plurals
-                    .entry((cfg.k8s.plural(&m.kind), m.name.as_str()))
-                    .or_default()
-                    .push((m.kind.as_str(), ns));
+                idx.add_object(&m.kind, "", ns, &m.name);
                 if m.kind == "Service" {
-                    idx.services.entry(m.name.as_str()).or_default().push(ns);
-                    idx.service_lens.insert(m.name.len());
+                    idx.add_service(ns, &m.name);
                 }
             }
         }
         (idx.labels, idx.label_owners) = label_fates(plans, cfg);
         idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
         idx
+    }
+
+    /// Counts `kind`/`name` as emitted in `ns`, also under its RBAC plural.
+    fn add_object(&mut self, kind: &'p str, group: &'p str, ns: Option<&'p str>, name: &'p str) {
+        self.objects
+            .entry((kind, name))
+            .or_default()
+            .push((group, ns));
+        self.plurals
+            .entry((self.cfg.k8s.plural(kind), name))
+            .or_default()
+            .push((kind, ns));
+    }
+
+    /// A core Service of the stream, for rule 9b.
+    fn add_service(&mut self, ns: Option<&'p str>, name: &'p str) {
+        self.services.entry(name).or_default().push(ns);
+        self.service_lens.insert(name.len());
     }
 
     /// The name the copy gives to `kind`/`name`, an object of the stream or one an
