@@ -85,6 +85,11 @@ pub struct Cli {
           value_parser = BoolishValueParser::new())]
     pub strict_names: bool,
 
+    /// An old name left in the copy that no rule follows and no exception keeps (rule 11) is an error instead of a warning
+    #[arg(global = true, long = "strict", env = "AMEIDE_TILT_STRICT", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub strict: bool,
+
     /// YAML file with the same settings (snake_case keys) and extra `references:` and `reference_shapes:`
     #[arg(global = true, long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -134,6 +139,7 @@ pub struct Given {
     pub no_redis: Option<bool>,
     pub no_string_refs: Option<bool>,
     pub strict_names: Option<bool>,
+    pub strict: Option<bool>,
     pub verbose: Option<bool>,
     pub config: Option<PathBuf>,
 }
@@ -166,6 +172,7 @@ impl Given {
                 no_redis: flag("no_redis", cli.no_redis),
                 no_string_refs: flag("no_string_refs", cli.no_string_refs),
                 strict_names: flag("strict_names", cli.strict_names),
+                strict: flag("strict", cli.strict),
                 verbose: flag("verbose", cli.verbose),
                 suffix: cli.suffix,
                 host_map: list(cli.host_map),

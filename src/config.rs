@@ -13,6 +13,7 @@
 //! no_redis: false
 //! no_string_refs: false
 //! strict_names: false
+//! strict: false                               # rule 11: a reported old name is an error
 //! verbose: false
 //! references:
 //!   - kind: Database.example.com
@@ -63,6 +64,8 @@ pub struct Config {
     pub redis: bool,
     pub string_refs: bool,
     pub strict_names: bool,
+    /// Rule 11: a reported old name is an error.
+    pub strict: bool,
     pub verbose: bool,
     /// The Kubernetes facts: built-in, plus the config file's `references:` and
     /// `reference_shapes:`.
@@ -88,6 +91,7 @@ struct FileSettings {
     no_redis: Option<bool>,
     no_string_refs: Option<bool>,
     strict_names: Option<bool>,
+    strict: Option<bool>,
     verbose: Option<bool>,
     #[serde(default)]
     references: Vec<Spanned<Reference>>,
@@ -259,6 +263,7 @@ impl Config {
             redis: !given.no_redis.or(f.no_redis).unwrap_or(false),
             string_refs: !given.no_string_refs.or(f.no_string_refs).unwrap_or(false),
             strict_names: given.strict_names.or(f.strict_names).unwrap_or(false),
+            strict: given.strict.or(f.strict).unwrap_or(false),
             verbose: given.verbose.or(f.verbose).unwrap_or(false),
             k8s,
         })

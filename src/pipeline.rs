@@ -97,6 +97,8 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         hosts: Vec::new(),
         aliased: Vec::new(),
         operator_made: Vec::new(),
+        leftovers: Vec::new(),
+        holders: Vec::new(),
     }
 }
 

@@ -239,6 +239,40 @@ pub struct DocPlan<'a> {
     /// What an operator makes for this custom resource (rule 10,
     /// `operator_objects`).
     pub operator_made: Vec<OperatorMade>,
+    /// Every string rule 11 reads, for the old names left in it.
+    pub leftovers: Vec<LeftCand<'a>>,
+    pub holders: Vec<Holder<'a>>,
+}
+
+/// A string value where rule 11 looks for old names, with its key and the key
+/// above it. What else it needs to judge a match (the path, what the holding
+/// mapping says) is read again from the document only when a match needs it.
+#[derive(Clone, Debug)]
+pub struct LeftCand<'a> {
+    pub at: NodeSpan<'a>,
+    pub key: Cow<'a, str>,
+    pub parent_key: Cow<'a, str>,
+    pub exempt: Option<crate::k8s::leftover::Exempt>,
+    /// A Secret's `data` or `stringData`: never printed.
+    pub secret: bool,
+    pub base64: bool,
+    /// The mapping that holds it (index into [`DocPlan::holders`]).
+    pub holder: Option<usize>,
+}
+
+/// What a mapping that holds strings says beside them (rule 11), read once per
+/// mapping.
+#[derive(Clone, Debug, Default)]
+pub struct Holder<'a> {
+    /// It has `name` and `key` (a SecretKeySelector's shape), `namespace`, `kind`.
+    pub beside_key: bool,
+    pub beside_namespace: bool,
+    pub beside_kind: bool,
+    /// Its one-word scalar values and the items of its lists, each with the byte
+    /// range of the value it is or is in (a string is not its own sibling).
+    pub siblings: Vec<(usize, usize, Cow<'a, str>)>,
+    /// Its keys (`targetLabel`, `action`).
+    pub keys: Vec<Cow<'a, str>>,
 }
 
 /// An object an operator makes for a custom resource of the stream, named after
@@ -444,6 +478,65 @@ pub struct StreamIndex<'p> {
     /// every word of every string, and most words can be ruled out by length alone.
     pub host_lens: LenSet,
     pub service_lens: LenSet,
+    /// Old name → every object the copy renames from it (rule 11), with lengths.
+    pub old_names: HashMap<&'p str, Vec<OldName<'p>>>,
+    pub old_lens: LenSet,
+    /// (first byte, length) and (last byte, length) of the old names: most words
+    /// are ruled out by these before any hashing.
+    pub old_shapes: WordShapes,
+    /// Every namespace the stream names.
+    pub namespaces: HashSet<&'p str>,
+    /// Every kind the stream emits or makes, lower case: what a key may name.
+    pub kinds: HashSet<String>,
+}
+
+/// An object of the stream (or a name it or its operator makes) that the copy
+/// renames: its old name is what rule 11 looks for.
+#[derive(Clone, Debug)]
+pub struct OldName<'p> {
+    pub kind: &'p str,
+    pub ns: Option<&'p str>,
+    pub new: String,
+}
+
+/// The first and last byte of a set of words, each with the word's length (64
+/// and more share a slot): a two-bit test before a hash lookup.
+#[derive(Clone, Debug)]
+pub struct WordShapes {
+    first: Vec<u64>,
+    last: Vec<u64>,
+}
+
+impl Default for WordShapes {
+    fn default() -> Self {
+        WordShapes {
+            first: vec![0; 256],
+            last: vec![0; 256],
+        }
+    }
+}
+
+impl WordShapes {
+    fn bit(len: usize) -> u64 {
+        1 << len.min(63)
+    }
+
+    pub fn insert(&mut self, w: &[u8]) {
+        if let (Some(&f), Some(&l)) = (w.first(), w.last()) {
+            self.first[usize::from(f)] |= Self::bit(w.len());
+            self.last[usize::from(l)] |= Self::bit(w.len());
+        }
+    }
+
+    pub fn may_contain(&self, w: &[u8]) -> bool {
+        match (w.first(), w.last()) {
+            (Some(&f), Some(&l)) => {
+                self.first[usize::from(f)] & Self::bit(w.len()) != 0
+                    && self.last[usize::from(l)] & Self::bit(w.len()) != 0
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A set of string lengths; lengths of 255 and more share one slot.
@@ -480,6 +573,11 @@ impl<'p> StreamIndex<'p> {
             operator_made: HashMap::new(),
             host_lens: LenSet::default(),
             service_lens: LenSet::default(),
+            old_names: HashMap::new(),
+            old_lens: LenSet::default(),
+            old_shapes: WordShapes::default(),
+            namespaces: HashSet::new(),
+            kinds: HashSet::new(),
         };
         for p in plans.iter().filter(|p| p.status == Status::Object) {
             let ns = p.ns.as_deref();
@@ -517,9 +615,40 @@ impl<'p> StreamIndex<'p> {
                 }
             }
         }
+        idx.old_names(plans);
         (idx.labels, idx.label_owners) = label_fates(plans, cfg);
         idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
         idx
+    }
+
+    /// Rule 11's index: every name the copy changes, by its old name.
+    fn old_names(&mut self, plans: &'p [DocPlan<'_>]) {
+        let add = |idx: &mut Self, kind: &'p str, ns: Option<&'p str>, old: &'p str| {
+            if let Ok(Some(new)) = idx.renamed(kind, old) {
+                let list = idx.old_names.entry(old).or_default();
+                if !list.iter().any(|o| o.kind == kind && o.ns == ns) {
+                    list.push(OldName { kind, ns, new });
+                }
+                idx.old_lens.insert(old.len());
+                idx.old_shapes.insert(old.as_bytes());
+            }
+        };
+        for p in plans.iter().filter(|p| p.status == Status::Object) {
+            let ns = p.ns.as_deref();
+            if let Some(n) = ns {
+                self.namespaces.insert(n);
+            }
+            self.kinds.insert(p.kind.to_ascii_lowercase());
+            for name in p.other_names.iter().chain(&p.name).map(Cow::as_ref) {
+                add(self, &p.kind, ns, name);
+            }
+            for c in &p.produced {
+                add(self, &c.kind, c.ns.as_deref().or(ns), &c.leaf.value);
+            }
+            for m in &p.operator_made {
+                add(self, &m.kind, ns, &m.name);
+            }
+        }
     }
 
     /// Counts `kind`/`name` as emitted in `ns`, also under its RBAC plural.

@@ -39,6 +39,9 @@ pub enum Reason {
     EmptySelector,
     /// Rule 9: an own host or Service in a string, not rewritten.
     StringRef,
+    /// Rule 11: an old name that evidence says names a renamed object (the key
+    /// names its kind, a reference's shape, a StatefulSet's pod name).
+    Evidence,
     /// `check`: a reference to an object of the stream under its old name.
     StaleReference,
     /// `check`: an own host or Service in a string under its old name.
@@ -74,6 +77,7 @@ impl Reason {
             Reason::Selector => "rule 3: selected label value lacks the suffix",
             Reason::EmptySelector => "rule 3: an empty selector governs the baseline's pods too",
             Reason::StringRef => "rule 9: own host or Service in a string not rewritten",
+            Reason::Evidence => "rule 11: old name that evidence says names a renamed object",
             Reason::StaleReference => {
                 "rule 2: reference to an object of this stream under its old name"
             }

@@ -2,6 +2,7 @@
 //! [`crate::plan::Rule`]: phase 1 reads one document, phase 2 reads the stream
 //! index; both add edits and report lines, none writes bytes.
 
+pub mod evidence;
 pub mod ownership;
 pub mod produced;
 pub mod redis;
@@ -24,4 +25,6 @@ pub const RULES: &[&dyn Rule] = &[
     &references::References,
     &selectors::Selectors,
     &strings::Strings,
+    // Last: an old name no other rule followed needs a verdict (rule 11).
+    &evidence::Evidence,
 ];
