@@ -841,6 +841,9 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
     ///   and `:` are indicators wherever a token starts, so a plain scalar that
     ///   begins with one (`[:8080]`, `{a: ?x}`) is, for go-yaml, an indicator
     ///   and then the rest.
+    /// - `yaml_parser_scan_plain_scalar` (scannerc.go): in a flow collection a
+    ///   plain scalar ends at a `?` (`[http://h/p?q=1]`), and a KEY token after a
+    ///   node is refused.
     /// - `yaml_parser_parse_flow_sequence_entry_mapping_key` (parserc.go): a `?`
     ///   in a flow sequence whose key is empty skips the token after it (the
     ///   `:`, `,` or `]`; libyaml's parser.c does the same).
@@ -896,6 +899,12 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         // `{…}` mapping.
         let pair = p.kind == NodeKind::Map && bytes.get(p.start) != Some(&b'{');
         let after_question = gap_last(input, self.cursor, at.start) == Some(b'?');
+        // yaml_parser_scan_plain_scalar (scannerc.go): in a flow collection a
+        // plain scalar ends at a `?`, and the KEY token that `?` makes then
+        // follows a node, where go-yaml's parser takes only `,`, the end or `:`.
+        if let Some(q) = bytes[at.start + 1..at.end].iter().position(|&b| b == b'?') {
+            return Some(self.refusal(at.start + 1 + q, at, QUESTION_INSIDE));
+        }
         // (Only read after a `:` or `?`, so 1 is a character boundary.)
         let rest = text.get(1..).unwrap_or_default();
         let reads = match bytes[at.start] {
@@ -1211,6 +1220,10 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
     }
 }
 
+const QUESTION_INSIDE: &str = "a `?` inside a plain scalar in a flow collection, where Helm and \
+     kubectl end the scalar and refuse the rest (go-yaml: did not find expected ',' or ']', \
+     or '}'); quote the scalar";
+
 const EMPTY_SEQ_KEY: &str = "a `?` with an empty key in a flow sequence, which Helm and kubectl \
      refuse (go-yaml skips the token after it: did not find expected ',' or ']')";
 
@@ -1524,6 +1537,11 @@ mod tests {
             ("::\n", false),
             (":x: 1\n", false),
             ("a: x?y\n", false),
+            ("a: [\"http://h/p?q=1\"]\n", false),
+            // In a flow collection a plain scalar ends at a `?`.
+            ("[--url=http://h/p?q=1]", true),
+            ("{u: http://h/p?q=1}", true),
+            ("{a?x: 1}", true),
             ("? k\n:: !!null\n", false),
         ] {
             let r = for_each_doc(s, |_: &Doc<'_>| -> Result<(), ()> { Ok(()) });
