@@ -35,7 +35,8 @@ pub fn read_stream(input: &str, cfg: &Config) -> Result<Stream, Error> {
                 line: e.line,
             },
             format!("invalid YAML: {} (column {})", e.message, e.col),
-        )),
+        )
+        .with_hint("fix the chart template that produced this document")),
         Ok(r) => r.map(|()| s),
     }
 }

@@ -476,6 +476,8 @@ pub fn for_each_doc_skipping<'a, E>(
         spare: Vec::new(),
         stack: Vec::new(),
         line_cache: (0, 0),
+        cursor: 0,
+        go_value_at: None,
         index: 0,
         next_region: 0,
         anchors: std::collections::HashMap::new(),
@@ -670,6 +672,15 @@ struct Reader<'a, E, F> {
     stack: Vec<(usize, usize, usize)>,
     /// The last line end found, for the `crlf` of nodes on the same line.
     line_cache: (usize, usize),
+    /// Where the text the parser has handed over as events ends: the end of the
+    /// last event, or the start of the last collection start (whose span may
+    /// hold its `?`). Between it and the next node stand only blanks, comments
+    /// and indicators (see [`Reader::go_yaml_refusal`]).
+    cursor: usize,
+    /// A `:` that go-yaml reads as the value indicator of a flow sequence
+    /// entry's empty `?` key, after skipping the token before it (see
+    /// [`Reader::empty_seq_key_reads`]), although the parser reads it otherwise.
+    go_value_at: Option<usize>,
     index: usize,
     /// Where the next implicit document's region starts.
     next_region: usize,
@@ -727,6 +738,7 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
             return Ok(());
         }
         let line_base = start_line - 1;
+        self.cursor = start;
         for item in Parser::new_from_str_with_options(text, parser_options()) {
             let (event, span) = item.map_err(|e| {
                 Err(SyntaxError {
@@ -743,7 +755,9 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 line: span.start.line() + line_base,
                 col: span.start.col(),
             };
+            let opens = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
             self.event(event, at)?;
+            self.cursor = if opens { at.start } else { at.end };
         }
         Ok(())
     }
@@ -777,7 +791,14 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
                 }
                 return Ok(());
             }
-            Event::Scalar(value, style, anchor, _) => {
+            Event::Scalar(value, style, anchor, tag) => {
+                if style == ScalarStyle::Plain
+                    && self.go_value_at != Some(at.start)
+                    && let Some(refusal) =
+                        self.go_yaml_refusal(&value, anchor != 0 || tag.is_some(), at)
+                {
+                    return Err(Err(refusal));
+                }
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::Single,
@@ -799,6 +820,179 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
         };
         self.push(kind, style, value, anchor, at);
         Ok(())
+    }
+
+    /// A plain scalar the parser accepts where go-yaml, the reader behind Helm
+    /// and kubectl (sigs.k8s.io/yaml; kyaml too), refuses the document: an
+    /// empty key (a `:` with no key before it) and the flow forms go-yaml
+    /// tokenizes differently. Ported from go-yaml v2.4.0 and v3.0.1 (the same
+    /// code in both), `parserc.go` and `scannerc.go`, which port libyaml:
+    ///
+    /// - `yaml_parser_fetch_value` (scannerc.go): a `:` with no simple key
+    ///   pending (no key text, `&anchor` or `!tag` before it on its line) and no
+    ///   `?` before it makes a VALUE token with no KEY token, which
+    ///   `yaml_parser_parse_block_mapping_key` refuses ("did not find expected
+    ///   key") and `yaml_parser_parse_node` refuses in a flow collection ("did
+    ///   not find expected node content"). The parser reads it as an empty,
+    ///   untagged plain key with no `?` before it. `? ` alone (`?` then `: v`,
+    ///   `{? : v}`) and a key of properties alone (`&a : v`, `!!str : v`) do
+    ///   make a KEY token: go-yaml reads them, and so do we.
+    /// - `yaml_parser_fetch_next_token` (scannerc.go): in a flow collection `?`
+    ///   and `:` are indicators wherever a token starts, so a plain scalar that
+    ///   begins with one (`[:8080]`, `{a: ?x}`) is, for go-yaml, an indicator
+    ///   and then the rest.
+    /// - `yaml_parser_scan_plain_scalar` (scannerc.go): in a flow collection a
+    ///   plain scalar ends at a `?` (`[http://h/p?q=1]`), and a KEY token after a
+    ///   node is refused.
+    /// - `yaml_parser_parse_flow_sequence_entry_mapping_key` (parserc.go): a `?`
+    ///   in a flow sequence whose key is empty skips the token after it (the
+    ///   `:`, `,` or `]`; libyaml's parser.c does the same).
+    ///
+    /// Forms go-yaml reads differently but reads (`{?x: 1}` is `{x: 1}` there)
+    /// are left alone.
+    fn go_yaml_refusal(&mut self, text: &str, props: bool, at: Span) -> Option<SyntaxError> {
+        let input = self.input;
+        let bytes = input.as_bytes();
+        let &(parent, count, _) = self.stack.last()?;
+        let p = {
+            let p = &self.doc.nodes[parent];
+            Parent {
+                kind: p.kind,
+                style: p.style,
+                start: p.start,
+            }
+        };
+        let flow = p.style == Style::Flow;
+        let key = p.kind == NodeKind::Map && count % 2 == 0;
+        if at.start == at.end {
+            // The empty key. (A block collection differs in nothing else.)
+            if props || !key || text != "~" {
+                return None;
+            }
+            if gap_last(input, self.cursor, at.start) != Some(b'?') {
+                let why = if flow {
+                    "did not find expected node content"
+                } else {
+                    "did not find expected key"
+                };
+                return Some(self.refusal(
+                    at.start,
+                    at,
+                    &format!(
+                        "a `:` with no key before it (an empty key), which Helm and kubectl \
+                         refuse (go-yaml: {why})"
+                    ),
+                ));
+            }
+            // `[? , a]`: the single pair of a flow sequence entry starts at its
+            // `?` (a `{` starts a flow mapping).
+            if flow && bytes.get(p.start) == Some(&b'?') && !self.empty_seq_key_reads(at.start) {
+                return Some(self.refusal(p.start, at, EMPTY_SEQ_KEY));
+            }
+            return None;
+        }
+        if !flow {
+            return None;
+        }
+        let value = p.kind == NodeKind::Map && !key;
+        // The single pair of a flow sequence entry (`[a: 1]`, `[? a]`), not a
+        // `{…}` mapping.
+        let pair = p.kind == NodeKind::Map && bytes.get(p.start) != Some(&b'{');
+        let after_question = gap_last(input, self.cursor, at.start) == Some(b'?');
+        // yaml_parser_scan_plain_scalar (scannerc.go): in a flow collection a
+        // plain scalar ends at a `?`, and the KEY token that `?` makes then
+        // follows a node, where go-yaml's parser takes only `,`, the end or `:`.
+        if let Some(q) = bytes[at.start + 1..at.end].iter().position(|&b| b == b'?') {
+            return Some(self.refusal(at.start + 1 + q, at, QUESTION_INSIDE));
+        }
+        // (Only read after a `:` or `?`, so 1 is a character boundary.)
+        let rest = text.get(1..).unwrap_or_default();
+        let reads = match bytes[at.start] {
+            // After a `?`: `{? :x}` is `{null: x}` there; in a sequence the
+            // `?` skips the `:` (`[? ::]` is `[{null: null}]`, `[? :x]` refused).
+            b':' if key && after_question && pair && rest.is_empty() => {
+                self.empty_seq_key_value(at.end)
+            }
+            b':' if key && after_question && pair => rest.starts_with(':'),
+            b':' if key && after_question => !rest.starts_with(':'),
+            // Elsewhere the rest after the VALUE token must not be a second one.
+            b':' if rest.starts_with(':') => false,
+            // With properties before it the `:` ends a simple key (theirs): an
+            // entry of its own where a key or an item may stand.
+            b':' if props => !value,
+            b':' => false,
+            // `&a ?x`: properties of an empty node, and then a KEY token.
+            b'?' if props || value || after_question => false,
+            b'?' if !pair && key => !rest.starts_with("::"),
+            // A sequence entry or its pair's key: the empty `?` key again.
+            b'?' => match rest.as_bytes() {
+                [] => self.empty_seq_key_reads(at.end),
+                [b':'] => self.empty_seq_key_value(at.end),
+                [b':', b':', ..] => true,
+                [b':', ..] => false,
+                _ => true,
+            },
+            _ => true,
+        };
+        if reads {
+            return None;
+        }
+        let what = if bytes[at.start] == b':' {
+            "a plain scalar that begins with `:` in a flow collection, which Helm and \
+             kubectl read as a `:` with no key before it and refuse; quote it"
+        } else {
+            "a plain scalar that begins with `?` in a flow collection, which Helm and \
+             kubectl read as a `?` key indicator and refuse here; quote it"
+        };
+        Some(self.refusal(at.start, at, what))
+    }
+
+    /// Whether go-yaml reads a flow sequence entry whose `?` has an empty key,
+    /// given where the token after that `?` is (at or after `from`).
+    /// `yaml_parser_parse_flow_sequence_entry_mapping_key` (parserc.go) skips
+    /// that token (`:`, `,` or `]`) instead of leaving it to the next state,
+    /// which wants a `:` (then the value) or else closes the pair and wants `,`
+    /// or `]`. So `[? ,]`, `[? :, b]` and `[? , : v]` read; `[? , b]`, `[? ]`
+    /// and `[? : v]` do not, nor does any `?` right before `]` (the sequence
+    /// lost its end). A `:` read as the pair's value is remembered.
+    fn empty_seq_key_reads(&mut self, from: usize) -> bool {
+        match next_token(self.input, from) {
+            Some((skipped, b',' | b':')) => self.empty_seq_key_value(skipped + 1),
+            _ => false,
+        }
+    }
+
+    /// After the skipped token: whether the next one, at or after `from`, is
+    /// one go-yaml wants there.
+    fn empty_seq_key_value(&mut self, from: usize) -> bool {
+        match next_token(self.input, from) {
+            Some((_, b',' | b']')) => true,
+            Some((colon, b':')) => {
+                self.go_value_at = Some(colon);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A syntax error at byte `at_byte`, on the line of (or a few lines before)
+    /// the node at `node`.
+    fn refusal(&self, at_byte: usize, node: Span, message: &str) -> SyntaxError {
+        let (lo, hi) = (at_byte.min(node.start), at_byte.max(node.start));
+        let lines = self.input.as_bytes()[lo..hi]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        SyntaxError {
+            message: message.to_string(),
+            line: if at_byte < node.start {
+                node.line - lines
+            } else {
+                node.line + lines
+            },
+            col: column(self.input, at_byte) + 1,
+            doc_index: self.index.max(1),
+        }
     }
 
     fn start_document(&mut self, explicit: bool, at: usize) -> Result<(), Stop<E>> {
@@ -1026,6 +1220,41 @@ impl<'a, E, F: FnMut(&Doc<'a>) -> Result<(), E>> Reader<'a, E, F> {
     }
 }
 
+const QUESTION_INSIDE: &str = "a `?` inside a plain scalar in a flow collection, where Helm and \
+     kubectl end the scalar and refuse the rest (go-yaml: did not find expected ',' or ']', \
+     or '}'); quote the scalar";
+
+const EMPTY_SEQ_KEY: &str = "a `?` with an empty key in a flow sequence, which Helm and kubectl \
+     refuse (go-yaml skips the token after it: did not find expected ',' or ']')";
+
+/// The first byte at or after `from` that is not a blank, a line break or in a
+/// comment, with its offset. Only for text between tokens, where a `#` can only
+/// begin a comment.
+fn next_token(input: &str, from: usize) -> Option<(usize, u8)> {
+    let bytes = input.as_bytes();
+    let mut at = from;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+            b'#' => at = line_end(input, at),
+            _ => return Some((at, b)),
+        }
+    }
+    None
+}
+
+/// The last byte of `input[from..to]` that is not a blank, a line break or in a
+/// comment. Only for text between tokens, where a `#` can only begin a comment.
+fn gap_last(input: &str, from: usize, to: usize) -> Option<u8> {
+    let mut last = None;
+    let mut at = from;
+    while let Some((found, b)) = next_token(input, at).filter(|&(found, _)| found < to) {
+        last = Some(b);
+        at = found + 1;
+    }
+    last
+}
+
 /// The column of `at`, in characters from the start of its line.
 fn column(input: &str, at: usize) -> usize {
     input[line_start(input, at)..at].chars().count()
@@ -1088,6 +1317,13 @@ fn dash_before(input: &str, start: usize) -> Option<Dash> {
         .bytes()
         .all(|b| b == b' ')
         .then(|| Dash { at, col: at - line })
+}
+
+/// What [`Reader::go_yaml_refusal`] needs of the innermost open collection.
+struct Parent {
+    kind: NodeKind,
+    style: Style,
+    start: usize,
 }
 
 /// Where an event's node is.
@@ -1234,8 +1470,9 @@ mod tests {
             // `::` at the `?`'s column is a key `:` of its own, not the value's.
             ("? k\n:: !!null\n", None),
             ("{a: , b: 1}", Some(":")),
-            // `? k` alone: the parser puts the empty value at the outer `:`.
-            ("o:\n  ? k\n:\n", None),
+            // `? k` alone: the parser puts the empty value at the next token,
+            // here the outer mapping's `?`.
+            ("o:\n  ? k\n?\n:\n", None),
             ("{? a}", None),
         ] {
             let n = nodes(s);
@@ -1245,5 +1482,77 @@ mod tests {
                 .unwrap();
             assert_eq!(empty.layout.colon.map(|c| &s[c.at..c.end]), text, "{s:?}");
         }
+    }
+
+    #[test]
+    fn refuses_what_go_yaml_refuses() {
+        // (input, refused) as gopkg.in/yaml.v2 2.4.0 and yaml.v3 3.0.1 both
+        // answer (Unmarshal); only inputs the parser itself accepts.
+        for (s, refused) in [
+            // An empty key: a `:` with no key text, properties or `?` before it.
+            ("a: 1\n: v\n", true),
+            ("data:\n  : value\n", true),
+            (": v\n", true),
+            ("- : v\n", true),
+            ("? : v\n", true),
+            ("?\n:\n: v\n", true),
+            ("a: !!null\n: v\n", true),
+            ("a: x ? # y\n: v\n", true),
+            ("{: v}", true),
+            ("[: v]", true),
+            ("{a: 1, : v}", true),
+            ("[a, : v]", true),
+            // In a flow collection `:` and `?` start no plain scalar.
+            ("[:8080]", true),
+            ("{a: :8080}", true),
+            ("[?]", true),
+            ("[?: v]", true),
+            ("{a: ?x}", true),
+            ("[ ? ?x]", true),
+            // An empty `?` key in a flow sequence skips the next token.
+            ("[? , b]", true),
+            ("[? ]", true),
+            // What go-yaml reads.
+            ("?\n: v\n", false),
+            ("? # c\n# d\n: v\n", false),
+            ("a:\n? \n: v\n", false),
+            ("- ? \n  : v\n", false),
+            ("a:\n  &x : v\n", false),
+            ("a:\n  !!str : v\n", false),
+            ("{? : v}", false),
+            ("{ ? # c\n : v}", false),
+            ("{a: 1, ? : v}", false),
+            ("{?}", false),
+            ("{?: v}", false),
+            ("{&a : v}", false),
+            ("[!!str : v]", false),
+            ("[? ,]", false),
+            ("[? , : v]", false),
+            ("[? :: ]", false),
+            ("[&a :x]", false),
+            ("{? :x}", false),
+            ("[?x]", false),
+            ("{?x: 1}", false),
+            ("a: :8080\n", false),
+            ("::\n", false),
+            (":x: 1\n", false),
+            ("a: x?y\n", false),
+            ("a: [\"http://h/p?q=1\"]\n", false),
+            // In a flow collection a plain scalar ends at a `?`.
+            ("[--url=http://h/p?q=1]", true),
+            ("{u: http://h/p?q=1}", true),
+            ("{a?x: 1}", true),
+            ("? k\n:: !!null\n", false),
+        ] {
+            let r = for_each_doc(s, |_: &Doc<'_>| -> Result<(), ()> { Ok(()) });
+            assert_eq!(r.is_err(), refused, "{s:?}: {:?}", r.err());
+        }
+        // Where: the `:` of an empty key, in the right document.
+        let e = for_each_doc(
+            "a: 1\n---\nb:\n  c: 1\n  : v\n",
+            |_: &Doc<'_>| -> Result<(), ()> { Ok(()) },
+        )
+        .unwrap_err();
+        assert_eq!((e.doc_index, e.line, e.col), (2, 5, 3), "{}", e.message);
     }
 }
