@@ -323,33 +323,24 @@ fn operator_objects(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     }
 }
 
-/// The pods an operator makes for this custom resource (`operator_pods`), with
-/// the resource's `spec.podMetadata.labels` where it has them.
+/// The pods an operator makes for this custom resource (`operator_pods`), every
+/// set of them, with the resource's `spec.podMetadata.labels` where it has them.
 fn operator_pods(cx: &Cx<'_, '_>, cfg: &Config, name: &str, s: &mut Stream) {
-    let Some(labels) = cfg
-        .k8s
-        .operator_pods
-        .iter()
-        .find(|o| o.kind.matches(cx.kind, cx.group))
-        .map(|o| &o.labels)
-    else {
-        return;
-    };
-    let mut pairs: Vec<(String, String)> = labels
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.replace("{name}", name)))
-        .collect();
-    if let Some(extra) = cx.doc.path(cx.root, &["spec", "podMetadata", "labels"]) {
-        pairs.extend(label_pairs(cx.doc, extra));
+    let k8s = &cfg.k8s;
+    for set in k8s.operator_pod_sets(cx.doc, cx.root, cx.kind, cx.group, name) {
+        let mut pairs = set.values();
+        if let Some(extra) = cx.doc.path(cx.root, &["spec", "podMetadata", "labels"]) {
+            pairs.extend(label_pairs(cx.doc, extra));
+        }
+        let at = s.objects[cx.obj].place.clone();
+        s.pods.push(Pods {
+            obj: cx.obj,
+            labels: pairs,
+            service_account: None,
+            place: at,
+            host_ports: Vec::new(),
+        });
     }
-    let at = s.objects[cx.obj].place.clone();
-    s.pods.push(Pods {
-        obj: cx.obj,
-        labels: pairs,
-        service_account: None,
-        place: at,
-        host_ports: Vec::new(),
-    });
 }
 
 fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
