@@ -661,8 +661,9 @@ pub enum LabelFate<'p> {
     /// Nothing of the stream carries it, but the pods an object of the stream
     /// makes do, with a value made from the object's name: its name itself (an
     /// operator's custom resource), a value an operator makes from it
-    /// (`strimzi.io/name: <kafka>-entity-operator`, `operator_pods`). The value
-    /// follows that object's rename (`Err`: the new value's length, over the label value
+    /// (`strimzi.io/name: <kafka>-entity-operator`, `operator_pods`) or a pod's
+    /// name `<set>-<ordinal>` (`pod_name_labels`). The value follows that
+    /// object's rename (`Err`: the new value's length, over the label value
     /// limit).
     Owner {
         kind: &'p str,
@@ -712,6 +713,8 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
     // name → (rank, kind) of the object that may label its pods with it: the best
     // ranked, then the first in the stream.
     let mut owners: HashMap<&str, (u8, &str)> = HashMap::new();
+    // (pod name label, controller's name) → its kind (`pod_name_labels`).
+    let mut controllers: HashMap<(&str, &str), &str> = HashMap::new();
     for p in objects() {
         for o in &p.labels {
             let (k, v) = pair(o);
@@ -729,6 +732,11 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
             let best = owners.entry(name).or_insert((rank, &p.kind));
             if rank < best.0 {
                 *best = (rank, &p.kind);
+            }
+        }
+        for (label, kind) in &k8s.pod_name_labels {
+            if kind.matches(&p.kind, p.group()) {
+                controllers.entry((label.as_str(), name)).or_insert(&p.kind);
             }
         }
     }
@@ -815,7 +823,21 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
         if *fate != LabelFate::Shared {
             continue;
         }
-        *fate = if let Some(&(_, kind)) = owners.get(v) {
+        // A pod's name `<set>-<ordinal>`, given by its controller.
+        let ordinal = v
+            .rsplit_once('-')
+            .filter(|(_, n)| is_ordinal(n))
+            .and_then(|(set, n)| Some((*controllers.get(&(k, set))?, set, n)));
+        *fate = if let Some((kind, set, n)) = ordinal {
+            let new = renamed_name(cfg, kind, set)
+                .map(|r| format!("{}-{n}", r.as_deref().unwrap_or(set)))
+                .and_then(within);
+            LabelFate::Owner {
+                kind,
+                name: set,
+                new,
+            }
+        } else if let Some(&(_, kind)) = owners.get(v) {
             let new = renamed_name(cfg, kind, v)
                 .map(|n| n.unwrap_or_else(|| v.to_string()))
                 .and_then(within);
@@ -832,6 +854,11 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
         owners,
         pod_sets,
     }
+}
+
+/// A StatefulSet's ordinal as its pods' names write it: decimal, no leading zero.
+fn is_ordinal(n: &str) -> bool {
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'))
 }
 
 /// The value a label pair has in the copy, by its fate (`None`: unchanged, or

@@ -461,6 +461,10 @@ pub struct K8s {
     pub operator_pods: Vec<OperatorPods>,
     /// Rule 10: objects operators make for custom resources, named after them.
     pub operator_objects: Vec<OperatorObjects>,
+    /// Labels a controller gives each pod it makes with the pod's name,
+    /// `<controller>-<ordinal>` (a StatefulSet's `statefulset.kubernetes.io/pod-name`),
+    /// and the controller's kind.
+    pub pod_name_labels: Vec<(String, KindSel)>,
     /// Preferred keys of the pair that narrows an empty NetworkPolicy podSelector.
     pub narrow_keys: Vec<String>,
     /// `check --baseline`: classes that name their controller, kind → path of the
@@ -553,6 +557,11 @@ impl K8s {
                 .map(OperatorObjects::build)
                 .collect::<Result<_, _>>()
                 .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?,
+            pod_name_labels: f
+                .pod_name_labels
+                .iter()
+                .map(|e| (e.label.clone(), KindSel::parse(&e.kind)))
+                .collect(),
             narrow_keys: f.narrow_keys,
             controller_classes: f
                 .controller_classes
@@ -688,6 +697,15 @@ impl K8s {
             .filter(|o| o.kind.matches(kind, group))
             .flat_map(|o| o.fill(doc, root, name))
             .collect()
+    }
+
+    /// The label that names each pod a controller of this kind makes,
+    /// `<name>-<ordinal>` (`pod_name_labels`).
+    pub fn pod_name_label(&self, kind: &str, group: &str) -> Option<&str> {
+        self.pod_name_labels
+            .iter()
+            .find(|(_, k)| k.matches(kind, group))
+            .map(|(label, _)| label.as_str())
     }
 
     pub fn is_route(&self, kind: &str, group: &str) -> bool {

@@ -198,6 +198,16 @@ pub struct PodSetEntry {
     pub labels: Pairs,
 }
 
+/// One entry of `pod_name_labels:` as written.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodNameLabelEntry {
+    /// The label whose value is the pod's name, `<controller>-<ordinal>`.
+    pub label: String,
+    /// The controller's kind (`Kind.group`).
+    pub kind: String,
+}
+
 /// One entry of `operator_objects:` as written.
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -243,6 +253,7 @@ pub struct File {
     pub label_owner_kinds: Vec<String>,
     pub operator_pods: Vec<OperatorPodsEntry>,
     pub operator_objects: Vec<OperatorObjectsEntry>,
+    pub pod_name_labels: Vec<PodNameLabelEntry>,
     pub narrow_keys: Vec<String>,
     pub controller_classes: HashMap<String, String>,
     pub webhook_kinds: Vec<String>,
