@@ -453,6 +453,15 @@ fn owner_pair(
     say: &mut impl FnMut(String),
 ) -> Result<(), Error> {
     let index = cx.index;
+    // A pair it requires (`key: value`, `In`) that no pod template of the stream
+    // carries (a shared one) keeps every template's pods out of it: it selects
+    // only pods made elsewhere, whose labels the copy cannot change. Without one
+    // (only `NotIn`, `Exists`) it may select the stream's own pods as well, which
+    // the owner pair would drop.
+    let required = ps
+        .reqs
+        .iter()
+        .any(|r| matches!(r, Requirement::Equals(..) | Requirement::In(_, _, true)));
     let shared = ps
         .reqs
         .iter()
@@ -491,6 +500,12 @@ fn owner_pair(
             ps.path
         )
     };
+    if !required {
+        out.notes.push(warn(
+            "it requires no label that the stream's own pods lack, so the owner label could drop pods it selects now (add a label of the copy's own to the selector in the chart)".to_string(),
+        ));
+        return Ok(());
+    }
     let [(key, value)] = owners[..] else {
         let pairs: Vec<String> = owners
             .iter()
