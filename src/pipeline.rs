@@ -92,6 +92,8 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         labels: Vec::new(),
         pod_template: false,
         narrow: None,
+        pod_selectors: Vec::new(),
+        pod_sets: Vec::new(),
         injections: Vec::new(),
         strings: Vec::new(),
         hosts: Vec::new(),

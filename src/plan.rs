@@ -10,7 +10,7 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::{Error, Place};
-use crate::k8s::{OperatorObjects, Selects};
+use crate::k8s::{FilledPodSet, OperatorObjects, Part, Selects, join_parts};
 use crate::yaml::{Doc, NodeId, Style};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -195,6 +195,77 @@ pub struct Narrow {
 /// Stands for `key: "value"` in [`Narrow::text`].
 pub const NARROW_MARK: &str = "\u{1}: \u{2}";
 
+/// A pod selector of the `selectors:` table (rule 3), as the API server reads
+/// it, and where an operator's owner pair would go: a selector of the copy whose
+/// pairs all stay shared, and that selects pods an operator makes for a custom
+/// resource of the stream by their fixed labels, selects the baseline's such pods
+/// too (`app.kubernetes.io/name: entity-operator`).
+#[derive(Debug)]
+pub struct PodSelector {
+    /// Where it is (`spec.selector`) and its line, for messages.
+    pub path: String,
+    pub line: usize,
+    /// What a pod's labels must satisfy, all of it.
+    pub reqs: Vec<Requirement>,
+    /// Where `key: value` goes ([`NARROW_MARK`] in the text, `field` unused), or
+    /// why its layout leaves no place.
+    pub insert: Result<Narrow, &'static str>,
+    /// The text of the value beside which the pair goes is double-quoted: so is
+    /// the inserted one.
+    pub quoted: bool,
+}
+
+/// One requirement of a label selector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Requirement {
+    /// `key: value` (a Service's selector, `matchLabels`).
+    Equals(String, String),
+    /// `In` (true) or `NotIn` (false) these values.
+    In(String, Vec<String>, bool),
+    /// `Exists` (true) or `DoesNotExist` (false).
+    Exists(String, bool),
+    /// An expression the API server refuses: the selector selects nothing.
+    Never,
+}
+
+impl Requirement {
+    /// Does a pod with these labels (of a repeated key, the last) satisfy it?
+    pub fn holds(&self, labels: &[(&str, String)]) -> bool {
+        let get = |key: &str| {
+            labels
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        match self {
+            Requirement::Equals(k, v) => get(k) == Some(v.as_str()),
+            Requirement::In(k, vs, true) => get(k).is_some_and(|h| vs.iter().any(|v| v == h)),
+            Requirement::In(k, vs, false) => get(k).is_none_or(|h| !vs.iter().any(|v| v == h)),
+            Requirement::Exists(k, exists) => get(k).is_some() == *exists,
+            Requirement::Never => false,
+        }
+    }
+
+    /// The label pairs it names (what rule 3 decides a fate for).
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        match self {
+            Requirement::Equals(k, v) => vec![(k.as_str(), v.as_str())],
+            Requirement::In(k, vs, _) => vs.iter().map(|v| (k.as_str(), v.as_str())).collect(),
+            Requirement::Exists(..) | Requirement::Never => Vec::new(),
+        }
+    }
+
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Requirement::Equals(k, _) | Requirement::In(k, _, _) | Requirement::Exists(k, _) => {
+                Some(k)
+            }
+            Requirement::Never => None,
+        }
+    }
+}
+
 /// Text to insert whose middle is the Redis Secret's name, known only in phase 2
 /// (the Secret may be emitted by this stream and so renamed).
 #[derive(Debug)]
@@ -229,6 +300,11 @@ pub struct DocPlan<'a> {
     /// The object has a pod template (its labels are the `pod` occurrences).
     pub pod_template: bool,
     pub narrow: Option<Narrow>,
+    /// Its pod selectors, for the operator's owner pair (rule 3).
+    pub pod_selectors: Vec<PodSelector>,
+    /// The sets of pods an operator makes for this custom resource
+    /// (`operator_pods`), with the labels it gives them.
+    pub pod_sets: Vec<FilledPodSet>,
     pub injections: Vec<Injection<'a>>,
     /// Scalars where rule 9 looks for own hosts and Services.
     pub strings: Vec<StrCand<'a>>,
@@ -462,6 +538,8 @@ pub struct StreamIndex<'p> {
     pub labels: HashMap<(&'p str, &'p str), LabelFate<'p>>,
     /// Name → kind of the objects whose pods may carry their name (rule 3).
     pub label_owners: HashMap<&'p str, &'p str>,
+    /// Every set of pods an operator makes for a custom resource of the stream.
+    pub pod_sets: Vec<OperatorPodSet<'p>>,
     /// The pair every pod template of the copy carries, isolated (rule 3), or why
     /// there is none. An `Err` leaves an empty NetworkPolicy podSelector as it is
     /// (`-v` says so); `check --baseline` is the place to report that policy as
@@ -567,6 +645,7 @@ impl<'p> StreamIndex<'p> {
             plurals: HashMap::new(),
             labels: HashMap::new(),
             label_owners: HashMap::new(),
+            pod_sets: Vec::new(),
             narrow: Err(""),
             hosts: HashSet::new(),
             services: HashMap::new(),
@@ -616,7 +695,8 @@ impl<'p> StreamIndex<'p> {
             }
         }
         idx.old_names(plans);
-        (idx.labels, idx.label_owners) = label_fates(plans, cfg);
+        let fated = label_fates(plans, cfg);
+        (idx.labels, idx.label_owners, idx.pod_sets) = (fated.fates, fated.owners, fated.pod_sets);
         idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
         idx
     }
@@ -707,12 +787,16 @@ pub enum LabelFate<'p> {
     /// Something of the stream that a selector of it can select carries it: the
     /// value gets the suffix everywhere.
     Isolate,
-    /// Nothing of the stream carries it, but its value is the name of an object
-    /// of the stream that labels the pods it makes with its name: the value
-    /// follows that object's rename (`Err`: the new name's length, over the label
-    /// value limit).
+    /// Nothing of the stream carries it, but the pods an object of the stream
+    /// makes do, with a value made from the object's name: its name itself (an
+    /// operator's custom resource), a value an operator makes from it
+    /// (`strimzi.io/name: <kafka>-entity-operator`, `operator_pods`) or a pod's
+    /// name `<set>-<ordinal>` (`pod_name_labels`). The value follows that
+    /// object's rename (`Err`: the new value's length, over the label value
+    /// limit).
     Owner {
         kind: &'p str,
+        name: &'p str,
         new: Result<String, usize>,
     },
     /// Nothing of the stream carries it: it selects something outside the stream
@@ -725,10 +809,30 @@ pub enum LabelFate<'p> {
 /// the pod templates and labels it meets.
 type Fates<'p> = HashMap<(&'p str, &'p str), LabelFate<'p>>;
 
-fn label_fates<'p>(
-    plans: &'p [DocPlan<'_>],
-    cfg: &Config,
-) -> (Fates<'p>, HashMap<&'p str, &'p str>) {
+/// What [`label_fates`] finds.
+struct Fated<'p> {
+    fates: Fates<'p>,
+    /// Name → kind of the objects whose pods may carry their name.
+    owners: HashMap<&'p str, &'p str>,
+    pod_sets: Vec<OperatorPodSet<'p>>,
+}
+
+/// A set of pods an operator makes for a custom resource of the stream
+/// (`operator_pods`): what a pod selector of rule 3 may select although no pod
+/// template of the stream carries its labels.
+#[derive(Debug)]
+pub struct OperatorPodSet<'p> {
+    /// The resource that makes them.
+    pub kind: &'p str,
+    pub name: &'p str,
+    /// The labels the baseline's such pods carry.
+    pub labels: Vec<(&'p str, String)>,
+    /// The owner label, and its value on the copy's such pods (`Err`: that
+    /// value's length, over the label value limit).
+    pub owner: (&'p str, Result<String, usize>),
+}
+
+fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
     let k8s = &cfg.k8s;
     let objects = || plans.iter().filter(|p| p.status == Status::Object);
     let pair = |o: &'p LabelOcc<'_>| (o.key.as_ref(), o.value.value.as_ref());
@@ -738,6 +842,8 @@ fn label_fates<'p>(
     // name → (rank, kind) of the object that may label its pods with it: the best
     // ranked, then the first in the stream.
     let mut owners: HashMap<&str, (u8, &str)> = HashMap::new();
+    // (pod name label, controller's name) → its kind (`pod_name_labels`).
+    let mut controllers: HashMap<(&str, &str), &str> = HashMap::new();
     for p in objects() {
         for o in &p.labels {
             let (k, v) = pair(o);
@@ -748,12 +854,18 @@ fn label_fates<'p>(
                 carried.entry((&p.kind, k, v)).or_default().push(p.group());
             }
         }
-        if let Some(name) = p.name.as_deref()
-            && let Some(rank) = k8s.label_owner_rank(&p.kind, p.group())
-        {
+        let Some(name) = p.name.as_deref() else {
+            continue;
+        };
+        if let Some(rank) = k8s.label_owner_rank(&p.kind, p.group()) {
             let best = owners.entry(name).or_insert((rank, &p.kind));
             if rank < best.0 {
                 *best = (rank, &p.kind);
+            }
+        }
+        for (label, kind) in &k8s.pod_name_labels {
+            if kind.matches(&p.kind, p.group()) {
+                controllers.entry((label.as_str(), name)).or_insert(&p.kind);
             }
         }
     }
@@ -776,26 +888,106 @@ fn label_fates<'p>(
             }
         }
     }
-    for ((_, v), fate) in fates.iter_mut() {
-        if *fate == LabelFate::Shared
-            && let Some(&(_, kind)) = owners.get(v)
-        {
-            let new = match renamed_name(cfg, kind, v) {
-                Ok(new) => Ok(new.unwrap_or_else(|| v.to_string())),
-                Err(n) => Err(n),
+    // What a name of the stream becomes in the copy (a name no owner of the
+    // stream has stays).
+    let limit = k8s.label_value_limit;
+    let within = |n: String| if n.len() > limit { Err(n.len()) } else { Ok(n) };
+    let copy_of = |v: &str| -> Result<String, usize> {
+        match owners.get(v) {
+            Some(&(_, kind)) => {
+                renamed_name(cfg, kind, v).map(|n| n.unwrap_or_else(|| v.to_string()))
             }
-            .and_then(|n| {
-                if n.len() > k8s.label_value_limit {
-                    Err(n.len())
-                } else {
-                    Ok(n)
+            None => Ok(v.to_string()),
+        }
+    };
+    let copy_value = |parts: &[Part]| -> Result<String, usize> {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Name(n) => out.push_str(&copy_of(n)?),
+            }
+        }
+        within(out)
+    };
+    // The pods operators make: their labels, and the values made from a name
+    // that the copy's pods carry instead ((key, baseline value) → the fate of
+    // that pair where a selector uses it and nothing of the stream carries it).
+    let mut pod_sets = Vec::new();
+    let mut made: HashMap<(&str, String), LabelFate<'p>> = HashMap::new();
+    for p in objects() {
+        let Some(name) = p.name.as_deref() else {
+            continue;
+        };
+        for set in &p.pod_sets {
+            let labels: Vec<(&str, String)> = set
+                .labels
+                .iter()
+                .map(|(k, parts)| (k.as_str(), join_parts(parts, Cow::Borrowed)))
+                .collect();
+            for ((k, parts), (_, value)) in set.labels.iter().zip(&labels) {
+                let named = parts.iter().find_map(|part| match part {
+                    Part::Name(n) => owners.get(n.as_str()).map(|&(_, kind)| (kind, n.as_str())),
+                    Part::Text(_) => None,
+                });
+                if let Some((kind, n)) = named {
+                    made.entry((k.as_str(), value.clone()))
+                        .or_insert_with(|| LabelFate::Owner {
+                            kind,
+                            name: n,
+                            new: copy_value(parts),
+                        });
                 }
+            }
+            let (owner_key, owner_parts) = &set.labels[set.owner];
+            pod_sets.push(OperatorPodSet {
+                kind: &p.kind,
+                name,
+                labels,
+                owner: (owner_key.as_str(), copy_value(owner_parts)),
             });
-            *fate = LabelFate::Owner { kind, new };
         }
     }
+    for (&(k, v), fate) in fates.iter_mut() {
+        if *fate != LabelFate::Shared {
+            continue;
+        }
+        // A pod's name `<set>-<ordinal>`, given by its controller.
+        let ordinal = v
+            .rsplit_once('-')
+            .filter(|(_, n)| is_ordinal(n))
+            .and_then(|(set, n)| Some((*controllers.get(&(k, set))?, set, n)));
+        *fate = if let Some((kind, set, n)) = ordinal {
+            let new = renamed_name(cfg, kind, set)
+                .map(|r| format!("{}-{n}", r.as_deref().unwrap_or(set)))
+                .and_then(within);
+            LabelFate::Owner {
+                kind,
+                name: set,
+                new,
+            }
+        } else if let Some(&(_, kind)) = owners.get(v) {
+            let new = renamed_name(cfg, kind, v)
+                .map(|n| n.unwrap_or_else(|| v.to_string()))
+                .and_then(within);
+            LabelFate::Owner { kind, name: v, new }
+        } else if let Some(owned) = made.get(&(k, v.to_string())) {
+            owned.clone()
+        } else {
+            continue;
+        };
+    }
     let owners = owners.into_iter().map(|(n, (_, k))| (n, k)).collect();
-    (fates, owners)
+    Fated {
+        fates,
+        owners,
+        pod_sets,
+    }
+}
+
+/// A StatefulSet's ordinal as its pods' names write it: decimal, no leading zero.
+fn is_ordinal(n: &str) -> bool {
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'))
 }
 
 /// The value a label pair has in the copy, by its fate (`None`: unchanged, or

@@ -37,6 +37,10 @@ pub enum Reason {
     /// NetworkPolicy's empty podSelector, a PodDisruptionBudget's `{}`), the
     /// baseline's too.
     EmptySelector,
+    /// Rule 3: a selector of only shared labels that selects pods an operator
+    /// makes for a custom resource of the stream, the baseline's such pods too:
+    /// it lacks the operator's owner label with the copy's name.
+    OwnerLabel,
     /// Rule 9: an own host or Service in a string, not rewritten.
     StringRef,
     /// Rule 11: an old name that evidence says names a renamed object (the key
@@ -76,6 +80,9 @@ impl Reason {
             }
             Reason::Selector => "rule 3: selected label value lacks the suffix",
             Reason::EmptySelector => "rule 3: an empty selector governs the baseline's pods too",
+            Reason::OwnerLabel => {
+                "rule 3: selector of operator-made pods lacks the owner label with the copy's name"
+            }
             Reason::StringRef => "rule 9: own host or Service in a string not rewritten",
             Reason::Evidence => "rule 11: old name that evidence says names a renamed object",
             Reason::StaleReference => {

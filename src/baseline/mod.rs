@@ -372,7 +372,34 @@ impl<'s> Model<'s> {
                 }
                 continue;
             }
+            let mut made_for = Vec::new();
             for i in self.t.selected(u, self.b.s) {
+                // Pods an operator makes for the copy's resource carry the labels it
+                // gives both copies' pods (the copy's own differ only in values made
+                // from its name): what selects them by those labels is the baseline's
+                // to narrow, as an empty selector is.
+                if let Some(owner) = self.operator_owner(self.t.s, u.targets, i) {
+                    let obj = self.t.s.pods[i].obj;
+                    if !made_for.contains(&obj) {
+                        made_for.push(obj);
+                        let o = &self.t.s.objects[obj];
+                        notes.push(Note {
+                            places: vec![
+                                (model::Side::Baseline, u.place.clone()),
+                                (model::Side::Tilt, o.place.clone()),
+                            ],
+                            what: format!(
+                                "the baseline's {}/{} selector `{}` selects the pods an operator makes for the copy's {}/{} by labels it gives both copies' pods; renaming cannot change that (narrow the baseline's own selector with {owner})",
+                                holder.kind,
+                                holder.name,
+                                u.selector.show(),
+                                o.kind,
+                                o.name
+                            ),
+                        });
+                    }
+                    continue;
+                }
                 out.push(Collision {
                     rank: 4,
                     baseline: u.place.clone(),
@@ -404,6 +431,21 @@ impl<'s> Model<'s> {
                 });
             }
         }
+    }
+
+    /// The owner label of the operator that makes pod `i` of `s` for a custom
+    /// resource (`operator_pods`), when it is such a pod.
+    fn operator_owner(&self, s: &Stream, targets: Targets, i: usize) -> Option<&'s str> {
+        if targets != Targets::Pods {
+            return None;
+        }
+        let o = &s.objects[s.pods[i].obj];
+        self.cfg
+            .k8s
+            .operator_pods
+            .iter()
+            .find(|op| op.kind.matches(&o.kind, &o.group))
+            .map(|op| op.owner.as_str())
     }
 
     /// The name the copy gives to an object the baseline calls `name`: what an

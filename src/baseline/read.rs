@@ -296,14 +296,48 @@ fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             }
         }
     }
-    s.pods.push(Pods {
+    let mut pods = Pods {
         obj: cx.obj,
         labels: labels.map(|l| label_pairs(doc, l)).unwrap_or_default(),
         service_account,
         place: cx.place(at),
         host_ports,
-    });
+    };
+    // A controller that labels each pod with its own name (`pod_name_labels`: a
+    // StatefulSet's `statefulset.kubernetes.io/pod-name: <set>-<ordinal>`) makes
+    // pods a selector can tell apart: one per ordinal, its host ports noted once.
+    let Some(label) = cfg.k8s.pod_name_label(cx.kind, cx.group) else {
+        s.pods.push(pods);
+        return;
+    };
+    let name = s.objects[cx.obj].name.clone();
+    for n in ordinals(doc, cx.root) {
+        let mut p = pods.clone();
+        p.labels.push((label.to_string(), format!("{name}-{n}")));
+        s.pods.push(p);
+        pods.host_ports.clear();
+    }
 }
+
+/// The ordinals of a StatefulSet's pods: `spec.ordinals.start` on, `spec.replicas`
+/// of them (one where it is absent or zero: the model counts a template's pods
+/// whatever it is scaled to), at most [`MAX_ORDINALS`].
+fn ordinals(doc: &Doc<'_>, root: NodeId) -> std::ops::Range<u64> {
+    let number = |keys: &[&str]| {
+        doc.path(root, keys)
+            .and_then(|n| doc.str(n))
+            .and_then(|t| t.parse::<u64>().ok())
+    };
+    let start = number(&["spec", "ordinals", "start"]).unwrap_or(0);
+    let count = number(&["spec", "replicas"])
+        .unwrap_or(1)
+        .clamp(1, MAX_ORDINALS);
+    start..start.saturating_add(count)
+}
+
+/// Pods modelled per StatefulSet: a bound on the work a hostile `replicas` asks
+/// for. A selector of a pod beyond it selects nothing, in both copies.
+const MAX_ORDINALS: u64 = 100;
 
 /// What an operator makes for this custom resource (`operator_objects`), the
 /// same list the filter follows (rule 10), each with the name the renamed
@@ -324,33 +358,24 @@ fn operator_objects(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     }
 }
 
-/// The pods an operator makes for this custom resource (`operator_pods`), with
-/// the resource's `spec.podMetadata.labels` where it has them.
+/// The pods an operator makes for this custom resource (`operator_pods`), every
+/// set of them, with the resource's `spec.podMetadata.labels` where it has them.
 fn operator_pods(cx: &Cx<'_, '_>, cfg: &Config, name: &str, s: &mut Stream) {
-    let Some(labels) = cfg
-        .k8s
-        .operator_pods
-        .iter()
-        .find(|o| o.kind.matches(cx.kind, cx.group))
-        .map(|o| &o.labels)
-    else {
-        return;
-    };
-    let mut pairs: Vec<(String, String)> = labels
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.replace("{name}", name)))
-        .collect();
-    if let Some(extra) = cx.doc.path(cx.root, &["spec", "podMetadata", "labels"]) {
-        pairs.extend(label_pairs(cx.doc, extra));
+    let k8s = &cfg.k8s;
+    for set in k8s.operator_pod_sets(cx.doc, cx.root, cx.kind, cx.group, name) {
+        let mut pairs = set.values();
+        if let Some(extra) = cx.doc.path(cx.root, &["spec", "podMetadata", "labels"]) {
+            pairs.extend(label_pairs(cx.doc, extra));
+        }
+        let at = s.objects[cx.obj].place.clone();
+        s.pods.push(Pods {
+            obj: cx.obj,
+            labels: pairs,
+            service_account: None,
+            place: at,
+            host_ports: Vec::new(),
+        });
     }
-    let at = s.objects[cx.obj].place.clone();
-    s.pods.push(Pods {
-        obj: cx.obj,
-        labels: pairs,
-        service_account: None,
-        place: at,
-        host_ports: Vec::new(),
-    });
 }
 
 fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {

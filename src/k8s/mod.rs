@@ -198,12 +198,197 @@ fn traefik_hosts(rule: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// The pods an operator makes for a custom resource of one kind, and the labels
-/// it gives them (`{name}`: the resource's name).
+/// The pods an operator makes for a custom resource of one kind: one set per
+/// component, each with the labels it gives them (`operator_pods` in
+/// `builtin.yaml`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OperatorPods {
     pub kind: KindSel,
-    pub labels: Vec<(String, String)>,
+    /// The label every set carries with a name as its whole value.
+    pub owner: String,
+    pub pods: Vec<PodSet>,
+}
+
+/// One set of pods of an [`OperatorPods`] entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodSet {
+    /// Made only when the resource has this field (not null).
+    pub when: Option<Vec<String>>,
+    pub labels: Vec<(String, Vec<Piece>)>,
+}
+
+/// A piece of a label value in `operator_pods`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// `{name}`: the resource's name.
+    Name,
+    /// `{label:KEY}`: the value of one of the resource's labels (a
+    /// KafkaNodePool's `strimzi.io/cluster` names its Kafka).
+    Label(String),
+    /// `{field:PATH}`: the value of one of its fields (a Pooler's
+    /// `spec.cluster.name` names its Cluster).
+    Field(Vec<String>),
+}
+
+/// A label value as one resource fills it in: text, and the names it read (its
+/// own, or the object's it belongs to). The copy's value follows those names'
+/// renames, the text stays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Name(String),
+}
+
+/// The labels of one set of pods an operator makes for one resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilledPodSet {
+    pub labels: Vec<(String, Vec<Part>)>,
+    /// Index in `labels` of the owner label (its value is one name).
+    pub owner: usize,
+}
+
+/// The value `parts` make, with each name written by `name`.
+pub fn join_parts<'p>(
+    parts: &'p [Part],
+    name: impl Fn(&'p str) -> std::borrow::Cow<'p, str>,
+) -> String {
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            Part::Text(t) => out.push_str(t),
+            Part::Name(n) => out.push_str(&name(n)),
+        }
+    }
+    out
+}
+
+impl FilledPodSet {
+    /// The labels as the resource's own pods carry them.
+    pub fn values(&self) -> Vec<(String, String)> {
+        self.labels
+            .iter()
+            .map(|(k, parts)| (k.clone(), join_parts(parts, std::borrow::Cow::Borrowed)))
+            .collect()
+    }
+}
+
+impl OperatorPods {
+    /// An entry as written, checked: every placeholder is known, and every set
+    /// carries the owner label with one placeholder as its whole value.
+    pub fn build(e: &schema::OperatorPodsEntry) -> Result<OperatorPods, String> {
+        let mut pods = Vec::new();
+        for (i, set) in e.pods.iter().enumerate() {
+            let mut labels = Vec::new();
+            for (k, v) in &set.labels.0 {
+                let pieces = Self::pieces(v).map_err(|why| {
+                    format!("operator_pods: {} set {}: label {k}: {why}", e.kind, i + 1)
+                })?;
+                labels.push((k.clone(), pieces));
+            }
+            let owned = labels
+                .iter()
+                .find(|(k, _)| *k == e.owner)
+                .is_some_and(|(_, p)| p.len() == 1 && !matches!(p[0], Piece::Text(_)));
+            if !owned {
+                return Err(format!(
+                    "operator_pods: {} set {} lacks its owner label {} with a placeholder as its whole value",
+                    e.kind,
+                    i + 1,
+                    e.owner
+                ));
+            }
+            pods.push(PodSet {
+                when: set
+                    .when
+                    .as_deref()
+                    .map(|w| w.split('.').map(str::to_string).collect()),
+                labels,
+            });
+        }
+        if pods.is_empty() {
+            return Err(format!("operator_pods: {} has no pod set", e.kind));
+        }
+        Ok(OperatorPods {
+            kind: KindSel::parse(&e.kind),
+            owner: e.owner.clone(),
+            pods,
+        })
+    }
+
+    /// `strimzi-{name}` → text and placeholders.
+    fn pieces(v: &str) -> Result<Vec<Piece>, String> {
+        let mut out = Vec::new();
+        let mut rest = v;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                out.push(Piece::Text(rest[..open].to_string()));
+            }
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("`{v}` has a `{{` without `}}`"))?;
+            let inner = &rest[open + 1..open + close];
+            out.push(match inner.split_once(':') {
+                None if inner == "name" => Piece::Name,
+                Some(("label", key)) if !key.is_empty() => Piece::Label(key.to_string()),
+                Some(("field", path)) if !path.is_empty() => {
+                    Piece::Field(path.split('.').map(str::to_string).collect())
+                }
+                _ => return Err(format!("unknown placeholder `{{{inner}}}` in `{v}`")),
+            });
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            out.push(Piece::Text(rest.to_string()));
+        }
+        Ok(out)
+    }
+
+    /// The sets of pods the operator makes for the resource `name` (`root` in
+    /// `doc`), each placeholder read from it. A set whose `when` field the
+    /// resource lacks, or whose placeholder it cannot fill, is not made.
+    pub fn fill(&self, doc: &Doc<'_>, root: NodeId, name: &str) -> Vec<FilledPodSet> {
+        let text = |id: NodeId| {
+            doc.str(id)
+                .filter(|s| !s.is_empty() && !doc.is_null(id))
+                .map(str::to_string)
+        };
+        let read = |piece: &Piece| -> Option<Part> {
+            Some(match piece {
+                Piece::Text(t) => Part::Text(t.clone()),
+                Piece::Name => Part::Name(name.to_string()),
+                Piece::Label(key) => Part::Name(
+                    doc.path(root, &["metadata", "labels", key.as_str()])
+                        .and_then(text)?,
+                ),
+                Piece::Field(path) => {
+                    let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+                    Part::Name(doc.path(root, &keys).and_then(text)?)
+                }
+            })
+        };
+        let mut out = Vec::new();
+        'sets: for set in &self.pods {
+            if let Some(when) = &set.when {
+                let keys: Vec<&str> = when.iter().map(String::as_str).collect();
+                if doc.path(root, &keys).is_none_or(|n| doc.is_null(n)) {
+                    continue;
+                }
+            }
+            let mut labels = Vec::with_capacity(set.labels.len());
+            for (k, pieces) in &set.labels {
+                let Some(parts) = pieces.iter().map(read).collect::<Option<Vec<Part>>>() else {
+                    continue 'sets;
+                };
+                labels.push((k.clone(), parts));
+            }
+            let Some(owner) = labels.iter().position(|(k, _)| *k == self.owner) else {
+                continue;
+            };
+            out.push(FilledPodSet { labels, owner });
+        }
+        out
+    }
 }
 
 /// Objects an operator makes for a custom resource, named after it (`{name}`:
@@ -271,11 +456,16 @@ pub struct K8s {
     pub kubernetes_groups: Vec<String>,
     /// Kinds known to label the pods they make with their own name.
     pub label_owner_kinds: Vec<KindSel>,
-    /// `check --baseline`: the labels of the pods operators make for custom
-    /// resources (each kind is also a label owner kind).
+    /// The pods operators make for custom resources, set by set (each kind is
+    /// also a label owner kind): rule 3 narrows a selector of their fixed labels,
+    /// `check --baseline` counts them as pods of the resource.
     pub operator_pods: Vec<OperatorPods>,
     /// Rule 10: objects operators make for custom resources, named after them.
     pub operator_objects: Vec<OperatorObjects>,
+    /// Labels a controller gives each pod it makes with the pod's name,
+    /// `<controller>-<ordinal>` (a StatefulSet's `statefulset.kubernetes.io/pod-name`),
+    /// and the controller's kind.
+    pub pod_name_labels: Vec<(String, KindSel)>,
     /// Preferred keys of the pair that narrows an empty NetworkPolicy podSelector.
     pub narrow_keys: Vec<String>,
     /// `check --baseline`: classes that name their controller, kind → path of the
@@ -358,18 +548,21 @@ impl K8s {
                 .collect(),
             operator_pods: f
                 .operator_pods
-                .into_iter()
-                .map(|e| OperatorPods {
-                    kind: KindSel::parse(&e.kind),
-                    labels: e.labels.0,
-                })
-                .collect(),
+                .iter()
+                .map(OperatorPods::build)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?,
             operator_objects: f
                 .operator_objects
                 .iter()
                 .map(OperatorObjects::build)
                 .collect::<Result<_, _>>()
                 .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?,
+            pod_name_labels: f
+                .pod_name_labels
+                .iter()
+                .map(|e| (e.label.clone(), KindSel::parse(&e.kind)))
+                .collect(),
             narrow_keys: f.narrow_keys,
             controller_classes: f
                 .controller_classes
@@ -490,6 +683,32 @@ impl K8s {
         }
     }
 
+    /// Every set of pods the operators of the table make for the resource
+    /// `kind`/`name` (`root` in `doc`), with its labels.
+    pub fn operator_pod_sets(
+        &self,
+        doc: &Doc<'_>,
+        root: NodeId,
+        kind: &str,
+        group: &str,
+        name: &str,
+    ) -> Vec<FilledPodSet> {
+        self.operator_pods
+            .iter()
+            .filter(|o| o.kind.matches(kind, group))
+            .flat_map(|o| o.fill(doc, root, name))
+            .collect()
+    }
+
+    /// The label that names each pod a controller of this kind makes,
+    /// `<name>-<ordinal>` (`pod_name_labels`).
+    pub fn pod_name_label(&self, kind: &str, group: &str) -> Option<&str> {
+        self.pod_name_labels
+            .iter()
+            .find(|(_, k)| k.matches(kind, group))
+            .map(|(label, _)| label.as_str())
+    }
+
     pub fn is_route(&self, kind: &str, group: &str) -> bool {
         self.route_kinds.iter().any(|k| k.matches(kind, group))
     }
@@ -515,6 +734,77 @@ mod tests {
         let from_json: File = serde_json::from_str(BUILTIN_JSON).unwrap();
         assert_eq!(from_yaml, serde_json::to_value(&from_json).unwrap());
         assert!(from_yaml["references"].as_array().unwrap().len() > 90);
+    }
+
+    #[test]
+    fn operator_pod_sets_read_their_placeholders_from_the_resource() {
+        let k = K8s::builtin().unwrap();
+        let sets = |text: &str| {
+            let mut out = Vec::new();
+            crate::yaml::for_each_doc(text, |doc: &Doc<'_>| -> Result<(), ()> {
+                let root = doc.root().unwrap();
+                let kind = doc.get_str(root, "kind").unwrap();
+                let group = doc
+                    .get_str(root, "apiVersion")
+                    .unwrap()
+                    .split('/')
+                    .next()
+                    .unwrap();
+                let name = doc
+                    .path(root, &["metadata", "name"])
+                    .and_then(|n| doc.str(n))
+                    .unwrap();
+                out.extend(k.operator_pod_sets(doc, root, kind, group, name));
+                Ok(())
+            })
+            .unwrap()
+            .unwrap();
+            out
+        };
+        // Only the components the Kafka asks for.
+        let kafka = sets(
+            "apiVersion: kafka.strimzi.io/v1beta2\nkind: Kafka\nmetadata: {name: ev}\nspec: {kafka: {}, entityOperator: {}, cruiseControl: null}\n",
+        );
+        assert_eq!(kafka.len(), 1);
+        let eo = kafka[0].values();
+        assert!(eo.contains(&("strimzi.io/name".into(), "ev-entity-operator".into())));
+        assert_eq!(kafka[0].labels[kafka[0].owner].1, [Part::Name("ev".into())]);
+        // A pool's pods carry its Kafka's name, read from the pool's label.
+        let pool = sets(
+            "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaNodePool\nmetadata: {name: b, labels: {strimzi.io/cluster: ev}}\n",
+        );
+        let values = pool[0].values();
+        assert!(values.contains(&("app.kubernetes.io/part-of".into(), "strimzi-ev".into())));
+        assert!(values.contains(&("strimzi.io/pool-name".into(), "b".into())));
+        // Without the label its pods cannot be told.
+        let orphan = sets(
+            "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaNodePool\nmetadata: {name: b}\n",
+        );
+        assert!(orphan.is_empty());
+        let pooler = sets(
+            "apiVersion: postgresql.cnpg.io/v1\nkind: Pooler\nmetadata: {name: p}\nspec: {cluster: {name: db}}\n",
+        );
+        assert_eq!(
+            pooler[0].labels[pooler[0].owner].1,
+            [Part::Name("db".into())]
+        );
+    }
+
+    #[test]
+    fn operator_pods_entries_are_checked() {
+        let entry = |owner: &str, value: &str| schema::OperatorPodsEntry {
+            kind: "X.example.com".into(),
+            owner: owner.into(),
+            pods: vec![schema::PodSetEntry {
+                when: None,
+                labels: schema::Pairs(vec![("a".into(), value.into())]),
+            }],
+        };
+        assert!(OperatorPods::build(&entry("a", "{name}")).is_ok());
+        assert!(OperatorPods::build(&entry("a", "x-{name}")).is_err());
+        assert!(OperatorPods::build(&entry("b", "{name}")).is_err());
+        assert!(OperatorPods::build(&entry("a", "{nmae}")).is_err());
+        assert!(OperatorPods::build(&entry("a", "{name")).is_err());
     }
 
     #[test]
@@ -592,7 +882,7 @@ mod tests {
         for o in &k.operator_pods {
             let group = o.kind.group.as_deref().unwrap_or("");
             assert_eq!(k.label_owner_rank(&o.kind.kind, group), Some(0), "{o:?}");
-            assert!(!o.labels.is_empty(), "{o:?}");
+            assert!(o.pods.iter().all(|p| !p.labels.is_empty()), "{o:?}");
         }
         // What an operator makes is named after its resource, and is a kind
         // references can name.
@@ -607,10 +897,13 @@ mod tests {
                     .all(|n| !OperatorObjects::fill(n, "db").contains('{'))
             );
         }
-        let prometheus = &k.operator_pods[0].labels;
+        let prometheus = &k.operator_pods[0].pods[0].labels;
         assert_eq!(
             prometheus[0],
-            ("app.kubernetes.io/name".into(), "prometheus".into())
+            (
+                "app.kubernetes.io/name".into(),
+                vec![Piece::Text("prometheus".into())]
+            )
         );
         assert_eq!(
             k.controller_classes["GatewayClass"],

@@ -173,12 +173,39 @@ pub enum HostFormat {
     Traefik,
 }
 
-/// One entry of `operator_pods:` as written.
+/// One entry of `operator_pods:` as written: the sets of pods an operator makes
+/// for a custom resource of one kind.
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperatorPodsEntry {
     pub kind: String,
+    /// The label every set carries with a name as its whole value (the
+    /// resource's, or the resource it belongs to): the pair that tells one
+    /// copy's pods from the other's.
+    pub owner: String,
+    pub pods: Vec<PodSetEntry>,
+}
+
+/// One set of pods in an `operator_pods` entry.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodSetEntry {
+    /// Only when the resource has this field (dot-separated keys), not null.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// The labels of these pods; `{name}`, `{label:KEY}` and `{field:PATH}`
+    /// stand for the resource's name, one of its labels, one of its fields.
     pub labels: Pairs,
+}
+
+/// One entry of `pod_name_labels:` as written.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodNameLabelEntry {
+    /// The label whose value is the pod's name, `<controller>-<ordinal>`.
+    pub label: String,
+    /// The controller's kind (`Kind.group`).
+    pub kind: String,
 }
 
 /// One entry of `operator_objects:` as written.
@@ -226,6 +253,7 @@ pub struct File {
     pub label_owner_kinds: Vec<String>,
     pub operator_pods: Vec<OperatorPodsEntry>,
     pub operator_objects: Vec<OperatorObjectsEntry>,
+    pub pod_name_labels: Vec<PodNameLabelEntry>,
     pub narrow_keys: Vec<String>,
     pub controller_classes: HashMap<String, String>,
     pub webhook_kinds: Vec<String>,

@@ -22,14 +22,14 @@
 
 use crate::edit::{self, Lines, Unplaceable};
 use crate::error::Error;
-use crate::k8s::{SelectorForm, WhenAbsent};
+use crate::k8s::{SelectorForm, Selects, WhenAbsent};
 use crate::names::{Suffixed, suffixed};
 use crate::plan::{
-    DocOut, DocPlan, LabelFate, LabelOcc, NARROW_MARK, Narrow, NodeSpan, PlanCx, ResolveCx, Rule,
-    rewrite_scalar,
+    DocOut, DocPlan, LabelFate, LabelOcc, NARROW_MARK, Narrow, NodeSpan, OperatorPodSet, PlanCx,
+    PodSelector, Requirement, ResolveCx, Rule, rewrite_scalar,
 };
 use crate::reason::Reason;
-use crate::yaml::{Doc, NodeId};
+use crate::yaml::{Doc, NodeId, Style};
 use std::collections::HashSet;
 
 pub struct Selectors;
@@ -121,6 +121,9 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
     plan.pod_template = template.is_some();
     // Label selectors of this object's kind: (selector mapping, table index).
     let mut sources: Vec<(NodeId, usize)> = Vec::new();
+    if let Some(name) = plan.name.clone() {
+        plan.pod_sets = k8s.operator_pod_sets(doc, root, &plan.kind, plan.group(), &name);
+    }
     for (i, sel) in k8s.selectors.iter().enumerate() {
         if !sel.from.iter().any(|f| f.matches(&plan.kind, plan.group())) {
             continue;
@@ -132,6 +135,11 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
         let Some(node) = doc.path(root, &keys).filter(|&n| doc.is_map(n)) else {
             continue;
         };
+        if sel.selects == Selects::Pods
+            && let Some(ps) = pod_selector(cx, node, sel.form)
+        {
+            plan.pod_selectors.push(ps);
+        }
         let at = Found {
             selects: Some(i),
             pod: false,
@@ -279,6 +287,124 @@ fn narrow(
     }))
 }
 
+/// A non-empty pod selector as the API server reads it, and where a pair would
+/// be added to it; `None` for an empty one (see [`narrow`]) or one whose parts
+/// are not plain label text (an alias, a list where a value should be).
+fn pod_selector(cx: &PlanCx<'_, '_>, sel: NodeId, form: SelectorForm) -> Option<PodSelector> {
+    let (input, doc) = (cx.input, cx.doc);
+    // `key: value` pairs, of a repeated key the last (as the API server keeps).
+    let equals = |map: NodeId, reqs: &mut Vec<Requirement>| -> Option<()> {
+        for (k, v) in doc.pairs(map) {
+            let (Some(key), true) = (doc.str(k), doc.is_scalar(v) && !doc.is_null(v)) else {
+                return None;
+            };
+            let value = doc.node(v).value.to_string();
+            reqs.retain(|r| !matches!(r, Requirement::Equals(x, _) if x == key));
+            reqs.push(Requirement::Equals(key.to_string(), value));
+        }
+        Some(())
+    };
+    let mut reqs = Vec::new();
+    // The pair's place, found now; its text, in phase 2 ([`NARROW_MARK`]).
+    let (k, v) = ("\u{1}", "\u{2}".to_string());
+    let (built, beside) = match form {
+        SelectorForm::Map => {
+            equals(sel, &mut reqs)?;
+            (edit::insert_pair(input, doc, sel, k, &v), Some(sel))
+        }
+        SelectorForm::LabelSelector => {
+            let ml = doc.get_pair(sel, "matchLabels");
+            if let Some((_, m)) = ml.filter(|&(_, m)| !doc.is_null(m)) {
+                if !doc.is_map(m) {
+                    return None;
+                }
+                equals(m, &mut reqs)?;
+            }
+            if let Some(list) = doc
+                .get(sel, "matchExpressions")
+                .filter(|&l| !doc.is_null(l))
+            {
+                if !doc.is_seq(list) {
+                    return None;
+                }
+                for e in doc.children(list) {
+                    reqs.push(expression(doc, e)?);
+                }
+            }
+            let nested = [(0, "matchLabels", String::new()), (1, k, v.clone())];
+            match ml {
+                Some((_, m)) if doc.is_map(m) && !doc.node(m).anchored => {
+                    (edit::insert_pair(input, doc, m, k, &v), Some(m))
+                }
+                Some((mk, m)) if doc.is_null(m) => {
+                    (edit::replace_pair(input, doc, sel, mk, m, &nested), None)
+                }
+                Some(_) => (Err(edit::Unplaceable::NoKeyColumn), None),
+                None => (edit::insert_nested(input, doc, sel, &nested), None),
+            }
+        }
+    };
+    if reqs.is_empty() {
+        return None;
+    }
+    let insert = if doc.node(sel).anchored {
+        Err("it carries a YAML anchor (&name), which an alias would repeat")
+    } else {
+        match built {
+            Ok(e) if e.text.contains(NARROW_MARK) => Ok(Narrow {
+                field: String::new(),
+                start: e.start,
+                end: e.end,
+                text: e.text,
+            }),
+            Ok(_) => Err("its layout leaves no place for a pair"),
+            Err(why) => Err(why.says()),
+        }
+    };
+    // Written like the value it goes beside.
+    let quoted = beside
+        .and_then(|m| doc.pairs(m).last())
+        .is_some_and(|(_, v)| doc.node(v).style == Style::Double);
+    // Messages point at the selector's key (`selector:`), where a reader looks.
+    let line = doc
+        .parent(sel)
+        .and_then(|m| doc.pairs(m).find(|&(_, v)| v == sel))
+        .map_or(doc.node(sel).line, |(k, _)| doc.node(k).line);
+    Some(PodSelector {
+        path: doc.path_to(sel),
+        line,
+        reqs,
+        insert,
+        quoted,
+    })
+}
+
+/// One `matchExpressions` item; `None` when it is no mapping of plain text.
+fn expression(doc: &Doc<'_>, e: NodeId) -> Option<Requirement> {
+    if !doc.is_map(e) {
+        return None;
+    }
+    let key = doc.get_str(e, "key")?.to_string();
+    let values = || -> Option<Vec<String>> {
+        match doc.get(e, "values") {
+            None => Some(Vec::new()),
+            Some(l) if doc.is_null(l) => Some(Vec::new()),
+            Some(l) if doc.is_seq(l) => doc
+                .children(l)
+                .map(|v| doc.str(v).map(str::to_string))
+                .collect(),
+            Some(_) => None,
+        }
+    };
+    Some(match doc.get_str(e, "operator")? {
+        "In" => Requirement::In(key, values()?, true),
+        "NotIn" => Requirement::In(key, values()?, false),
+        "Exists" => Requirement::Exists(key, true),
+        "DoesNotExist" => Requirement::Exists(key, false),
+        _ => Requirement::Never,
+    })
+}
+
 fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
     let mut said: Vec<String> = Vec::new();
     let mut say = |line: String| {
@@ -306,7 +432,147 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
     if let Some(nw) = &plan.narrow {
         narrow_edit(cx, plan, nw, out, &mut say);
     }
+    for ps in &plan.pod_selectors {
+        owner_pair(cx, plan, ps, out, &mut say)?;
+    }
     out.report.extend(said);
+    Ok(())
+}
+
+/// A selector of the copy whose pairs all stay shared, and that selects pods an
+/// operator makes for a custom resource of the stream (`operator_pods`, the
+/// selector evaluated against their labels), selects the baseline's such pods
+/// too: it gets the operator's owner label with the copy's name. Where the
+/// selected pods belong to resources with different owner pairs, or their owner
+/// is no object of the copy, it stays, with a warning.
+fn owner_pair(
+    cx: &ResolveCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    ps: &PodSelector,
+    out: &mut DocOut,
+    say: &mut impl FnMut(String),
+) -> Result<(), Error> {
+    let index = cx.index;
+    // A pair it requires (`key: value`, `In`) that no pod template of the stream
+    // carries (a shared one) keeps every template's pods out of it: it selects
+    // only pods made elsewhere, whose labels the copy cannot change. Without one
+    // (only `NotIn`, `Exists`) it may select the stream's own pods as well, which
+    // the owner pair would drop.
+    let required = ps
+        .reqs
+        .iter()
+        .any(|r| matches!(r, Requirement::Equals(..) | Requirement::In(_, _, true)));
+    let shared = ps
+        .reqs
+        .iter()
+        .flat_map(Requirement::pairs)
+        .all(|p| index.labels.get(&p) == Some(&LabelFate::Shared));
+    if !shared {
+        return Ok(());
+    }
+    let selected: Vec<&OperatorPodSet<'_>> = index
+        .pod_sets
+        .iter()
+        .filter(|set| ps.reqs.iter().all(|r| r.holds(&set.labels)))
+        .collect();
+    if selected.is_empty() {
+        return Ok(());
+    }
+    // Who makes them, and their owner pairs, each once in stream order.
+    let (mut makers, mut owners) = (Vec::new(), Vec::new());
+    for set in &selected {
+        let maker = format!("{}/{}", set.kind, set.name);
+        if !makers.contains(&maker) {
+            makers.push(maker);
+        }
+        let owner = (set.owner.0, &set.owner.1);
+        if !owners.contains(&owner) {
+            owners.push(owner);
+        }
+    }
+    let makers = makers.join(", ");
+    let warn = |why: String| {
+        format!(
+            "warning: document {} ({}) line {} at {}: this selector of the copy holds only shared labels and selects the pods an operator makes for {makers}, the baseline's too; it is left as it is: {why}",
+            plan.index,
+            plan.object(),
+            ps.line,
+            ps.path
+        )
+    };
+    if !required {
+        out.notes.push(warn(
+            "it requires no label that the stream's own pods lack, so the owner label could drop pods it selects now (add a label of the copy's own to the selector in the chart)".to_string(),
+        ));
+        return Ok(());
+    }
+    let [(key, value)] = owners[..] else {
+        let pairs: Vec<String> = owners
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_ref().map_or("?", String::as_str)))
+            .collect();
+        out.notes.push(warn(format!(
+            "they belong to more than one owner ({}), and which one the chart means is a guess (add the owner label to the selector in the chart)",
+            pairs.join(", ")
+        )));
+        return Ok(());
+    };
+    let limit = cx.cfg.k8s.label_value_limit;
+    let value = match value {
+        Err(len) => {
+            return Err(Error::input(
+                plan.place(ps.line),
+                format!(
+                    "the selector at {} selects the pods an operator makes for {makers}; their owner label {key} in the copy would be {len} characters, over the {limit}-character limit for label values",
+                    ps.path
+                ),
+            )
+            .with_hint(format!("shorten the name of {makers} in the chart")));
+        }
+        Ok(v) if !v.ends_with(&cx.cfg.suffix) => {
+            out.notes.push(warn(format!(
+                "their owner label {key}={v} names no object of this stream, so both copies' such pods carry it (add a label of the copy's own to the selector in the chart)"
+            )));
+            return Ok(());
+        }
+        Ok(v) => v,
+    };
+    if ps.reqs.iter().any(|r| r.key() == Some(key)) {
+        return Ok(());
+    }
+    let nw = match &ps.insert {
+        Ok(nw) => nw,
+        Err(why) => {
+            return Err(Error::input(
+                plan.place(ps.line),
+                format!(
+                    "the selector at {} selects the pods an operator makes for {makers}, the baseline's too, and must get {key}: {value}, but its layout leaves no place for it: {why}",
+                    ps.path
+                ),
+            )
+            .with_hint("write the selector as a block or flow mapping without anchors in the chart template"));
+        }
+    };
+    let key_text = if edit::plain_safe(key) {
+        key.to_string()
+    } else {
+        edit::quote(key)
+    };
+    let value_text = if ps.quoted || !edit::plain_safe(value) {
+        edit::quote(value)
+    } else {
+        value.clone()
+    };
+    let pair = format!("{key_text}: {value_text}");
+    out.edits.push(
+        edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
+            .because(Reason::OwnerLabel),
+    );
+    say(format!(
+        "narrowed {} of {} with {key}={value}: its labels are all shared and select the pods an operator makes for {makers}, the baseline's too",
+        ps.path,
+        plan.object()
+    ));
     Ok(())
 }
 
@@ -335,18 +601,33 @@ fn value_in_copy(
             }
             Ok(None)
         }
-        LabelFate::Owner { kind, new: Err(len) } => Err(Error::input(
-            plan.place(occ.value.line),
-            format!(
-                "label {}={value:?} names {kind}/{value}, whose pods its operator labels with its name; renamed, that name would be {len} characters, over the {limit}-character limit for label values",
-                occ.key
-            ),
-        )
-        .with_hint(format!("shorten the name of {kind}/{value} in the chart"))),
-        LabelFate::Owner { kind, new: Ok(new) } => {
+        LabelFate::Owner {
+            kind,
+            name,
+            new: Err(len),
+        } => {
+            let what = if *name == value {
+                format!("names {kind}/{value}, whose pods its operator labels with its name; renamed, that name would be")
+            } else {
+                format!("is made from the name of {kind}/{name}, whose pods carry it; renamed, the value would be")
+            };
+            Err(Error::input(
+                plan.place(occ.value.line),
+                format!(
+                    "label {}={value:?} {what} {len} characters, over the {limit}-character limit for label values",
+                    occ.key
+                ),
+            )
+            .with_hint(format!("shorten the name of {kind}/{name} in the chart")))
+        }
+        LabelFate::Owner {
+            kind,
+            name,
+            new: Ok(new),
+        } => {
             if in_selector.is_some() {
                 say(format!(
-                    "label {}={value} in {} follows {kind}/{value} -> {new}: no pod template of this stream carries it, the pods {kind}/{value} makes do",
+                    "label {}={value} in {} follows {kind}/{name} -> {new}: no pod template of this stream carries it, the pods {kind}/{name} makes do",
                     occ.key,
                     plan.object()
                 ));

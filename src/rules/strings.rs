@@ -6,7 +6,9 @@
 //! `svc.ns.svc.cluster.local`, `KEY=svc` / `key: svc` where the key says host)
 //! follows its rename; so does a bare Service name that is the whole value of a
 //! key, env var or flag whose name says host (`POSTGRES_HOST`, `--db-host`,
-//! `--service-name`).
+//! `--service-name`) or of a field that describes hosts (a Certificate's
+//! `dnsNames` and `commonName`: `host_claims` with `claims: false`), and a
+//! headless Service's pods named by a wildcard (`*.svc-headless.ns.svc`).
 //!
 //! ```yaml
 //! value: "https://www.dev.ameide.io"      value: "https://www.local.ameide.io"
@@ -23,6 +25,7 @@
 use crate::config::{Config, Mapped};
 use crate::edit::Edit;
 use crate::error::Error;
+use crate::k8s::refs::walk;
 use crate::plan::{
     DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, SecretField, StrCand, StreamIndex,
     renamed_name,
@@ -47,6 +50,7 @@ impl Rule for Strings {
             cx,
             out: Vec::new(),
             secret: plan.kind == "Secret" && plan.group().is_empty(),
+            described: described_hosts(cx, plan),
         };
         walker.root();
         plan.strings.extend(walker.out);
@@ -103,11 +107,34 @@ fn says_image(name: &str) -> bool {
     b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"image")
 }
 
+/// The values of the fields of this object that describe hosts (`host_claims`
+/// entries with `claims: false`: a Certificate's `dnsNames` and `commonName`):
+/// each is a host, as the value of a key that says host is, so a bare Service
+/// name there (`commonName: web`) is one (SPEC rule 11).
+fn described_hosts(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let mut found = Vec::new();
+    for rule in cx
+        .cfg
+        .k8s
+        .host_claims
+        .iter()
+        .filter(|r| !r.claims && r.from.iter().any(|k| k.matches(&plan.kind, plan.group())))
+    {
+        found.clear();
+        walk(cx.doc, cx.root, &rule.path, cx.root, &mut found);
+        out.extend(found.iter().map(|f| f.leaf));
+    }
+    out
+}
+
 /// Every string of one object, with what its key says.
 struct Walker<'c, 'x, 'a> {
     cx: &'c PlanCx<'x, 'a>,
     out: Vec<StrCand<'a>>,
     secret: bool,
+    /// Scalars of fields that describe hosts (see [`described_hosts`]).
+    described: Vec<NodeId>,
 }
 
 impl<'a> Walker<'_, '_, 'a> {
@@ -116,7 +143,7 @@ impl<'a> Walker<'_, '_, 'a> {
         if doc.is_scalar(id) && !doc.node(id).value.is_empty() && !doc.is_null(id) {
             self.out.push(StrCand {
                 at: NodeSpan::of(doc, id),
-                host_key,
+                host_key: host_key || self.described.contains(&id),
                 secret,
             });
         }
@@ -423,11 +450,14 @@ fn service_host<'r, 'n>(
     let (svc, rest) = rest.split_once('.').unwrap_or((rest, ""));
     let namespaces = lookup(svc)?;
     let pod_ok = if first.is_empty() {
-        // After `$(POD_NAME)`, MinIO's `{0...3}`, or where a value or word
-        // starts (a host suffix: `K8S_HOSTNAME_SUFFIX: .svc.ns.svc.cluster.local`).
+        // After `$(POD_NAME)`, MinIO's `{0...3}`, where a value or word starts
+        // (a host suffix: `K8S_HOSTNAME_SUFFIX: .svc.ns.svc.cluster.local`), or a
+        // wildcard that starts a word: `*.db-headless.ns.svc`, every pod of a
+        // headless Service (a certificate's name for them all).
         i == 0
             || matches!(bytes[i - 1], b')' | b'}' | b' ' | b'\t' | b'\n')
             || raw[..i].trim_end().ends_with(['=', ':', '"', '\''])
+            || (bytes[i - 1] == b'*' && (i == 1 || !is_host_byte(bytes[i - 2])))
     } else {
         !first.starts_with('-')
     };

@@ -21,6 +21,9 @@ ADDED_OK = {"sectionName", "valueFrom"}
 # Rule 3 narrows an empty NetworkPolicy podSelector: `matchLabels` added in it
 # (`podSelector` itself where it was absent), every value in it a tilt value.
 ADDED_IN = {"podSelector": "matchLabels", "spec": "podSelector"}
+# Rule 3 narrows a selector of an operator's fixed labels with its owner label:
+# any key added in a selector or its `matchLabels`, every value in it a tilt value.
+NARROWED_UNDER = {"selector", "podSelector", "matchLabels"}
 REMOVED_OK = {"argocd.argoproj.io/tracking-id", "argocd.argoproj.io/instance", "annotations", "labels", "value"}
 
 
@@ -55,7 +58,8 @@ def main() -> int:
                 if k not in REMOVED_OK:
                     problems.append(f"{path}.{k}: removed")
             for k in b.keys() - a.keys():
-                narrowed = ADDED_IN.get(path.rsplit(".", 1)[-1]) == k and all(
+                parent = path.rsplit(".", 1)[-1]
+                narrowed = (ADDED_IN.get(parent) == k or parent in NARROWED_UNDER) and all(
                     moved_towards_tilt(v) for v in leaves(b[k]))
                 if k not in ADDED_OK and not narrowed:
                     problems.append(f"{path}.{k}: added")
