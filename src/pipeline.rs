@@ -95,7 +95,7 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         pod_selectors: Vec::new(),
         pod_sets: Vec::new(),
         injections: Vec::new(),
-        strings: Vec::new(),
+        described: Vec::new(),
         hosts: Vec::new(),
         aliased: Vec::new(),
         operator_made: Vec::new(),

@@ -121,17 +121,6 @@ impl RefVia {
     }
 }
 
-/// A string where rule 9 looks for own hosts and Services.
-#[derive(Clone, Debug)]
-pub struct StrCand<'a> {
-    pub at: NodeSpan<'a>,
-    /// Its key (or env var, or flag) says host: the whole value may be a bare
-    /// Service name (`POSTGRES_HOST: <release>-postgresql`).
-    pub host_key: bool,
-    /// A Secret value: never printed; `data` is base64.
-    pub secret: Option<SecretField>,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SecretField {
     Data,
@@ -306,8 +295,9 @@ pub struct DocPlan<'a> {
     /// (`operator_pods`), with the labels it gives them.
     pub pod_sets: Vec<FilledPodSet>,
     pub injections: Vec<Injection<'a>>,
-    /// Scalars where rule 9 looks for own hosts and Services.
-    pub strings: Vec<StrCand<'a>>,
+    /// Byte offsets of the values of fields that describe hosts (a Certificate's
+    /// `dnsNames`): rule 9 reads them as host-keyed.
+    pub described: Vec<usize>,
     /// Hostnames this object claims, as written (before the host map).
     pub hosts: Vec<Cow<'a, str>>,
     /// Every alias of the document and where its anchor is defined.
@@ -315,7 +305,8 @@ pub struct DocPlan<'a> {
     /// What an operator makes for this custom resource (rule 10,
     /// `operator_objects`).
     pub operator_made: Vec<OperatorMade>,
-    /// Every string rule 11 reads, for the old names left in it.
+    /// Every string of the object with where it sits (`leftover::leaves`): rule 9
+    /// looks for own hosts and Services in them, rule 11 for old names.
     pub leftovers: Vec<LeftCand<'a>>,
     pub holders: Vec<Holder<'a>>,
 }
@@ -328,7 +319,11 @@ pub struct LeftCand<'a> {
     pub at: NodeSpan<'a>,
     pub key: Cow<'a, str>,
     pub parent_key: Cow<'a, str>,
+    /// A list item right after a flag (`--lock web`): the flag.
+    pub flag: Option<Cow<'a, str>>,
     pub exempt: Option<crate::k8s::leftover::Exempt>,
+    /// The value of an env entry `{name: X, value: V}` (`key` is X).
+    pub env: bool,
     /// A Secret's `data` or `stringData`: never printed.
     pub secret: bool,
     pub base64: bool,

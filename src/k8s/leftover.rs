@@ -14,9 +14,9 @@
 //!
 //! What is never read (the named exceptions of rule 11 that need no word):
 //! `metadata.name` and `metadata.namespace` (rule 1's; a namespace is never
-//! renamed), labels, label selectors and node selectors (rule 3's: their pairs
-//! are text), Helm's own annotations (`helm.sh/*`, `meta.helm.sh/*`,
-//! `postrenderer.helm.sh/*`), `ownerReferences` (they pin an object by uid).
+//! renamed), labels and label selectors (rule 3's: their pairs are text), Helm's
+//! own annotations (`helm.sh/*`, `meta.helm.sh/*`, `postrenderer.helm.sh/*`).
+//! What is read but exempt from rule 11 carries an [`Exempt`] reason.
 
 use crate::yaml::{Doc, NodeId};
 
@@ -36,6 +36,14 @@ pub enum Exempt {
     Namespace,
     /// The first word of a `command`: a program, not an object.
     Program,
+    /// An env var's own name (`{name: X, value: V}`'s X).
+    EnvName,
+    /// A node selector's label pairs (rule 3's kind of text).
+    Labels,
+    /// `ownerReferences`: they pin one live object by its uid.
+    Pinned,
+    /// `status`: what the cluster writes, not the chart.
+    Status,
 }
 
 impl Exempt {
@@ -47,6 +55,10 @@ impl Exempt {
             }
             Exempt::Namespace => "a namespace's name (namespaces are never renamed)",
             Exempt::Program => "the program a `command` runs, not an object",
+            Exempt::EnvName => "an env var's own name",
+            Exempt::Labels => "a node selector's label (rule 3's kind of text)",
+            Exempt::Pinned => "an owner reference, pinned to one live object by its uid",
+            Exempt::Status => "status, written by the cluster",
         }
     }
 }
@@ -83,8 +95,12 @@ pub fn says_image(name: &str) -> bool {
 
 /// Does a key say that its value is a namespace?
 pub fn says_namespace(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("namespace") && !n.contains("namespaced")
+    // Case-insensitive, without allocating: asked of every string's keys.
+    let b = name.as_bytes();
+    b.windows(9).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"namespace")
+            && !b.get(i + 9).is_some_and(|c| c.eq_ignore_ascii_case(&b'd'))
+    })
 }
 
 /// One string value and where it sits.
@@ -92,36 +108,70 @@ pub fn says_namespace(name: &str) -> bool {
 pub struct Leaf<'d> {
     pub id: NodeId,
     /// Its key; for an env entry `{name: X, value: V}`, X; for a list item, the
-    /// list's key, or the flag before it (`["--lock", "web"]`).
+    /// list's key.
     pub key: &'d str,
-    /// The key of the mapping that holds it (`database` for `spec.database.name`).
+    /// The key of the mapping that holds it (`database` for `spec.database.name`;
+    /// for a list item, the key above the list).
     pub parent_key: &'d str,
-    /// The mapping whose key it is, if any.
+    /// A list item right after a flag (`["--lock", "web"]`): the flag.
+    pub flag: Option<&'d str>,
+    /// The mapping whose value it is (or whose list it is in), if any.
     pub holder: Option<NodeId>,
     pub exempt: Option<Exempt>,
+    /// The value of an env entry `{name: X, value: V}`.
+    pub env: bool,
     /// A Secret's `data` (base64) or `stringData`: never printed.
     pub secret: bool,
     /// Inside a Secret's `data`: the value is base64.
     pub base64: bool,
 }
 
-/// Calls `f` with every non-empty string value of the object at `root` that
-/// rule 11 reads, in document order.
+/// Calls `f` with every non-empty string value of the object at `root`, in
+/// document order: the strings rule 9 and rule 11 read (one walk for both).
 pub fn leaves<'d>(doc: &'d Doc<'_>, root: NodeId, secret: bool, f: &mut dyn FnMut(Leaf<'d>)) {
     let mut w = Walk { doc, f };
+    let top = |key| At {
+        key,
+        parent_key: "",
+        holder: Some(root),
+        exempt: None,
+    };
     for (k, v) in doc.pairs(root) {
         match doc.str(k) {
-            Some("apiVersion" | "kind" | "status") => {}
-            Some("metadata") if doc.is_map(v) => w.metadata(v),
+            Some("apiVersion" | "kind") => {}
+            Some("metadata") if doc.is_map(v) => w.metadata(v, None),
             Some(section @ ("data" | "stringData")) if secret && doc.is_map(v) => {
                 for (dk, dv) in doc.pairs(v) {
-                    let key = doc.str(dk).unwrap_or("");
-                    w.scalar(dv, key, section, Some(v), None, true, section == "data");
+                    let at = At {
+                        key: doc.str(dk).unwrap_or(""),
+                        parent_key: section,
+                        holder: Some(v),
+                        exempt: None,
+                    };
+                    w.scalar(dv, at, None, false, Some(section == "data"));
                 }
             }
-            key => w.value(v, key.unwrap_or(""), "", Some(root)),
+            // What the cluster writes: never the chart's reference.
+            Some(key @ "status") => w.value(
+                v,
+                At {
+                    exempt: Some(Exempt::Status),
+                    ..top(key)
+                },
+            ),
+            key => w.value(v, top(key.unwrap_or(""))),
         }
     }
+}
+
+/// Where a value sits: its key, the key above, its holder, and an exception
+/// that holds for everything below (an image, labels, a status).
+#[derive(Clone, Copy)]
+struct At<'d> {
+    key: &'d str,
+    parent_key: &'d str,
+    holder: Option<NodeId>,
+    exempt: Option<Exempt>,
 }
 
 struct Walk<'d, 'a, 'f> {
@@ -130,123 +180,160 @@ struct Walk<'d, 'a, 'f> {
 }
 
 impl<'d> Walk<'d, '_, '_> {
-    #[allow(clippy::too_many_arguments)]
+    /// `secret`: `Some(base64)` in a Secret's `data`/`stringData`.
     fn scalar(
         &mut self,
         id: NodeId,
-        key: &'d str,
-        parent_key: &'d str,
-        holder: Option<NodeId>,
-        exempt: Option<Exempt>,
-        secret: bool,
-        base64: bool,
+        at: At<'d>,
+        flag: Option<&'d str>,
+        env: bool,
+        secret: Option<bool>,
     ) {
         let doc = self.doc;
         if !doc.is_scalar(id) || doc.is_null(id) || doc.node(id).value.is_empty() {
             return;
         }
-        let exempt = exempt
-            .or_else(|| says_image(key).then_some(Exempt::Image))
+        let exempt = at
+            .exempt
+            .or_else(|| says_image(at.key).then_some(Exempt::Image))
             .or_else(|| {
-                (says_namespace(key) || says_namespace(parent_key)).then_some(Exempt::Namespace)
+                (says_namespace(at.key)
+                    || says_namespace(at.parent_key)
+                    || flag.is_some_and(says_namespace))
+                .then_some(Exempt::Namespace)
             });
         (self.f)(Leaf {
             id,
-            key,
-            parent_key,
-            holder,
+            key: at.key,
+            parent_key: at.parent_key,
+            flag,
+            holder: at.holder,
             exempt,
-            secret,
-            base64,
+            env,
+            secret: secret.is_some(),
+            base64: secret == Some(true),
         });
     }
 
     /// Metadata: annotations only (names are rule 1's, labels rule 3's).
-    fn metadata(&mut self, m: NodeId) {
+    fn metadata(&mut self, m: NodeId, exempt: Option<Exempt>) {
         let doc = self.doc;
         for (_, ann) in doc.get_all(m, "annotations") {
             for (k, v) in doc.pairs(ann) {
                 let key = doc.str(k).unwrap_or("");
                 if !HELM_PREFIXES.iter().any(|p| key.starts_with(p)) {
-                    self.scalar(v, key, "annotations", Some(ann), None, false, false);
+                    let at = At {
+                        key,
+                        parent_key: "annotations",
+                        holder: Some(ann),
+                        exempt,
+                    };
+                    self.scalar(v, at, None, false, None);
                 }
             }
         }
     }
 
-    fn value(&mut self, v: NodeId, key: &'d str, parent_key: &'d str, holder: Option<NodeId>) {
+    fn value(&mut self, v: NodeId, at: At<'d>) {
         let doc = self.doc;
         if doc.is_scalar(v) {
-            self.scalar(v, key, parent_key, holder, None, false, false);
+            self.scalar(v, at, None, false, None);
         } else if doc.is_seq(v) {
-            self.list(v, key, parent_key, holder);
+            self.list(v, at);
         } else if doc.is_map(v) {
-            self.map(v, key, false);
+            self.map(v, at, false);
         }
     }
 
-    fn map(&mut self, m: NodeId, key: &'d str, item: bool) {
+    /// A mapping under key `at.key` (`item`: a list's item).
+    fn map(&mut self, m: NodeId, at: At<'d>, item: bool) {
         let doc = self.doc;
+        let inner = |key| At {
+            key,
+            parent_key: at.key,
+            holder: Some(m),
+            exempt: at.exempt,
+        };
+        // An env entry `{name: X, value: V}`: V's key is X; X is the variable's own
+        // name. Its other keys are read as they are.
+        if let (Some(name), Some(value)) = (doc.get_str(m, "name"), doc.get(m, "value")) {
+            for (k, v) in doc.pairs(m) {
+                match doc.str(k) {
+                    Some("name") => {
+                        let at = At {
+                            exempt: at.exempt.or(Some(Exempt::EnvName)),
+                            ..inner("name")
+                        };
+                        self.scalar(v, at, None, false, None);
+                    }
+                    Some("value") if v == value => {
+                        let at = At {
+                            exempt: at.exempt.or(says_image(name).then_some(Exempt::Image)),
+                            ..inner(name)
+                        };
+                        self.scalar(v, at, None, true, None);
+                    }
+                    key => self.value(v, inner(key.unwrap_or(""))),
+                }
+            }
+            return;
+        }
         // An item this object defines: its `name` names the item, not an object.
         let defines = item && !only_reference_keys(doc, m);
-        // An env entry `{name: X, value: V}`: V's key is X.
-        let env = doc
-            .get_str(m, "name")
-            .filter(|_| doc.get(m, "value").is_some());
         for (k, v) in doc.pairs(m) {
             let Some(k) = doc.str(k) else { continue };
+            let below = |e: Exempt| At {
+                exempt: at.exempt.or(Some(e)),
+                ..inner(k)
+            };
             match k {
-                "labels" | "matchLabels" | "matchExpressions" | "nodeSelector"
-                | "ownerReferences" => {}
+                // Label pairs are rule 3's; image references are Tilt's (it
+                // matches them for live update: never touched).
+                "labels" | "matchLabels" | "matchExpressions" => {}
+                _ if says_image(k) => self.value(v, below(Exempt::Image)),
                 "selector" if doc.is_map(v) && is_label_map(doc, v) => {}
-                "metadata" if doc.is_map(v) => self.metadata(v),
-                "name" if defines => {
-                    self.scalar(v, k, key, Some(m), Some(Exempt::ItemName), false, false)
-                }
-                "value" if env.is_some() => {
-                    let name = env.unwrap_or("");
-                    let exempt = says_image(name).then_some(Exempt::Image);
-                    self.scalar(v, name, key, Some(m), exempt, false, false);
-                }
-                _ if doc.is_scalar(v) => self.scalar(v, k, key, Some(m), None, false, false),
-                _ => self.value(v, k, key, Some(m)),
+                "metadata" if doc.is_map(v) => self.metadata(v, at.exempt),
+                "nodeSelector" => self.value(v, below(Exempt::Labels)),
+                "ownerReferences" => self.value(v, below(Exempt::Pinned)),
+                "name" if defines => self.value(v, below(Exempt::ItemName)),
+                _ => self.value(v, inner(k)),
             }
         }
     }
 
-    /// A list: `--flag value` pairs make the value's key the flag; the first item
-    /// of a `command` is a program.
-    fn list(&mut self, seq: NodeId, key: &'d str, parent_key: &'d str, holder: Option<NodeId>) {
+    /// A list: `--flag value` pairs give the value its flag; the first item of a
+    /// `command` is a program.
+    fn list(&mut self, seq: NodeId, at: At<'d>) {
         let doc = self.doc;
         let mut flag: Option<&'d str> = None;
         for (n, item) in doc.children(seq).enumerate() {
             if doc.is_scalar(item) {
-                let program = (n == 0 && key == "command").then_some(Exempt::Program);
-                // A list item's key is the list's; the key above is the list's
-                // holder's (`namespaceSelector` for `matchNames[]`).
-                let parent = if flag.is_some() { key } else { parent_key };
-                self.scalar(
-                    item,
-                    flag.unwrap_or(key),
-                    parent,
-                    holder,
-                    program,
-                    false,
-                    false,
-                );
+                let program = (n == 0 && at.key == "command").then_some(Exempt::Program);
+                let here = At {
+                    exempt: at.exempt.or(program),
+                    ..at
+                };
+                self.scalar(item, here, flag, false, None);
                 let text = doc.str(item).unwrap_or("");
                 flag = (text.starts_with('-') && !text.contains(['=', ' ']) && text.len() > 1)
                     .then_some(text);
             } else {
                 flag = None;
                 if doc.is_map(item) {
-                    self.map(item, key, true);
+                    self.map(item, at, true);
                 } else {
-                    self.value(item, key, parent_key, holder);
+                    self.value(item, at);
                 }
             }
         }
     }
+}
+
+/// A `selector:` that is a plain label map (a Service's), not a LabelSelector.
+pub fn is_label_map(doc: &Doc<'_>, m: NodeId) -> bool {
+    doc.pairs(m).all(|(k, v)| {
+        doc.is_scalar(v) && !matches!(doc.str(k), Some("matchLabels" | "matchExpressions"))
+    })
 }
 
 /// The path to the scalar that starts at byte `at` of the document (for a
@@ -256,13 +343,6 @@ pub fn path_at(doc: &Doc<'_>, at: usize) -> String {
         .find(|&i| doc.is_scalar(i) && doc.node(i).start == at)
         .map(|id| doc.path_to(id))
         .unwrap_or_default()
-}
-
-/// A `selector:` that is a plain label map (a Service's), not a LabelSelector.
-pub fn is_label_map(doc: &Doc<'_>, m: NodeId) -> bool {
-    doc.pairs(m).all(|(k, v)| {
-        doc.is_scalar(v) && !matches!(doc.str(k), Some("matchLabels" | "matchExpressions"))
-    })
 }
 
 /// How a word stands in its text.
@@ -372,7 +452,9 @@ pub fn words(value: &str) -> Vec<Word<'_>> {
             Some(Form::Keyed(k))
         } else if let Some(p) = before.strip_suffix('/') {
             let prefix = last_word(p, |c| key_char(c) || matches!(c, '$' | '(' | ')'));
-            (!prefix.is_empty() && !p.ends_with(':')).then_some(Form::Slash(prefix))
+            prefix
+                .starts_with(|c: char| c.is_ascii_alphabetic() || c == '$')
+                .then_some(Form::Slash(prefix))
         } else {
             flag_before(before).map(Form::Keyed)
         };
@@ -437,7 +519,13 @@ mod tests {
         );
         assert_eq!(shown("ns/web"), [("web".into(), "Slash(\"ns\")".into())]);
         assert_eq!(shown("http://web:80/x"), [("web".into(), "Host".into())]);
-        assert_eq!(shown("web.ns.svc"), [("web".into(), "Host".into())]);
+        assert_eq!(
+            shown("web.ns.svc"),
+            [
+                ("web".into(), "Host".into()),
+                ("web.ns.svc".into(), "Whole".into())
+            ]
+        );
         assert_eq!(shown("the web team"), Vec::<(String, String)>::new());
         assert_eq!(shown("db_x"), [("db_x".into(), "Whole".into())]);
         assert_eq!(
@@ -449,7 +537,10 @@ mod tests {
         );
         assert_eq!(
             shown("host: web\nport: 80"),
-            [("web".into(), "Keyed(\"host\")".into())]
+            [
+                ("web".into(), "Keyed(\"host\")".into()),
+                ("80".into(), "Keyed(\"port\")".into())
+            ]
         );
     }
 }

@@ -57,6 +57,7 @@ impl Rule for Evidence {
         let mut last: Option<(NodeId, usize)> = None;
         let mut seen: HashMap<NodeId, usize> = HashMap::new();
         let (leftovers, holders) = (&mut plan.leftovers, &mut plan.holders);
+        leftovers.reserve(doc.nodes.len() / 3);
         leftover::leaves(doc, cx.root, secret, &mut |l| {
             // Only a value that is one name-like word is judged by its holder
             // (`type: topic` beside `name: orders`); read holders for those only.
@@ -79,7 +80,9 @@ impl Rule for Evidence {
                 at: NodeSpan::of(doc, l.id),
                 key: cow(l.key),
                 parent_key: cow(l.parent_key),
+                flag: l.flag.map(cow),
                 exempt: l.exempt,
+                env: l.env,
                 secret: l.secret,
                 base64: l.base64,
                 holder,
@@ -342,11 +345,23 @@ fn lookup<'i>(index: &'i StreamIndex<'_>, text: &str) -> Option<(&'i [OldName<'i
         .then_some((list.as_slice(), true))
 }
 
+/// Letters, digits, `-`, `_`: what a run of name characters is made of.
+const NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 /// A quick look before [`leftover::words`]: does any run of name characters, or
 /// its first label, or its `<set>` before `-<n>`, equal an old name?
 fn may_hold_old_name(index: &StreamIndex<'_>, value: &str) -> bool {
     let bytes = value.as_bytes();
-    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    let name_byte = |b: u8| NAME_BYTE[usize::from(b)];
     let mut i = 0;
     while i < bytes.len() {
         if !name_byte(bytes[i]) {
@@ -586,8 +601,11 @@ fn judge<'i>(
     // The keys that may say what the value is.
     let keys: Vec<&str> = match w.form {
         Form::Keyed(k) | Form::Slash(k) => vec![k],
-        _ if c.key == "name" || c.key == "value" => vec![&c.key, &c.parent_key],
-        _ => vec![&c.key, &c.parent_key],
+        // A list item after a flag: the flag, then the list's key.
+        _ => match c.flag.as_deref() {
+            Some(f) => vec![f, &c.key],
+            None => vec![&c.key, &c.parent_key],
+        },
     };
     // (a) The key (or the flag, or the `kind/` before it) names the kind, and no
     // longer kind that contains it (`serviceAccountName` names a ServiceAccount,

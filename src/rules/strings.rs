@@ -25,13 +25,14 @@
 use crate::config::{Config, Mapped};
 use crate::edit::Edit;
 use crate::error::Error;
+use crate::k8s::leftover::Exempt;
 use crate::k8s::refs::walk;
 use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, SecretField, StrCand, StreamIndex,
+    DocOut, DocPlan, LeftCand, NodeSpan, PlanCx, ResolveCx, Rule, SecretField, StreamIndex,
     renamed_name,
 };
 use crate::reason::Reason;
-use crate::yaml::{Doc, NodeId, Style};
+use crate::yaml::{NodeId, Style};
 
 pub struct Strings;
 
@@ -46,14 +47,12 @@ impl Rule for Strings {
         plan: &mut DocPlan<'a>,
         _: &mut DocOut,
     ) -> Result<(), Error> {
-        let mut walker = Walker {
-            cx,
-            out: Vec::new(),
-            secret: plan.kind == "Secret" && plan.group().is_empty(),
-            described: described_hosts(cx, plan),
-        };
-        walker.root();
-        plan.strings.extend(walker.out);
+        // The strings themselves are read once for rules 9 and 11
+        // (`leftover::leaves`, into `plan.leftovers`).
+        plan.described = described_hosts(cx, plan)
+            .into_iter()
+            .map(|id| cx.doc.node(id).start)
+            .collect();
         Ok(())
     }
 
@@ -68,9 +67,6 @@ impl Rule for Strings {
         Ok(())
     }
 }
-
-/// Helm's own annotations, never ours to rewrite.
-const HELM_PREFIXES: &[&str] = &["helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/"];
 
 /// Key or flag names that say "host" (SPEC rule 9): compared upper-case, with
 /// `-`, `_` and `.` removed, as suffixes.
@@ -90,21 +86,25 @@ const HOST_WORDS: &[&str] = &[
 
 /// Does a key, env var or flag name say that its value is a host?
 pub fn says_host(name: &str) -> bool {
-    let norm: String = name
+    // The name's letters and digits, upper-cased, read from the end (no
+    // allocation: rule 9 asks this of every string's key).
+    let mut norm = name
         .trim_start_matches('-')
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    !norm.is_empty() && HOST_WORDS.iter().any(|w| norm.ends_with(w))
-}
-
-/// Does a key or env var name say that its value is an image reference
-/// (`image`, `AGENT_INJECT_VAULT_IMAGE`, `initImage`)? Those are Tilt's: it
-/// matches them for live update, and `vault:1` there is never a host.
-fn says_image(name: &str) -> bool {
-    let b = name.as_bytes();
-    b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"image")
+        .bytes()
+        .rev()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase());
+    let mut tail = [0u8; 12];
+    let mut n = 0;
+    for b in norm.by_ref().take(tail.len()) {
+        tail[n] = b;
+        n += 1;
+    }
+    let tail = &tail[..n];
+    n > 0
+        && HOST_WORDS
+            .iter()
+            .any(|w| w.len() <= tail.len() && w.bytes().rev().zip(tail).all(|(a, &b)| a == b))
 }
 
 /// The values of the fields of this object that describe hosts (`host_claims`
@@ -128,129 +128,33 @@ fn described_hosts(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>) -> Vec<NodeId> {
     out
 }
 
-/// Every string of one object, with what its key says.
-struct Walker<'c, 'x, 'a> {
-    cx: &'c PlanCx<'x, 'a>,
-    out: Vec<StrCand<'a>>,
-    secret: bool,
-    /// Scalars of fields that describe hosts (see [`described_hosts`]).
-    described: Vec<NodeId>,
-}
-
-impl<'a> Walker<'_, '_, 'a> {
-    fn push(&mut self, id: NodeId, host_key: bool, secret: Option<SecretField>) {
-        let doc = self.cx.doc;
-        if doc.is_scalar(id) && !doc.node(id).value.is_empty() && !doc.is_null(id) {
-            self.out.push(StrCand {
-                at: NodeSpan::of(doc, id),
-                host_key: host_key || self.described.contains(&id),
-                secret,
-            });
-        }
+/// A string where rule 9 looks for own hosts and Services, as the shared walk
+/// found it (`None`: not rule 9's: an image is Tilt's, an env var's own name is
+/// no value, the Redis password entry is rule 6's).
+fn candidate<'p, 'a>(
+    c: &'p LeftCand<'a>,
+    plan: &DocPlan<'_>,
+    cfg: &Config,
+) -> Option<(&'p NodeSpan<'a>, bool, Option<SecretField>)> {
+    if matches!(c.exempt, Some(Exempt::Image | Exempt::EnvName))
+        || (c.env && cfg.redis && c.key == cfg.redis_env)
+    {
+        return None;
     }
-
-    fn root(&mut self) {
-        let doc = self.cx.doc;
-        for (k, v) in doc.pairs(self.cx.root) {
-            match doc.str(k) {
-                Some("apiVersion" | "kind") => {}
-                Some("metadata") if doc.is_map(v) => self.metadata(v),
-                Some(section @ ("data" | "stringData")) if self.secret && doc.is_map(v) => {
-                    let field = if section == "data" {
-                        SecretField::Data
-                    } else {
-                        SecretField::StringData
-                    };
-                    for (dk, dv) in doc.pairs(v) {
-                        let host = doc.str(dk).is_some_and(says_host);
-                        self.push(dv, host, Some(field));
-                    }
-                }
-                key => self.value(v, key.unwrap_or("")),
-            }
-        }
-    }
-
-    /// Metadata: annotations only (names are rule 1's, labels rule 3's).
-    fn metadata(&mut self, m: NodeId) {
-        let doc = self.cx.doc;
-        for (_, ann) in doc.get_all(m, "annotations") {
-            for (k, v) in doc.pairs(ann) {
-                let key = doc.str(k).unwrap_or("");
-                if !HELM_PREFIXES.iter().any(|p| key.starts_with(p)) {
-                    self.push(v, says_host(key), None);
-                }
-            }
-        }
-    }
-
-    /// Any value under `key`.
-    fn value(&mut self, v: NodeId, key: &str) {
-        let doc = self.cx.doc;
-        if doc.is_scalar(v) {
-            self.push(v, says_host(key), None);
-        } else if doc.is_seq(v) {
-            self.list(v, key);
-        } else if doc.is_map(v) {
-            self.map(v);
-        }
-    }
-
-    fn map(&mut self, m: NodeId) {
-        let doc = self.cx.doc;
-        // An env entry `{name: X, value: V}`: V's key is X.
-        if let (Some(name), Some(value)) = (doc.get_str(m, "name"), doc.get(m, "value")) {
-            let cfg = self.cx.cfg;
-            // The Redis password entry is rule 6's; an image is Tilt's.
-            let rule6 = cfg.redis && name == cfg.redis_env;
-            if !rule6 && !says_image(name) {
-                self.push(value, says_host(name), None);
-            }
-            for (k, v) in doc.pairs(m) {
-                if !matches!(doc.str(k), Some("name" | "value")) {
-                    self.value(v, doc.str(k).unwrap_or(""));
-                }
-            }
-            return;
-        }
-        for (k, v) in doc.pairs(m) {
-            match doc.str(k) {
-                // Label pairs are rule 3's, names rule 1's; image references
-                // are Tilt's (it matches them for live update: never touched).
-                Some("labels" | "matchLabels" | "matchExpressions") => {}
-                Some(k) if says_image(k) => {}
-                Some("selector") if doc.is_map(v) && is_label_map(doc, v) => {}
-                Some("metadata") if doc.is_map(v) => self.metadata(v),
-                key => self.value(v, key.unwrap_or("")),
-            }
-        }
-    }
-
-    /// A list: `--flag value` pairs make the value's key the flag (`-h` / `-H`
-    /// too: `psql -h svc`, `redis-cli -h svc`).
-    fn list(&mut self, seq: NodeId, key: &str) {
-        let doc = self.cx.doc;
-        let mut flag_says_host = false;
-        for item in doc.children(seq).collect::<Vec<_>>() {
-            if doc.is_scalar(item) {
-                let text = doc.node(item).value.as_ref();
-                let host = says_host(key) || flag_says_host;
-                self.push(item, host, None);
-                flag_says_host = matches!(text, "-h" | "-H")
-                    || (text.starts_with("--") && !text.contains('=') && says_host(text));
-            } else {
-                flag_says_host = false;
-                self.value(item, key);
-            }
-        }
-    }
-}
-
-/// A `selector:` that is a plain label map (a Service's), not a LabelSelector.
-fn is_label_map(doc: &Doc<'_>, m: NodeId) -> bool {
-    doc.pairs(m).all(|(k, v)| {
-        doc.is_scalar(v) && !matches!(doc.str(k), Some("matchLabels" | "matchExpressions"))
-    })
+    // Its key (or env var, or the flag before it) says host: the whole value may
+    // be a bare Service name (`POSTGRES_HOST: <release>-postgresql`); so does a
+    // field that describes hosts, and `-h`/`-H` (`psql -h svc`).
+    let host_key = says_host(&c.key)
+        || c.flag
+            .as_deref()
+            .is_some_and(|f| matches!(f, "-h" | "-H") || (f.starts_with("--") && says_host(f)))
+        || plan.described.contains(&c.at.start);
+    let secret = c.secret.then_some(if c.base64 {
+        SecretField::Data
+    } else {
+        SecretField::StringData
+    });
+    Some((&c.at, host_key, secret))
 }
 
 fn is_host_byte(b: u8) -> bool {
@@ -658,11 +562,14 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
     }
     let mut new_edits = Vec::new();
     let mut secret_values = 0;
-    for c in &plan.strings {
-        let s = &c.at;
-        if c.secret == Some(SecretField::Data) {
+    for (s, host_key, secret) in plan
+        .leftovers
+        .iter()
+        .filter_map(|c| candidate(c, plan, cfg))
+    {
+        if secret == Some(SecretField::Data) {
             if let Some(e) =
-                secret_data(c, index, cfg).filter(|e| !taken(&out.edits, e.start, e.end))
+                secret_data(s, host_key, index, cfg).filter(|e| !taken(&out.edits, e.start, e.end))
             {
                 new_edits.push(e);
                 secret_values += 1;
@@ -671,14 +578,14 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
         }
         let raw = &input[s.start..s.end];
         for (i, j) in host_tokens(raw, s.style) {
-            let Some((from, to, new)) = rewrite_token(raw, (i, j), c.host_key, index, cfg) else {
+            let Some((from, to, new)) = rewrite_token(raw, (i, j), host_key, index, cfg) else {
                 continue;
             };
             let (start, end) = (s.start + from, s.start + to);
             if taken(&out.edits, start, end) || taken(&new_edits, start, end) {
                 continue;
             }
-            if c.secret.is_some() {
+            if secret.is_some() {
                 secret_values += 1;
             } else {
                 let line = s.line + raw[..from].matches('\n').count();
@@ -701,10 +608,14 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
 }
 
 /// A Secret `data` value: decoded, rewritten, encoded again, in its own quoting.
-fn secret_data(c: &StrCand<'_>, index: &StreamIndex<'_>, cfg: &Config) -> Option<Edit> {
-    let s = &c.at;
+fn secret_data(
+    s: &NodeSpan<'_>,
+    host_key: bool,
+    index: &StreamIndex<'_>,
+    cfg: &Config,
+) -> Option<Edit> {
     let text = String::from_utf8(base64_decode(&s.value)?).ok()?;
-    let new = rewrite_text(&text, c.host_key, index, cfg)?;
+    let new = rewrite_text(&text, host_key, index, cfg)?;
     let encoded = base64_encode(new.as_bytes());
     let written = crate::edit::scalar_text(s.style, &encoded)?;
     Some(Edit::replace(s.start, s.end, written).because(Reason::StringRef))
@@ -778,12 +689,12 @@ pub fn stale(
     cfg: &Config,
 ) -> Vec<(usize, String, String)> {
     let mut out = Vec::new();
-    for c in plan
-        .strings
+    for (s, host_key, _) in plan
+        .leftovers
         .iter()
-        .filter(|c| c.secret != Some(SecretField::Data))
+        .filter_map(|c| candidate(c, plan, cfg))
+        .filter(|(_, _, secret)| *secret != Some(SecretField::Data))
     {
-        let s = &c.at;
         let raw = &input[s.start..s.end];
         for (i, j) in host_tokens(raw, s.style) {
             let tok = &raw[i..j];
@@ -800,7 +711,7 @@ pub fn stale(
                 continue;
             }
             let renamed = |svc: &str| renamed_name(cfg, "Service", svc).ok().flatten();
-            let found = service_host(raw, (i, j), c.host_key, |svc| {
+            let found = service_host(raw, (i, j), host_key, |svc| {
                 renamed(svc).and_then(|n| index.services.get(n.as_str()).map(Vec::as_slice))
             });
             if let Some(found) = found {
