@@ -3,7 +3,8 @@
 //! nothing, objects out = objects in minus dropped and baseline kinds, every kept
 //! object is renamed, the Helm 4 filename annotation survives on every object, and
 //! every input line that no edit touched is in the output unchanged; `check` passes
-//! on every output and fails on every input.
+//! on every output and fails on every input; rule 11 reports no old name (each is
+//! followed or kept by a named exception), so `--strict` accepts every stream.
 //!
 //! The corpus lives beside the repository (`../shared/corpus`, as on CI); set
 //! AMEIDE_TILT_CORPUS to point elsewhere. A missing corpus fails the test.
@@ -50,6 +51,27 @@ fn corpus_properties() {
         let name = path.display().to_string();
         let input = std::fs::read_to_string(&path).unwrap();
         let r = run(input.as_bytes(), &cfg).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Rule 11: every old name left in the corpus copies is followed or kept by a
+        // named exception; none is left for the user to judge.
+        let reported: Vec<&String> = r
+            .notes
+            .iter()
+            .filter(|n| n.contains("seems to name"))
+            .collect();
+        assert!(
+            reported.is_empty(),
+            "{name}: rule 11 reports {} old name(s), first: {}",
+            reported.len(),
+            reported[0]
+        );
+        let strict = Config {
+            strict: true,
+            ..Config::default()
+        };
+        assert!(
+            run(input.as_bytes(), &strict).is_ok(),
+            "{name}: --strict refuses the stream"
+        );
         let again =
             run(r.output.as_bytes(), &cfg).unwrap_or_else(|e| panic!("{name} second run: {e}"));
         assert!(

@@ -235,8 +235,13 @@ fn judge_value(
                 if !cx.cfg.verbose {
                     continue;
                 }
+                let named = if pod {
+                    text.rsplit_once('-').map_or(text, |(set, _)| set)
+                } else {
+                    text
+                };
                 out.report.push(format!(
-                    "followed {} line {line} at {}: {shown} -> {}: {why} ({}/{text})",
+                    "followed {} line {line} at {}: {shown} -> {}: {why} ({}/{named})",
                     plan.object(),
                     paths.of(cx.input, plan, c.at.start),
                     if c.secret { "(not shown)" } else { &new },
@@ -276,7 +281,13 @@ fn push_report(
         "{shown} at {} seems to name {}/{text}, which the copy renames to {}: {because}; the copy may use the baseline's",
         path, t.kind, t.new
     );
-    let hint = hint_for(plan, c, &path, t.kind);
+    let mut hint = hint_for(plan, c, &path, t.kind);
+    if cx.cfg.strict {
+        hint = hint.replace(
+            "ignore this warning (--strict makes it an error)",
+            "run without --strict to make it a warning",
+        );
+    }
     if cx.cfg.strict {
         return Err(Error::input(plan.place(line), message).with_hint(&hint));
     }
@@ -448,6 +459,13 @@ fn short_name(kind: &str) -> Option<&'static str> {
 /// short name (`svc`, `cm`), or the kind's last word when it says enough
 /// (`claimName` for a PersistentVolumeClaim, `budget` for a PodDisruptionBudget)?
 fn names_kind(key: &str, kind: &str) -> bool {
+    names_kind_as(key, kind, true)
+}
+
+/// [`names_kind`]; `by_last_word: false` leaves out the kind's last word alone
+/// (`controller` says Deployment-or-ReplicationController-or-anything: enough to
+/// follow a name to a candidate of that kind, not to rule other kinds out).
+fn names_kind_as(key: &str, kind: &str, by_last_word: bool) -> bool {
     let words = key_words(key);
     if words.is_empty() {
         return false;
@@ -474,7 +492,8 @@ fn names_kind(key: &str, kind: &str) -> bool {
     {
         return true;
     }
-    kind_words.len() > 1
+    by_last_word
+        && kind_words.len() > 1
         && kind_words
             .last()
             .is_some_and(|last| last.len() >= 5 && words.iter().any(|w| w == last))
@@ -718,7 +737,7 @@ fn judge<'i>(
         .find_map(|k| {
             known()
                 .chain(ITEM_WORDS.iter().copied())
-                .find(|kind| names_kind(k, kind))
+                .find(|kind| names_kind_as(k, kind, false))
         })
         .or_else(|| {
             siblings
