@@ -101,8 +101,9 @@ impl Rule for Evidence {
         if cx.index.old_names.is_empty() {
             return Ok(());
         }
-        // Most strings hold no old name: find those that do first, then read the
-        // document again, once, for what the mapping around them says.
+        // Most strings hold no old name: a quick look finds those that may, and
+        // only they are judged (what their mapping says was read in phase 1; a
+        // path is read again from the document only for a line that shows one).
         let hits: Vec<&LeftCand<'_>> = plan
             .leftovers
             .iter()
