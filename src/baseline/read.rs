@@ -19,9 +19,15 @@ use std::collections::HashSet;
 pub fn read_stream(input: &str, cfg: &Config) -> Result<Stream, Error> {
     let mut s = Stream::default();
     // Of the documents the copy never emits (a CRD can be megabytes; drop kinds)
-    // only the identity matters here: glanced at, exactly as the filter does.
+    // only the identity matters here: glanced at. Which kinds those are is a fact
+    // of the configuration (the kinds the baseline owns, the drop kinds), read
+    // here directly rather than asked of the filter.
     let skip = |g: &yaml::Glance<'_>| {
-        crate::pipeline::not_emitted(cfg, g.kind, api_group(g.api_version)).is_some()
+        cfg.k8s.is_not_emitted(g.kind)
+            || cfg
+                .drop_kinds
+                .iter()
+                .any(|d| d.matches(g.kind, api_group(g.api_version)))
     };
     let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), Error> {
         read_doc(doc, cfg, &mut s);
