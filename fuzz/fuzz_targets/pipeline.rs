@@ -99,7 +99,15 @@ fuzz_target!(|data: &[u8]| {
                         && (c.what.contains("selector ``") || c.what.contains("(everything)")))
                         || unisolable(&c.what))
             };
-            let real: Vec<_> = report.collisions.iter().filter(|c| !unnarrowable(c)).collect();
+            // The leftover scan (rank 7) reads strings more strictly than rule 11 on
+            // purpose (a word the filter keeps as an app's or a user's name may be
+            // reported): its findings are weighed on the corpus (tests/baseline.rs),
+            // not asserted on arbitrary input.
+            let real: Vec<_> = report
+                .collisions
+                .iter()
+                .filter(|c| !unnarrowable(c) && c.rank != 7)
+                .collect();
             assert!(real.is_empty(), "the copy collides with its input: {}", real[0]);
         }
     }
