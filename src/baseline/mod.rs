@@ -438,7 +438,13 @@ fn plural(t: Targets) -> &'static str {
 /// `None` when the configured suffix is as good (or nothing tells).
 fn copy_suffix(b: &Indexed<'_>, t: &Stream, cfg: &Config) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for o in &t.objects {
+    // An object the baseline has under the same name is no renamed one (`db` and
+    // `db-headless` in a stream checked against itself say nothing of a suffix).
+    for o in t
+        .objects
+        .iter()
+        .filter(|o| !b.ids.contains_key(&(o.kind.as_str(), o.name.as_str())))
+    {
         for (i, _) in o.name.match_indices('-') {
             if b.ids.contains_key(&(o.kind.as_str(), &o.name[..i])) {
                 *counts.entry(&o.name[i..]).or_default() += 1;
@@ -1333,6 +1339,20 @@ mod tests {
                 "the copy refers to the baseline's ConfigMap/web-config although it has its own ConfigMap/web-config-tilt-alice"
             ]
         );
+    }
+
+    #[test]
+    fn a_stream_against_itself_has_no_suffix_and_no_old_names() {
+        let svc = |name: &str| {
+            format!(
+                "apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{ports: [{{port: 80}}]}}\n"
+            )
+        };
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {URL: 'http://db:80', H: 'db-headless'}\n";
+        let s = [svc("db"), svc("db-headless"), cm.to_string()].join("---\n");
+        let r = report(&s, &s);
+        let found: Vec<&str> = r.collisions.iter().map(|c| c.category()).collect();
+        assert_eq!(found, ["object", "object", "object"]);
     }
 
     #[test]
