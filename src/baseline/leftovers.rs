@@ -4,29 +4,39 @@
 //! at run time) whose counterpart the copy has under its renamed name. Every
 //! string of every object of the copy is cut into the words that may name an
 //! object ([`crate::k8s::leftover`], the same reading of strings the filter's
-//! rule 11 uses: facts of the YAML, no decision), and a word equal to an old name
-//! is a collision, with both places, unless:
+//! rule 11 uses: facts of the YAML, no decision); [`mentions`] keeps the words
+//! equal to a name of the baseline, and [`candidates`] says which old names each
+//! can be, once both streams are read. A word that can be one is a collision
+//! with both places. Nothing is said of:
 //!
-//! - the string is a named exception ([`Exempt`]: an image, an item's own name,
-//!   a namespace, a program) — nothing is said;
-//! - the string is one the model already read as a reference or a name made at
-//!   run time: those are judged with their kind (category 5, category 3), so a
-//!   `secretKeyRef` to a Secret `web` that the copy shares is not mistaken for the
+//! - a named exception ([`crate::k8s::leftover::Exempt`]: an image, an item's
+//!   own name, a namespace, a program);
+//! - a string the model already read as a reference or a name made at run time,
+//!   or as a selector: those are judged with their kind (categories 5, 3, 4), so
+//!   a `secretKeyRef` to a Secret `web` the copy shares is not mistaken for the
 //!   baseline's Deployment `web`, and no place is reported twice;
-//! - the word is a host (`web.ns.svc`, `web:80`, `http://web`) that is not where
-//!   a Service of that name lives (`kafka.server` is no host: `server` is no
-//!   namespace);
-//! - the word stands after a `prefix/` that is a path (`/data/web`), not a
-//!   namespace of the streams or the target's kind (`ns/web`, `deployment/web`);
-//! - the word is a namespace's (`NAMESPACE=web` inside a text).
+//! - label keys and values (SPEC rule 9 leaves them to rule 3): a key that says
+//!   label (`jobLabel`), a small mapping beside one (a relabeling's
+//!   `replacement`), a label matcher in a query (`{job="web"}`);
+//! - a word whose key names another kind (`passwordSecret: {name: web}` names a
+//!   Secret; `default-container: web` a container), or, in RBAC `resourceNames`,
+//!   a kind that `resources` does not list;
+//! - a one-word name (`mastodon`, `broker`) under a key that names no kind: a
+//!   word that merely equals a name (a database user, a role);
+//! - a host (`web.ns.svc`, `web:80`, `http://web`) that is not where a Service of
+//!   that name lives (`kafka.server`: `server` is no namespace);
+//! - a word after a `prefix/` that is a path (`/data/web`), not a namespace of the
+//!   streams or the kind (`ns/web`, `deployment/web`);
+//! - `NAMESPACE=web` inside a text (a namespace's name).
 //!
 //! Namespaces must agree: the old name's object lives where the string's object
 //! does (or where its `ns/` or host says). A word `<set>-<n>` is a pod of a
 //! StatefulSet called `<set>`. A Secret's values (`data` decoded) are read and
 //! never shown: the finding says "a Secret value".
 //!
-//! The model is simpler than the filter's evidence and may be stricter: a finding
-//! the filter misses shows up here first.
+//! This is simpler than the filter's evidence, and stricter: a key that names no
+//! kind says nothing here, so a name with a `-` under it is reported whatever
+//! the filter decided. A finding the filter misses shows up here first.
 //!
 //! ```text
 //! collision: old name `web` left in the copy: it names the baseline's Deployment/web, which the copy has as web-tilt (baseline …; tilt … at spec.template.spec.containers[0].env[0].value)

@@ -39,7 +39,7 @@
 //! for what renaming cannot separate ([`controllers`]); `note (lost)` for a
 //! selector of the copy that selects none of the copy's pods where that is no
 //! collision; `note (unproven)` for each custom resource kind of the copy whose
-//! pods the model cannot model (see [`Model::unproven`] for which kinds).
+//! pods the model cannot model (which kinds, and why: `Model::unproven`).
 //!
 //! Several copies ([`check_copies`], one per developer): the baseline is checked
 //! against each copy as above, and every pair of copies with categories 1–4

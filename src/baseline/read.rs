@@ -1,6 +1,8 @@
 //! Reads one stream into the cluster model's facts ([`Stream`]) from the objects
 //! themselves, with the Kubernetes tables of [`crate::k8s`]; the filter's rules are
-//! never asked, so the model does not share their mistakes.
+//! never asked, so the model does not share their mistakes. A copy read beside a
+//! baseline also keeps the words of its strings that equal a name of the
+//! baseline, for the leftover scan ([`crate::baseline::leftovers`]).
 
 use crate::baseline::leftovers;
 use crate::baseline::model::{
