@@ -173,17 +173,17 @@ fn check_side_by_side(baseline: &[u8], copies: &[(String, Vec<u8>)], cfg: &Confi
     let mut err = std::io::stderr().lock();
     let kinds = pairs.iter().flat_map(|p| &p.report.notes).map(|n| n.kind);
     let controller = kinds.clone().filter(|&k| k == NoteKind::Controller).count();
-    let unproven = kinds.filter(|&k| k != NoteKind::Controller).count();
+    let unprovable = kinds.filter(|&k| k != NoteKind::Controller).count();
     if controller > 0 {
         let _ = writeln!(
             err,
             "{NAME}: check --baseline: {controller} controller-level note(s): what renaming cannot separate"
         );
     }
-    if unproven > 0 {
+    if unprovable > 0 {
         let _ = writeln!(
             err,
-            "{NAME}: check --baseline: {unproven} note(s) on what the model cannot prove (lost, unproven)"
+            "{NAME}: check --baseline: {unprovable} note(s) on what the model cannot prove (lost, unproven)"
         );
     }
     if several {
