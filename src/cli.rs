@@ -114,13 +114,19 @@ pub enum Command {
     },
     /// Verify that a stream is already a correct tilt copy (rules 1-7 and 9): list
     /// each violation with its document and path, exit 1 if there is any. With
-    /// --baseline: can the two copies run side by side in one namespace? List every
-    /// collision with both places (exit 1 if there is any) and, as `controller:`
-    /// lines that do not change the exit code, what renaming cannot separate
+    /// --baseline: can the copies run side by side with the baseline in one
+    /// namespace? List every collision with both places (exit 1 if there is any)
+    /// and, as lines that do not change the exit code, what renaming cannot
+    /// separate (`controller:`) and what the model cannot prove (`note (lost)`,
+    /// `note (unproven)`). Several copies (one per developer) are each checked
+    /// against the baseline and against each other; each line then begins with
+    /// the pair it belongs to
     Check {
-        /// The rewritten stream to read (default: stdin)
-        file: Option<PathBuf>,
-        /// The baseline stream (the chart rendered for Argo CD) to place beside FILE
+        /// The rewritten stream to read (default: stdin); with --baseline, one or
+        /// more copies
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The baseline stream (the chart rendered for Argo CD) to place beside the copies
         #[arg(long, value_name = "BASELINE")]
         baseline: Option<PathBuf>,
     },

@@ -58,6 +58,30 @@ pub fn check_baseline(
     )
 }
 
+/// Compares a baseline stream with several copies (`check --baseline BASELINE
+/// COPY...`, each copy `(name, bytes)`): the baseline against each copy, then
+/// every pair of copies.
+pub fn check_copies(
+    baseline: &[u8],
+    copies: &[(String, Vec<u8>)],
+    cfg: &Config,
+) -> Result<Vec<baseline::Pair>, Error> {
+    let named = |side: &str| {
+        let side = side.to_string();
+        move |mut e: Error| {
+            e.message = format!("{side} stream: {}", e.message);
+            e
+        }
+    };
+    let b = text(baseline).map_err(named("baseline"))?;
+    let mut texts = Vec::with_capacity(copies.len());
+    for (name, bytes) in copies {
+        let side = if copies.len() == 1 { "tilt" } else { name };
+        texts.push((name.clone(), text(bytes).map_err(named(side))?));
+    }
+    baseline::check_copies(b, &texts, cfg)
+}
+
 /// An error at byte `at` of the raw input, before it is split into documents.
 fn raw_error(input: &[u8], at: usize, message: String, hint: &str) -> Error {
     let line = input[..at].iter().filter(|&&b| b == b'\n').count() + 1;

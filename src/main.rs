@@ -6,10 +6,11 @@
 //! stderr (Linux: /proc/<ppid>/fd/2, which is helm's own terminal) and appended to a
 //! log file (see [`error_log_path`]). The README says where to look.
 
+use ameide_tilt_render::baseline::controllers::NoteKind;
 use ameide_tilt_render::cli::{Command, Given};
 use ameide_tilt_render::diff::diff_text;
 use ameide_tilt_render::redact::redact_secrets;
-use ameide_tilt_render::{Config, check, check_baseline, run};
+use ameide_tilt_render::{Config, check, check_copies, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,31 +41,53 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };
-    let file = match &command {
-        Some(Command::Diff { file } | Command::Check { file, .. }) => file.clone(),
-        None => None,
+    let files: Vec<PathBuf> = match &command {
+        Some(Command::Diff { file }) => file.iter().cloned().collect(),
+        Some(Command::Check { files, .. }) => files.clone(),
+        None => Vec::new(),
     };
-    let input = match file {
-        Some(ref path) => match std::fs::read(path) {
+    if let Some(Command::Check {
+        baseline: Some(path),
+        ..
+    }) = &command
+    {
+        let baseline = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return fail(&format!("cannot read {}: {e}", path.display()), 2),
+        };
+        let mut copies = Vec::new();
+        for f in &files {
+            match std::fs::read(f) {
+                Ok(b) => copies.push((f.display().to_string(), b)),
+                Err(e) => return fail(&format!("cannot read {}: {e}", f.display()), 2),
+            }
+        }
+        if copies.is_empty() {
+            match read_stdin() {
+                Ok(b) => copies.push(("stdin".to_string(), b)),
+                Err(code) => return code,
+            }
+        }
+        return check_side_by_side(&baseline, &copies, &cfg);
+    }
+    if files.len() > 1 {
+        return fail(
+            "check takes one FILE; to check several copies beside their baseline, give --baseline BASELINE",
+            2,
+        );
+    }
+    let input = match files.first() {
+        Some(path) => match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => return fail(&format!("cannot read {}: {e}", path.display()), 2),
         },
-        None => {
-            let mut buf = Vec::new();
-            if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
-                return fail(&format!("cannot read stdin: {e}"), 1);
-            }
-            buf
-        }
+        None => match read_stdin() {
+            Ok(b) => b,
+            Err(code) => return code,
+        },
     };
-    if let Some(Command::Check { baseline, .. }) = &command {
-        return match baseline {
-            None => check_stream(&input, &cfg),
-            Some(path) => match std::fs::read(path) {
-                Ok(b) => check_side_by_side(&b, &input, &cfg),
-                Err(e) => fail(&format!("cannot read {}: {e}", path.display()), 2),
-            },
-        };
+    if let Some(Command::Check { .. }) = &command {
+        return check_stream(&input, &cfg);
     }
     let rendered = match run(&input, &cfg) {
         Ok(r) => r,
@@ -119,34 +142,63 @@ fn check_stream(input: &[u8], cfg: &Config) -> ExitCode {
     }
 }
 
-/// `check --baseline`: collisions, then controller-level notes, on stdout; exit 1
-/// if there is any collision (notes never change the exit code).
-fn check_side_by_side(baseline: &[u8], tilt: &[u8], cfg: &Config) -> ExitCode {
-    let report = match check_baseline(baseline, tilt, cfg) {
+fn read_stdin() -> Result<Vec<u8>, ExitCode> {
+    let mut buf = Vec::new();
+    match std::io::stdin().lock().read_to_end(&mut buf) {
+        Ok(_) => Ok(buf),
+        Err(e) => Err(fail(&format!("cannot read stdin: {e}"), 1)),
+    }
+}
+
+/// `check --baseline`: collisions, then notes, on stdout; exit 1 if there is any
+/// collision (notes never change the exit code). With several copies every pair
+/// is checked and each line begins with its pair (`[baseline vs alice.yaml]`).
+fn check_side_by_side(baseline: &[u8], copies: &[(String, Vec<u8>)], cfg: &Config) -> ExitCode {
+    let pairs = match check_copies(baseline, copies, cfg) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };
-    let mut out = std::io::stdout().lock();
-    for c in &report.collisions {
-        let _ = writeln!(out, "{c}");
+    let several = copies.len() > 1;
+    let (mut collisions, mut notes) = (Vec::new(), Vec::new());
+    for pair in &pairs {
+        let (c, n) = pair.lines(several);
+        collisions.extend(c);
+        notes.extend(n);
     }
-    for n in &report.controllers {
-        let _ = writeln!(out, "{n}");
+    let mut out = std::io::stdout().lock();
+    for line in collisions.iter().chain(&notes) {
+        let _ = writeln!(out, "{line}");
     }
     let _ = out.flush();
     let mut err = std::io::stderr().lock();
-    let notes = report.controllers.len();
-    if notes > 0 {
+    let kinds = pairs.iter().flat_map(|p| &p.report.notes).map(|n| n.kind);
+    let controller = kinds.clone().filter(|&k| k == NoteKind::Controller).count();
+    let unprovable = kinds.filter(|&k| k != NoteKind::Controller).count();
+    if controller > 0 {
         let _ = writeln!(
             err,
-            "{NAME}: check --baseline: {notes} controller-level note(s): what renaming cannot separate"
+            "{NAME}: check --baseline: {controller} controller-level note(s): what renaming cannot separate"
         );
     }
-    if report.collisions.is_empty() {
+    if unprovable > 0 {
+        let _ = writeln!(
+            err,
+            "{NAME}: check --baseline: {unprovable} note(s) on what the model cannot prove (lost, unproven)"
+        );
+    }
+    if several {
+        let _ = writeln!(
+            err,
+            "{NAME}: check --baseline: the baseline and {} copies, {} pairs",
+            copies.len(),
+            pairs.len()
+        );
+    }
+    if collisions.is_empty() {
         let _ = writeln!(err, "{NAME}: check --baseline: no collision");
         ExitCode::SUCCESS
     } else {
-        let n = report.collisions.len();
+        let n = collisions.len();
         let _ = writeln!(err, "{NAME}: check --baseline: {n} collision(s)");
         ExitCode::from(1)
     }

@@ -126,6 +126,14 @@ fn usage_errors_exit_2_with_nothing_on_stdout() {
         vec!["--host-map", "no-equals-sign"],
         vec!["--redis-secret", "no-key"],
         vec!["--config", "/nonexistent/file.yaml"],
+        // Several copies need a baseline to be checked beside.
+        vec!["check", "a.yaml", "b.yaml"],
+        vec![
+            "check",
+            "--baseline",
+            "/nonexistent/base.yaml",
+            "/nonexistent/copy.yaml",
+        ],
     ] {
         let (code, out, err) = run(bin().args(&args), SVC);
         assert_eq!(code, 2, "{args:?}: {err}");

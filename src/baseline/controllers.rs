@@ -19,30 +19,83 @@
 //!   one, and the API server refuses the second Service (the filter leaves the
 //!   number alone: which port the copy should get is the user's choice);
 //! - the baseline's CustomResourceDefinitions (one note per API group) and
-//!   APIServices, which the copy does not emit: one definition, one API, shared.
+//!   APIServices, which the copy does not emit: one definition, one API, shared;
+//! - a selector of the baseline that selects pods an operator makes for a custom
+//!   resource of the copy (the selector holds only labels the operator gives
+//!   both copies' pods): the copy cannot change the baseline's selector (made in
+//!   `cross_selectors`, `src/baseline/mod.rs`).
+//!
+//! The same type carries the other notes of `check --baseline` ([`NoteKind`]):
+//! `note (lost)` and `note (unproven)`.
 
 use crate::baseline::model::{Place, Side, Stream, same_ns};
 use crate::k8s::K8s;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// A controller-level fact, with the places it comes from.
+/// What a note is about. Notes never change the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoteKind {
+    /// What renaming cannot separate (this module).
+    Controller,
+    /// A selector of the copy that selects none of the copy's own pods, where
+    /// that is no collision (see `lost_targets` in the module above).
+    Lost,
+    /// A custom resource kind of the copy whose pods the model cannot model.
+    Unproven,
+}
+
+impl NoteKind {
+    /// How a note line begins: `controller:`, `note (lost):`, `note (unproven):`.
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::Controller => "controller",
+            NoteKind::Lost => "note (lost)",
+            NoteKind::Unproven => "note (unproven)",
+        }
+    }
+}
+
+/// A fact that is no collision, with the places it comes from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Note {
+    pub kind: NoteKind,
     pub places: Vec<(Side, Place)>,
     pub what: String,
 }
 
-impl fmt::Display for Note {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "controller: {} (", self.what)?;
+impl Note {
+    /// A controller-level note.
+    pub fn controller(places: Vec<(Side, Place)>, what: String) -> Note {
+        Note {
+            kind: NoteKind::Controller,
+            places,
+            what,
+        }
+    }
+
+    /// The line printed for it, each place named by its stream (`baseline`,
+    /// `tilt`, or the copies' file names when several are checked).
+    pub fn line(&self, baseline: &str, tilt: &str) -> String {
+        let mut out = format!("{}: {} (", self.kind.label(), self.what);
         for (i, (side, place)) in self.places.iter().enumerate() {
             if i > 0 {
-                f.write_str("; ")?;
+                out.push_str("; ");
             }
-            write!(f, "{side} {place}")?;
+            let at = match side {
+                Side::Baseline => baseline,
+                Side::Tilt => tilt,
+            };
+            out.push_str(&format!("{at} {place}"));
         }
-        f.write_str(")")
+        out.push(')');
+        out
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line("baseline", "tilt"))
     }
 }
 
@@ -56,6 +109,7 @@ pub fn notes(b: &Stream, t: &Stream, k8s: &K8s) -> Vec<Note> {
         .filter(|o| k8s.webhook_kinds.contains(&o.kind))
     {
         out.push(Note {
+            kind: NoteKind::Controller,
             places: vec![(Side::Tilt, o.place.clone())],
             what: format!(
                 "{}/{} is cluster-scoped: its webhooks see matching requests in every \
@@ -68,6 +122,18 @@ pub fn notes(b: &Stream, t: &Stream, k8s: &K8s) -> Vec<Note> {
     host_ports(b, t, &mut out);
     node_ports(b, t, &mut out);
     shared_definitions(b, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The notes for two copies side by side: the ports both bind or ask for. (What
+/// each copy runs cluster-wide, and the baseline's definitions, are noted once
+/// per copy, against the baseline.)
+pub fn between_copies(a: &Stream, b: &Stream) -> Vec<Note> {
+    let mut out = Vec::new();
+    host_ports(a, b, &mut out);
+    node_ports(a, b, &mut out);
     out.sort();
     out.dedup();
     out
@@ -88,6 +154,7 @@ fn classes(b: &Stream, t: &Stream, out: &mut Vec<Note>) {
         }
         places.push((Side::Tilt, o.place.clone()));
         out.push(Note {
+            kind: NoteKind::Controller,
             places,
             what: format!(
                 "{}/{} names controller `{controller}`: a controller serves its class \
@@ -120,6 +187,7 @@ fn cluster_wide_workloads(t: &Stream, k8s: &K8s, out: &mut Vec<Note>) {
                 continue;
             }
             out.push(Note {
+                kind: NoteKind::Controller,
                 places: vec![
                     (Side::Tilt, wo.place.clone()),
                     (Side::Tilt, bo.place.clone()),
@@ -177,6 +245,7 @@ fn in_both(
     for (port, place) in t.iter().copied() {
         if let Some(first) = theirs.get(port.as_str()) {
             out.push(Note {
+                kind: NoteKind::Controller,
                 places: vec![
                     (Side::Baseline, (*first).clone()),
                     (Side::Tilt, place.clone()),
@@ -196,6 +265,7 @@ fn shared_definitions(b: &Stream, out: &mut Vec<Note>) {
                 groups.entry(group).or_default().push(&o.place);
             }
             "APIService" => out.push(Note {
+                kind: NoteKind::Controller,
                 places: vec![(Side::Baseline, o.place.clone())],
                 what: format!(
                     "APIService/{} is the baseline's (the copy does not emit it): the API it \
@@ -208,6 +278,7 @@ fn shared_definitions(b: &Stream, out: &mut Vec<Note>) {
     }
     for (group, places) in groups {
         out.push(Note {
+            kind: NoteKind::Controller,
             places: vec![(Side::Baseline, places[0].clone())],
             what: format!(
                 "{} CustomResourceDefinition(s) of group {group} are the baseline's (the copy \

@@ -60,6 +60,10 @@ pub struct Object {
     pub place: Place,
     /// IngressClass `spec.controller`, GatewayClass `spec.controllerName`.
     pub controller: Option<String>,
+    /// A custom resource whose `spec` (or a mapping directly below it) has a key
+    /// that sizes or runs pods: `replicas`, `instances`, `image`, `resources`,
+    /// `storage` (what `unproven` notes look for; false for Kubernetes' own kinds).
+    pub pod_like: bool,
 }
 
 /// A hostname the stream claims.
@@ -78,10 +82,20 @@ pub struct Made {
     /// What makes it (`Certificate spec.secretName`, `--election-id`).
     pub how: String,
     pub place: Place,
-    /// The name the other copy's maker gives it, when that is not the name with
-    /// the suffix: an operator names what it makes after its resource
-    /// (`db-rw` → `db-tilt-rw`).
-    pub counterpart: Option<String>,
+    /// What an operator makes is named after its resource: (the resource's kind,
+    /// group, name, and the pattern `{name}-rw`), so the other copy's name for it
+    /// is the pattern filled with the renamed resource's name (`db-rw` →
+    /// `db-tilt-rw`), whatever suffix that copy uses.
+    pub operator: Option<OperatorOwner>,
+}
+
+/// The custom resource an operator makes a name for, and how it names it.
+#[derive(Clone, Debug)]
+pub struct OperatorOwner {
+    pub kind: String,
+    pub group: String,
+    pub name: String,
+    pub pattern: String,
 }
 
 /// The pods a pod template makes.
@@ -97,6 +111,9 @@ pub struct Pods {
     /// Ports bound on the node: `hostPort`s, and every `containerPort` under
     /// `hostNetwork: true`.
     pub host_ports: Vec<(String, Place)>,
+    /// Made by an operator for a custom resource (`operator_pods`), not by a pod
+    /// template: their fixed labels are the operator's, not the chart's.
+    pub by_operator: bool,
 }
 
 /// What a selector picks from.
@@ -126,6 +143,45 @@ pub struct Ref {
     pub place: Place,
 }
 
+/// How a word that may be an old name stands in its string (see
+/// [`crate::k8s::leftover::Form`]), with what the model needs to judge it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stands {
+    /// The whole value, or `KEY=word`, `--flag word`.
+    Named,
+    /// `prefix/word`: a namespace or a kind, or a path.
+    Slash(String),
+    /// The first label of a host; the rest after it (`ns.svc.cluster.local`, or
+    /// empty for `word:80`, `scheme://word`).
+    Host(String),
+}
+
+/// A word of a string of the copy that equals a name of the baseline (only
+/// collected when the stream is read beside a baseline): the leftover scan
+/// judges it once both streams are known.
+#[derive(Clone, Debug)]
+pub struct Mention {
+    /// Index into [`Stream::objects`]: the object whose string it is.
+    pub obj: usize,
+    /// The name it equals.
+    pub name: String,
+    /// The word is `<name>-<n>`: a pod of a StatefulSet called `name`.
+    pub pod: Option<String>,
+    pub stands: Stands,
+    /// The keys that may say what the word names: for `KEY=word` or `--flag
+    /// word` inside a text, that key or flag; otherwise the string's key (an env
+    /// var's name for its value) and the key above it (`brokerRef` for
+    /// `brokerRef.name`).
+    pub keys: Vec<String>,
+    /// An RBAC `resourceNames` item: the `resources` beside it (`secrets`), the
+    /// kinds it can name.
+    pub resources: Option<Vec<String>>,
+    /// The string's place; the line is the word's.
+    pub place: Place,
+    /// A Secret's `data`/`stringData`: the text is never shown.
+    pub secret: bool,
+}
+
 /// A ClusterRoleBinding's ServiceAccount subjects.
 #[derive(Clone, Debug)]
 pub struct ClusterBinding {
@@ -147,6 +203,10 @@ pub struct Stream {
     pub bindings: Vec<ClusterBinding>,
     /// `nodePort`s a Service asks for (`30022/TCP`): one cluster has one each.
     pub node_ports: Vec<(String, Place)>,
+    /// Words of the stream's strings that equal a name of the baseline.
+    pub mentions: Vec<Mention>,
+    /// Namespaces the stream names in `metadata.namespace`.
+    pub namespaces: std::collections::BTreeSet<String>,
 }
 
 impl Stream {

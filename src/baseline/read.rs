@@ -1,30 +1,48 @@
 //! Reads one stream into the cluster model's facts ([`Stream`]) from the objects
 //! themselves, with the Kubernetes tables of [`crate::k8s`]; the filter's rules are
-//! never asked, so the model does not share their mistakes.
+//! never asked, so the model does not share their mistakes. A copy read beside a
+//! baseline also keeps the words of its strings that equal a name of the
+//! baseline, for the leftover scan ([`crate::baseline::leftovers`]).
 
+use crate::baseline::leftovers;
 use crate::baseline::model::{
-    Claim, ClusterBinding, Made, Object, Place, Pods, Ref, SelectorUse, Stream, Targets,
+    Claim, ClusterBinding, Made, Object, OperatorOwner, Place, Pods, Ref, SelectorUse, Stream,
+    Targets,
 };
 use crate::baseline::selector::{Selector, label_pairs};
 use crate::config::Config;
 use crate::error::{self, Error};
+use crate::k8s::OperatorObjects;
 use crate::k8s::refs::{self, Found, Target};
 use crate::plan::api_group;
 use crate::yaml::{self, Doc, NodeId, NodeKind};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Reads every document of `input`. Documents that are no object (empty,
 /// comment-only, not a mapping, no `kind`/`apiVersion`, only `generateName`)
-/// have no identity in the cluster and are skipped.
-pub fn read_stream(input: &str, cfg: &Config) -> Result<Stream, Error> {
+/// have no identity in the cluster and are skipped. With `watch` (the names of
+/// the baseline, when `input` is a copy), every word of every string that equals
+/// one of them is kept as a [`crate::baseline::model::Mention`] for the leftover
+/// scan.
+pub fn read_stream(
+    input: &str,
+    cfg: &Config,
+    watch: Option<&HashSet<String>>,
+) -> Result<Stream, Error> {
     let mut s = Stream::default();
     // Of the documents the copy never emits (a CRD can be megabytes; drop kinds)
-    // only the identity matters here: glanced at, exactly as the filter does.
+    // only the identity matters here: glanced at. Which kinds those are is a fact
+    // of the configuration (the kinds the baseline owns, the drop kinds), read
+    // here directly rather than asked of the filter.
     let skip = |g: &yaml::Glance<'_>| {
-        crate::pipeline::not_emitted(cfg, g.kind, api_group(g.api_version)).is_some()
+        cfg.k8s.is_not_emitted(g.kind)
+            || cfg
+                .drop_kinds
+                .iter()
+                .any(|d| d.matches(g.kind, api_group(g.api_version)))
     };
     let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), Error> {
-        read_doc(doc, cfg, &mut s);
+        read_doc(doc, cfg, watch, &mut s);
         Ok(())
     });
     match parsed {
@@ -70,7 +88,7 @@ impl Cx<'_, '_> {
     }
 }
 
-fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
+fn read_doc(doc: &Doc<'_>, cfg: &Config, watch: Option<&HashSet<String>>, s: &mut Stream) {
     if let Some(g) = &doc.glance {
         if let Some(name) = g.name {
             s.objects.push(Object {
@@ -87,6 +105,7 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
                     path: "kind".into(),
                 },
                 controller: None,
+                pod_like: false,
             });
         }
         return;
@@ -138,16 +157,61 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, s: &mut Stream) {
             .unwrap_or_default(),
         place: cx.place(name_id),
         controller: controller.and_then(|c| cx.text(c)).map(str::to_string),
+        pod_like: cfg.k8s.is_custom_group(cx.group) && pod_like(doc, root),
     });
+    if let Some(ns) = &cx.ns {
+        s.namespaces.insert(ns.clone());
+    }
     hosts(&cx, cfg, s);
-    made(&cx, cfg, meta, s);
+    // The strings that name an object by a known field (a reference, a name made
+    // at run time) are judged by kind there; the leftover scan leaves them alone.
+    let mut judged = made(&cx, cfg, meta, s);
     pods(&cx, cfg, s);
     operator_pods(&cx, cfg, &s.objects[cx.obj].name.clone(), s);
     operator_objects(&cx, cfg, s);
-    selectors(&cx, cfg, s);
-    references(&cx, cfg, s);
+    judged.extend(selectors(&cx, cfg, s).into_iter().flatten());
+    let (referenced, resources) = references(&cx, cfg, s);
+    judged.extend(referenced);
     bindings(&cx, s);
     node_ports(&cx, s);
+    if let Some(watch) = watch {
+        let within = leftovers::Within {
+            kind: cx.kind,
+            group: cx.group,
+            judged: &judged,
+            resources: &resources,
+        };
+        for (id, m) in leftovers::mentions(doc, root, &within, watch) {
+            let mut place = cx.place(id);
+            place.line = m.line;
+            s.mentions.push(crate::baseline::model::Mention {
+                obj: cx.obj,
+                name: m.name,
+                pod: m.pod,
+                stands: m.stands,
+                keys: m.keys,
+                resources: m.resources,
+                place,
+                secret: m.secret,
+            });
+        }
+    }
+}
+
+/// Keys of a custom resource's `spec` that size or run pods.
+const POD_KEYS: &[&str] = &["replicas", "instances", "image", "resources", "storage"];
+
+/// Does the custom resource at `root` carry a pod-like spec: one of [`POD_KEYS`]
+/// in `spec` or in a mapping directly below it (Strimzi's `spec.kafka.replicas`)?
+fn pod_like(doc: &Doc<'_>, root: NodeId) -> bool {
+    let Some(spec) = doc.get(root, "spec").filter(|&m| doc.is_map(m)) else {
+        return false;
+    };
+    let has = |m: NodeId| {
+        doc.pairs(m)
+            .any(|(k, _)| doc.str(k).is_some_and(|k| POD_KEYS.contains(&k)))
+    };
+    has(spec) || doc.pairs(spec).any(|(_, v)| doc.is_map(v) && has(v))
 }
 
 /// The node ports a core Service asks for by number (`spec.ports[].nodePort`).
@@ -205,7 +269,9 @@ fn hosts(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
 
 /// The names the object makes at run time: the `produces` table rule 10 reads,
 /// read the same way (its flags, `when_annotation`, `when_first_arg`, formats).
-fn made(cx: &Cx<'_, '_>, cfg: &Config, meta: NodeId, s: &mut Stream) {
+/// Returns the strings that hold them.
+fn made(cx: &Cx<'_, '_>, cfg: &Config, meta: NodeId, s: &mut Stream) -> HashSet<NodeId> {
+    let mut holding = HashSet::new();
     let doc = cx.doc;
     let spec = cfg.k8s.pod_spec(doc, cx.root, cx.kind);
     let annotations = doc.get(meta, "annotations").filter(|&a| doc.is_map(a));
@@ -248,16 +314,18 @@ fn made(cx: &Cx<'_, '_>, cfg: &Config, meta: NodeId, s: &mut Stream) {
                 continue;
             };
             let how = rule.flag.as_deref().unwrap_or(&rule.shown);
+            holding.insert(node);
             s.made.push(Made {
                 kind,
                 ns: cx.ns.clone(),
                 name: name.to_string(),
                 how: format!("{how} of {}", cx.object),
                 place: cx.place(node),
-                counterpart: None,
+                operator: None,
             });
         }
     }
+    holding
 }
 
 /// The pods of a pod template.
@@ -302,6 +370,7 @@ fn pods(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
         service_account,
         place: cx.place(at),
         host_ports,
+        by_operator: false,
     };
     // A controller that labels each pod with its own name (`pod_name_labels`: a
     // StatefulSet's `statefulset.kubernetes.io/pod-name: <set>-<ordinal>`) makes
@@ -340,21 +409,32 @@ fn ordinals(doc: &Doc<'_>, root: NodeId) -> std::ops::Range<u64> {
 const MAX_ORDINALS: u64 = 100;
 
 /// What an operator makes for this custom resource (`operator_objects`), the
-/// same list the filter follows (rule 10), each with the name the renamed
-/// resource's operator makes instead.
+/// same list the filter follows (rule 10), each with the pattern it is named by
+/// (so the model can name the renamed resource's instead).
 fn operator_objects(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
     let o = &s.objects[cx.obj];
-    let made = crate::plan::OperatorMade::of(cfg, cx.kind, cx.group, &o.name);
-    let place = o.place.clone();
-    for m in made {
-        s.made.push(Made {
-            how: format!("the operator of {}", cx.object),
-            kind: m.kind,
-            ns: cx.ns.clone(),
-            name: m.name,
-            place: place.clone(),
-            counterpart: m.new,
-        });
+    let (owner, place) = (o.name.clone(), o.place.clone());
+    for entry in cfg
+        .k8s
+        .operator_objects
+        .iter()
+        .filter(|e| e.kind.matches(cx.kind, cx.group))
+    {
+        for pattern in &entry.names {
+            s.made.push(Made {
+                how: format!("the operator of {}", cx.object),
+                kind: entry.target.clone(),
+                ns: cx.ns.clone(),
+                name: OperatorObjects::fill(pattern, &owner),
+                place: place.clone(),
+                operator: Some(OperatorOwner {
+                    kind: cx.kind.to_string(),
+                    group: cx.group.to_string(),
+                    name: owner.clone(),
+                    pattern: pattern.clone(),
+                }),
+            });
+        }
     }
 }
 
@@ -374,13 +454,18 @@ fn operator_pods(cx: &Cx<'_, '_>, cfg: &Config, name: &str, s: &mut Stream) {
             service_account: None,
             place: at,
             host_ports: Vec::new(),
+            by_operator: true,
         });
     }
 }
 
-fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
+/// The selectors of the object (the `selectors` table). Returns the nodes they
+/// are made of: label keys and values, rule 3's business, which the leftover scan
+/// leaves alone.
+fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) -> Vec<std::ops::Range<NodeId>> {
     use crate::k8s::{SelectorForm, Selects, WhenAbsent};
     let doc = cx.doc;
+    let mut read = Vec::new();
     // The same table rule 3 reads: where each kind's selector sits, and what it
     // selects.
     for entry in &cfg.k8s.selectors {
@@ -431,6 +516,9 @@ fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
                 format!("{}.{key}", place.path)
             };
         }
+        if given {
+            read.push(at..doc.node(at).next);
+        }
         s.selectors.push(SelectorUse {
             obj: cx.obj,
             targets,
@@ -438,6 +526,7 @@ fn selectors(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
             place,
         });
     }
+    read
 }
 
 /// The group a reference gives next to its name, if any.
@@ -456,11 +545,18 @@ fn given_group(doc: &Doc<'_>, holder: NodeId) -> Option<String> {
 }
 
 /// References by the reference table, then by shape: any mapping below the root
-/// with a string `kind` (a Kind: capitalised) and `name`.
-fn references(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
+/// with a string `kind` (a Kind: capitalised) and `name`. Returns the strings
+/// that hold them, and the RBAC `resourceNames` with the `resources` beside them.
+fn references(
+    cx: &Cx<'_, '_>,
+    cfg: &Config,
+    s: &mut Stream,
+) -> (HashSet<NodeId>, HashMap<NodeId, Vec<String>>) {
     let mut seen = HashSet::new();
-    table_references(cx, cfg, &mut seen, s);
+    let mut resources = HashMap::new();
+    table_references(cx, cfg, &mut seen, &mut resources, s);
     shape_references(cx, cfg, &mut seen, s);
+    (seen, resources)
 }
 
 /// The name as a table entry reads it from `text`: the value of its flag
@@ -487,7 +583,13 @@ fn entry_name<'t>(
 }
 
 /// The reference table's entries (`references`, as rule 2 reads them).
-fn table_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s: &mut Stream) {
+fn table_references(
+    cx: &Cx<'_, '_>,
+    cfg: &Config,
+    seen: &mut HashSet<NodeId>,
+    resources: &mut HashMap<NodeId, Vec<String>>,
+    s: &mut Stream,
+) {
     let doc = cx.doc;
     let pod_spec = cfg.k8s.pod_spec(doc, cx.root, cx.kind);
     let mut found: Vec<Found> = Vec::new();
@@ -518,7 +620,22 @@ fn table_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
                     .get_str(f.holder, key)
                     .map(str::to_string)
                     .or_else(|| default.clone()),
-                Target::Resources => None,
+                Target::Resources => {
+                    // RBAC `resourceNames`: objects of the kinds `resources` names
+                    // beside them (for the leftover scan; no reference of one kind).
+                    let list = doc
+                        .get(f.holder, "resources")
+                        .filter(|&l| doc.is_seq(l))
+                        .map(|l| {
+                            doc.children(l)
+                                .filter_map(|i| cx.text(i))
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    resources.insert(f.leaf, list);
+                    None
+                }
             };
             let Some(kind) = kind else { continue };
             let ns = text_ns
@@ -613,6 +730,7 @@ fn shape_references(cx: &Cx<'_, '_>, cfg: &Config, seen: &mut HashSet<NodeId>, s
         {
             continue;
         }
+        seen.insert(n);
         s.refs.push(Ref {
             kind: kind.to_string(),
             group: given_group(doc, id),
