@@ -107,6 +107,8 @@ impl Rule for Evidence {
         let hits: Vec<&LeftCand<'_>> = plan
             .leftovers
             .iter()
+            // An exception's verdict is only ever a `-v` line.
+            .filter(|c| cx.cfg.verbose || c.exempt.is_none())
             .filter(|c| {
                 let decoded = decoded(c);
                 let value = decoded.as_deref().unwrap_or(&c.at.value);
