@@ -43,7 +43,7 @@
 //! ```
 
 use crate::baseline::model::{Mention, Place, Stands, Stream, same_ns};
-use crate::k8s::leftover::{self, Form};
+use crate::k8s::leftover::{self, Form, key_words};
 use crate::yaml::{Doc, NodeId, Style};
 use std::collections::{HashMap, HashSet};
 
@@ -101,7 +101,7 @@ pub fn mentions(
         let node = doc.node(l.id);
         let decoded;
         let value: &str = if l.base64 {
-            match base64_text(&node.value) {
+            match crate::k8s::base64::base64_text(&node.value) {
                 Some(v) => {
                     decoded = v;
                     &decoded
@@ -206,32 +206,6 @@ fn in_query(value: &str, at: usize) -> bool {
             .any(|q| before.ends_with(q))
 }
 
-/// The words a key is made of, lower case: `DEPLOYMENT_NAME` → deployment, name;
-/// `brokerRef` → broker, ref; `--tls-secret` → tls, secret.
-pub fn key_words(key: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for ch in key.chars() {
-        if !ch.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if ch.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        cur.push(ch.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// Does a key name `kind`: all of the kind's words in a row among the key's
 /// (`deploymentName`, `DEPLOYMENT_NAME`, `brokerRef`, `configMapName`), or one
 /// word that is the kind written together or as a plural (`CONFIGMAP`,
@@ -257,38 +231,6 @@ pub fn key_names_kind(words: &[String], kind: &str) -> bool {
                     || w.strip_suffix("es") == Some(&joined)
                     || *w == short
             }))
-}
-
-/// A Secret `data` value as text: standard base64 (whitespace ignored) of UTF-8.
-fn base64_text(text: &str) -> Option<String> {
-    fn value(b: u8) -> Option<u32> {
-        Some(u32::from(match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        }))
-    }
-    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !clean.len().is_multiple_of(4) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
-    let chunks = clean.len() / 4;
-    for (i, chunk) in clean.chunks(4).enumerate() {
-        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && i + 1 != chunks) {
-            return None;
-        }
-        let mut n = 0u32;
-        for (k, &b) in chunk[..4 - pad].iter().enumerate() {
-            n |= value(b)? << (18 - 6 * k);
-        }
-        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8][..3 - pad]);
-    }
-    String::from_utf8(out).ok()
 }
 
 /// An old name: a baseline object (or made name) whose counterpart the copy has.
@@ -472,10 +414,16 @@ mod tests {
 
     #[test]
     fn base64_values_decode() {
-        assert_eq!(base64_text("d2Vi").as_deref(), Some("web"));
-        assert_eq!(base64_text("d2ViLTA=").as_deref(), Some("web-0"));
-        assert_eq!(base64_text("d2V").as_deref(), None);
-        assert_eq!(base64_text("d2=i").as_deref(), None);
+        assert_eq!(
+            crate::k8s::base64::base64_text("d2Vi").as_deref(),
+            Some("web")
+        );
+        assert_eq!(
+            crate::k8s::base64::base64_text("d2ViLTA=").as_deref(),
+            Some("web-0")
+        );
+        assert_eq!(crate::k8s::base64::base64_text("d2V").as_deref(), None);
+        assert_eq!(crate::k8s::base64::base64_text("d2=i").as_deref(), None);
     }
 
     #[test]

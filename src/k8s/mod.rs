@@ -10,6 +10,7 @@
 //!   - {kind: "Certificate.cert-manager.io", path: "spec.secretName", target: "Secret"}
 //! ```
 
+pub mod base64;
 pub mod leftover;
 pub mod refs;
 pub mod schema;

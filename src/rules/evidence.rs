@@ -22,7 +22,7 @@
 use crate::config::Config;
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::k8s::leftover::{self, Exempt, Form, Word};
+use crate::k8s::leftover::{self, Exempt, Form, Word, key_words};
 use crate::plan::{
     DocOut, DocPlan, Holder, LeftCand, NodeSpan, OldName, PlanCx, ResolveCx, Rule, StreamIndex,
     locate_in_scalar, ns_compatible, rewrite_scalar,
@@ -146,9 +146,8 @@ enum Verdict<'i> {
 /// A Secret `data` value, decoded (`None` for any other value, or not UTF-8).
 fn decoded(c: &LeftCand<'_>) -> Option<String> {
     c.base64
-        .then(|| crate::rules::strings::base64_decode(&c.at.value))
+        .then(|| crate::k8s::base64::base64_text(&c.at.value))
         .flatten()
-        .and_then(|b| String::from_utf8(b).ok())
 }
 
 fn judge_value(
@@ -410,32 +409,6 @@ fn may_hold_old_name(index: &StreamIndex<'_>, value: &str) -> bool {
 fn pod_name_len(index: &StreamIndex<'_>, text: &str) -> bool {
     text.rsplit_once('-')
         .is_some_and(|(set, n)| !n.is_empty() && index.old_lens.contains(set.len()))
-}
-
-/// The words a key is made of, lower case: `DEPLOYMENT_NAME` → deployment, name;
-/// `brokerRef` → broker, ref; `--tls-secret` → tls, secret.
-fn key_words(key: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for ch in key.chars() {
-        if !ch.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if ch.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        cur.push(ch.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 /// Short names kubectl gives kinds (`kubectl api-resources`), which keys use too.
