@@ -194,6 +194,12 @@ fn judge_value(
             continue;
         };
         let line = c.at.line + value[..w.start].matches('\n').count();
+        // A pod `<set>-<n>` is named by its set's old name.
+        let named = if pod {
+            text.rsplit_once('-').map_or(text, |(set, _)| set)
+        } else {
+            text
+        };
         let shown = if c.secret {
             "(a Secret value, not shown)".to_string()
         } else {
@@ -202,11 +208,10 @@ fn judge_value(
         match verdict {
             Verdict::Keep(_) if !cx.cfg.verbose => {}
             Verdict::Keep(why) => out.report.push(format!(
-                "kept {} line {line} at {}: {shown} equals the old name of {}/{}: {why}",
+                "kept {} line {line} at {}: {shown} equals the old name of {}/{named}: {why}",
                 plan.object(),
                 paths.of(cx.input, plan, c.at.start),
                 targets[0].kind,
-                text
             )),
             Verdict::Follow(why, t, new) => {
                 let edit = match span {
@@ -237,11 +242,6 @@ fn judge_value(
                 if !cx.cfg.verbose {
                     continue;
                 }
-                let named = if pod {
-                    text.rsplit_once('-').map_or(text, |(set, _)| set)
-                } else {
-                    text
-                };
                 out.report.push(format!(
                     "followed {} line {line} at {}: {shown} -> {}: {why} ({}/{named})",
                     plan.object(),
@@ -510,7 +510,13 @@ fn judge<'i>(
         }
         let rest = &value[w.end..w.word_end];
         let rest = rest.strip_prefix('.').unwrap_or(rest);
-        let parts: Vec<&str> = rest.split('.').collect();
+        let mut parts: Vec<&str> = rest.split('.').collect();
+        // A pod's address names its headless Service next: `<set>-<n>.<svc>.ns…`.
+        if pod && parts.len() > 1 {
+            parts.remove(0);
+        } else if pod {
+            return None;
+        }
         let lives_there = |ns: &str| {
             index.namespaces.contains(ns) || plan.ns.as_deref() == Some(ns) || ns.starts_with("$(")
         };
@@ -521,18 +527,17 @@ fn judge<'i>(
             [ns, "svc", ..] if !ns.is_empty() => Some(*ns),
             _ => return None,
         };
-        let svc = targets.iter().find(|t| {
-            t.kind == "Service"
+        // A host is a Service's name, or a StatefulSet's pod's (`<set>-<n>.<headless
+        // Service>`): what else shares the name is not what the host names.
+        let named = targets.iter().find(|t| {
+            (t.kind == "Service" || pod)
                 && (ns.is_none_or(|n| n.starts_with("$(")) || ns_compatible(ns, t.ns))
         })?;
-        if pod {
-            return None;
-        }
         return Some(if cfg.string_refs {
-            Verdict::Report(svc)
+            Verdict::Report(named)
         } else {
             Verdict::Keep(Cow::Borrowed(
-                "a Service used as a host, and rule 9 is off (--no-string-refs)",
+                "a host of this stream, and rule 9 is off (--no-string-refs)",
             ))
         });
     }
