@@ -657,7 +657,7 @@ fn table_references(
                     .for_kind(&kind)
                     .map(str::to_string)
                     .or(given),
-                _ => None,
+                _ => r.target_group.clone(),
             };
             s.refs.push(Ref {
                 group,

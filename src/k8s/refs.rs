@@ -86,6 +86,9 @@ pub struct Rule {
     pub in_pod_spec: bool,
     pub path: Vec<Seg>,
     pub target: Target,
+    /// The group of a fixed target kind (`target: Cluster.postgresql.cnpg.io`):
+    /// an object of that kind in another group is not the one named.
+    pub target_group: Option<String>,
     pub ns_key: Option<String>,
     /// What an empty or absent group beside the name means.
     pub group_default: GroupDefault,
@@ -229,7 +232,13 @@ impl Rule {
     pub fn build(r: &Reference, containers: &[String]) -> Result<Vec<Rule>, String> {
         let in_pod_spec = r.kind == "@pod";
         let from = kind_list(&r.kind, in_pod_spec)?;
-        let target = parse_target(&r.target)?;
+        // `Kind.group`: a fixed kind of one API group.
+        let (target, target_group) = match r.target.split_once('.') {
+            Some((kind, group)) if !r.target.starts_with('<') && !group.is_empty() => {
+                (parse_target(kind)?, Some(group.to_string()))
+            }
+            _ => (parse_target(&r.target)?, None),
+        };
         let group_default = r.group_default.clone().map(|g| g.0).unwrap_or_default();
         if !group_default.0.is_empty() && !matches!(target, Target::Sibling { .. }) {
             return Err(
@@ -271,6 +280,7 @@ impl Rule {
                 },
                 path,
                 target: target.clone(),
+                target_group: target_group.clone(),
                 ns_key: r.namespace_from.clone(),
                 group_default: group_default.clone(),
                 flag: r.flag.clone(),

@@ -167,7 +167,11 @@ fn targets<'a>(
     holder: NodeId,
 ) -> Vec<(Cow<'a, str>, bool, Option<Cow<'a, str>>)> {
     match &rule.target {
-        Target::Kind(k) => vec![(Cow::Owned(k.clone()), false, None)],
+        Target::Kind(k) => vec![(
+            Cow::Owned(k.clone()),
+            false,
+            rule.target_group.clone().map(Cow::Owned),
+        )],
         Target::Sibling { key, default } => {
             let kind = text(doc, doc.get(holder, key)).or_else(|| default.clone().map(Cow::Owned));
             let Some(kind) = kind else {
