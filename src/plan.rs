@@ -559,7 +559,7 @@ pub struct StreamIndex<'p> {
     pub old_shapes: WordShapes,
     /// Every namespace the stream names.
     pub namespaces: HashSet<&'p str>,
-    /// Every kind the stream emits or makes, lower case: what a key may name.
+    /// Every kind the stream emits, as written: what a key may name.
     pub kinds: HashSet<String>,
 }
 
@@ -713,7 +713,7 @@ impl<'p> StreamIndex<'p> {
             if let Some(n) = ns {
                 self.namespaces.insert(n);
             }
-            self.kinds.insert(p.kind.to_ascii_lowercase());
+            self.kinds.insert(p.kind.to_string());
             for name in p.other_names.iter().chain(&p.name).map(Cow::as_ref) {
                 add(self, &p.kind, ns, name);
             }
@@ -895,11 +895,19 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
             None => Ok(v.to_string()),
         }
     };
-    let copy_value = |parts: &[Part]| -> Result<String, usize> {
+    // In a pod set of resource `own`, a name other than its own (`{label:…}`,
+    // `{field:…}`: the Kafka a KafkaNodePool belongs to, a Pooler's Cluster) is
+    // a reference: the copy's pods carry it renamed only when an object of a kind
+    // that owns pods (`label_owner_kinds`) has it, as the reference then follows
+    // too; anything else of that name is not what the operator names.
+    let copy_value = |parts: &[Part], own: &str| -> Result<String, usize> {
         let mut out = String::new();
         for part in parts {
             match part {
                 Part::Text(t) => out.push_str(t),
+                Part::Name(n) if n != own && owners.get(n.as_str()).is_none_or(|&(r, _)| r > 0) => {
+                    out.push_str(n)
+                }
                 Part::Name(n) => out.push_str(&copy_of(n)?),
             }
         }
@@ -930,7 +938,7 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
                         .or_insert_with(|| LabelFate::Owner {
                             kind,
                             name: n,
-                            new: copy_value(parts),
+                            new: copy_value(parts, name),
                         });
                 }
             }
@@ -939,7 +947,7 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
                 kind: &p.kind,
                 name,
                 labels,
-                owner: (owner_key.as_str(), copy_value(owner_parts)),
+                owner: (owner_key.as_str(), copy_value(owner_parts, name)),
             });
         }
     }
