@@ -511,11 +511,15 @@ fn judge<'i>(
         let rest = &value[w.end..w.word_end];
         let rest = rest.strip_prefix('.').unwrap_or(rest);
         let mut parts: Vec<&str> = rest.split('.').collect();
-        // A pod's address names its headless Service next: `<set>-<n>.<svc>.ns…`.
-        if pod && parts.len() > 1 {
+        // A pod's address names its headless Service next: `<set>-<n>.<svc>[.ns…]`.
+        if pod {
+            if parts.first().is_none_or(|svc| svc.is_empty()) {
+                return None;
+            }
             parts.remove(0);
-        } else if pod {
-            return None;
+            if parts.is_empty() {
+                parts.push("");
+            }
         }
         let lives_there = |ns: &str| {
             index.namespaces.contains(ns) || plan.ns.as_deref() == Some(ns) || ns.starts_with("$(")
