@@ -374,7 +374,20 @@ const NAME_BYTE: [bool; 256] = {
 /// its first label, or its `<set>` before `-<n>`, equal an old name?
 fn may_hold_old_name(index: &StreamIndex<'_>, value: &str) -> bool {
     let bytes = value.as_bytes();
-    let name_byte = |b: u8| NAME_BYTE[usize::from(b)];
+    // A run of name characters and dots (`web`, `hooks.example.io`, `db-0.db-hl`):
+    // its whole, and each of its dot-free parts, may be a name.
+    let name_byte = |b: u8| NAME_BYTE[usize::from(b)] || b == b'.';
+    let candidate = |w: &[u8]| {
+        let pod = || {
+            w.iter().rposition(|&b| b == b'-').is_some_and(|d| {
+                d + 1 < w.len()
+                    && index.old_shapes.may_contain(&w[..d])
+                    && w[d + 1..].iter().all(u8::is_ascii_digit)
+            })
+        };
+        (index.old_shapes.may_contain(w) || pod())
+            && std::str::from_utf8(w).is_ok_and(|t| lookup(index, t).is_some())
+    };
     let mut i = 0;
     while i < bytes.len() {
         if !name_byte(bytes[i]) {
@@ -386,19 +399,15 @@ fn may_hold_old_name(index: &StreamIndex<'_>, value: &str) -> bool {
             i += 1;
         }
         let mut end = i;
-        while end > start && matches!(bytes[end - 1], b'-' | b'_') {
+        while end > start && matches!(bytes[end - 1], b'-' | b'_' | b'.') {
             end -= 1;
         }
-        let w = &bytes[start..end];
-        // Only a run shaped like an old name (or `<set>-<n>`) is looked up.
-        let pod = || {
-            w.iter().rposition(|&b| b == b'-').is_some_and(|d| {
-                d + 1 < w.len()
-                    && index.old_shapes.may_contain(&w[..d])
-                    && w[d + 1..].iter().all(u8::is_ascii_digit)
-            })
-        };
-        if (index.old_shapes.may_contain(w) || pod()) && lookup(index, &value[start..end]).is_some()
+        let run = &bytes[start..end];
+        if candidate(run)
+            || (run.contains(&b'.')
+                && run
+                    .split(|&b| b == b'.')
+                    .any(|part| !part.is_empty() && candidate(part)))
         {
             return true;
         }
