@@ -513,9 +513,10 @@ fn judge<'i>(
     // A host names a Service (or a pod by its StatefulSet): rule 9's business.
     // After a `/` that is no `://` a word is a path's (`/data/db:5432`).
     if w.form == Form::Host {
+        let keep = |why: &'static str| Some(Verdict::Keep(Cow::Borrowed(why)));
         let before = &value[..w.start];
         if before.ends_with('/') && !before.ends_with("://") {
-            return None;
+            return keep("a word of a path (`/data/db:5432`), not a host");
         }
         let rest = &value[w.end..w.word_end];
         let rest = rest.strip_prefix('.').unwrap_or(rest);
@@ -523,7 +524,7 @@ fn judge<'i>(
         // A pod's address names its headless Service next: `<set>-<n>.<svc>[.ns…]`.
         if pod {
             if parts.first().is_none_or(|svc| svc.is_empty()) {
-                return None;
+                return keep("a pod's name without its Service is no address");
             }
             parts.remove(0);
             if parts.is_empty() {
@@ -538,14 +539,20 @@ fn judge<'i>(
             [""] => None,
             [ns] if lives_there(ns) => Some(*ns),
             [ns, "svc", ..] if !ns.is_empty() => Some(*ns),
-            _ => return None,
+            _ => {
+                return keep(
+                    "a dotted word whose rest is no namespace of this stream: not a host of it",
+                );
+            }
         };
         // A host is a Service's name, or a StatefulSet's pod's (`<set>-<n>.<headless
         // Service>`): what else shares the name is not what the host names.
-        let named = targets.iter().find(|t| {
+        let Some(named) = targets.iter().find(|t| {
             (t.kind == "Service" || pod)
                 && (ns.is_none_or(|n| n.starts_with("$(")) || ns_compatible(ns, t.ns))
-        })?;
+        }) else {
+            return keep("a host naming no Service of this stream in that namespace");
+        };
         return Some(if cfg.string_refs {
             Verdict::Report(named)
         } else {
