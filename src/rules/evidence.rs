@@ -175,7 +175,11 @@ fn judge_value(
         };
         let targets: Vec<&OldName<'_>> = targets
             .iter()
-            .filter(|o| ns_compatible(plan.ns.as_deref(), o.ns))
+            // In the object's namespace, or, for `ns/name`, in the one it names.
+            .filter(|o| {
+                ns_compatible(plan.ns.as_deref(), o.ns)
+                    || matches!(w.form, Form::Slash(p) if o.ns == Some(p))
+            })
             .filter(|o| !pod || o.kind == "StatefulSet")
             .collect();
         if targets.is_empty() {
