@@ -147,7 +147,7 @@ pub fn mentions(
                     (Stands::Host(rest), Vec::new())
                 }
             };
-            if in_query(value, w.start) {
+            if leftover::in_query(value, w.start) {
                 continue;
             }
             // A literal block keeps its lines: the word's is the string's first
@@ -191,19 +191,6 @@ fn beside_label(doc: &Doc<'_>, holder: NodeId) -> bool {
         && doc
             .pairs(holder)
             .any(|(k, _)| doc.str(k).is_some_and(says_label))
-}
-
-/// Is byte `at` of `value` a label matcher's value in a query (PromQL, LogQL:
-/// inside `{…}` on its line, right after `label="`, `=~"`, `!="` or `!~"`)?
-fn in_query(value: &str, at: usize) -> bool {
-    let line_start = value[..at].rfind('\n').map_or(0, |i| i + 1);
-    let before = &value[line_start..at];
-    let open = before.rfind('{');
-    let close = before.rfind('}');
-    open.is_some_and(|o| close.is_none_or(|c| c < o))
-        && ["=\"", "=~\"", "!=\"", "!~\""]
-            .iter()
-            .any(|q| before.ends_with(q))
 }
 
 /// Does a key name `kind`: all of the kind's words in a row among the key's

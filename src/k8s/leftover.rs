@@ -411,8 +411,9 @@ fn key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
-/// The end of `s` made of characters `keep` accepts.
-fn last_word(s: &str, keep: impl Fn(char) -> bool) -> &str {
+/// The end of `s` made of characters `keep` accepts (cut at a character
+/// boundary: the text before may hold any character).
+pub fn last_word(s: &str, keep: impl Fn(char) -> bool) -> &str {
     let start = s
         .char_indices()
         .rev()
@@ -519,6 +520,20 @@ fn flag_before(before: &str) -> Option<&str> {
         .next_back()
         .is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | ';' | '(' | '`'));
     (starts && flag.starts_with('-') && flag.len() > 1 && !flag.starts_with("---")).then_some(flag)
+}
+
+/// Is byte `at` of `value` a label matcher's value in a query (PromQL, LogQL:
+/// inside `{…}` on its line, right after `label="`, `=~"`, `!="` or `!~"`)? It
+/// names time series, not an object.
+pub fn in_query(value: &str, at: usize) -> bool {
+    let line_start = value[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &value[line_start..at];
+    let open = before.rfind('{');
+    let close = before.rfind('}');
+    open.is_some_and(|o| close.is_none_or(|c| c < o))
+        && ["=\"", "=~\"", "!=\"", "!~\""]
+            .iter()
+            .any(|q| before.ends_with(q))
 }
 
 #[cfg(test)]

@@ -579,7 +579,7 @@ fn judge<'i>(
             "a typed reference {kind, name}: rule 2 judged it by its kind and group",
         )));
     }
-    if in_query(value, w.start) {
+    if leftover::in_query(value, w.start) {
         return Some(Verdict::Keep(Cow::Borrowed(
             "a label matcher in a query (`{job=\"…\"}`) names time series, not an object",
         )));
@@ -884,17 +884,6 @@ fn siblings<'h>(a: &'h Holder<'_>, c: &LeftCand<'_>) -> impl Iterator<Item = &'h
         .iter()
         .filter(move |(start, end, _)| !(*start <= at && at < *end))
         .map(|(_, _, t)| t.as_ref())
-}
-
-/// Is byte `at` inside `{…}` on its line after `label="`/`label=~"` (a PromQL or
-/// LogQL matcher)?
-fn in_query(value: &str, at: usize) -> bool {
-    let line_start = value[..at].rfind('\n').map_or(0, |i| i + 1);
-    let before = &value[line_start..at];
-    let open = before.rfind('{');
-    let close = before.rfind('}');
-    open.is_some_and(|o| close.is_none_or(|c| c < o))
-        && (before.ends_with("=\"") || before.ends_with("=~\"") || before.ends_with("!=\""))
 }
 
 /// Whether `start..end` overlaps an edit.

@@ -26,7 +26,7 @@ use crate::config::{Config, Mapped};
 use crate::edit::Edit;
 use crate::error::Error;
 use crate::k8s::base64::{base64_decode, base64_encode};
-use crate::k8s::leftover::Exempt;
+use crate::k8s::leftover::{Exempt, last_word};
 use crate::k8s::refs::walk;
 use crate::plan::{
     DocOut, DocPlan, LeftCand, NodeSpan, PlanCx, ResolveCx, Rule, SecretField, StreamIndex,
@@ -233,17 +233,6 @@ fn keyed_host(raw: &str, i: usize, j: usize) -> bool {
         .next_back()
         .is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | ';' | '(' | '`'));
     starts_word && (matches!(flag, "-h" | "-H") || (flag.starts_with("--") && says_host(flag)))
-}
-
-/// The end of `s` made of characters `keep` accepts (cut at a character
-/// boundary: the text before may hold any character).
-fn last_word(s: &str, keep: impl Fn(char) -> bool) -> &str {
-    let start = s
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !keep(c))
-        .map_or(0, |(k, c)| k + c.len_utf8());
-    &s[start..]
 }
 
 /// Is the token the whole value, or a whole item of a comma-separated list
