@@ -90,6 +90,18 @@ pub struct Cli {
           value_parser = BoolishValueParser::new())]
     pub strict: bool,
 
+    /// Make a partial copy: fork only this workload (KIND/NAME, NAME or
+    /// image=GLOB) and what exists for it; everything else stays the baseline's
+    /// and is used by its baseline name. Repeatable
+    #[arg(
+        global = true,
+        long,
+        env = "AMEIDE_TILT_FORK",
+        value_name = "SELECTOR",
+        value_delimiter = ','
+    )]
+    pub fork: Vec<String>,
+
     /// YAML file with the same settings (snake_case keys) and extra `references:` and `reference_shapes:`
     #[arg(global = true, long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -147,6 +159,7 @@ pub struct Given {
     pub strict_names: Option<bool>,
     pub strict: Option<bool>,
     pub verbose: Option<bool>,
+    pub fork: Option<Vec<String>>,
     pub config: Option<PathBuf>,
 }
 
@@ -184,6 +197,7 @@ impl Given {
                 host_map: list(cli.host_map),
                 listener: cli.listener,
                 drop_kind: list(cli.drop_kind),
+                fork: list(cli.fork),
                 redis_secret: cli.redis_secret,
                 redis_env: cli.redis_env,
                 config: cli.config,

@@ -14,6 +14,7 @@
 //! no_string_refs: false
 //! strict_names: false
 //! strict: false                               # rule 11: a reported old name is an error
+//! fork: [web, image=ghcr.io/acme/api*]        # a partial copy: only these and what exists for them
 //! verbose: false
 //! references:
 //!   - kind: Database.example.com
@@ -67,6 +68,8 @@ pub struct Config {
     /// Rule 11: a reported old name is an error.
     pub strict: bool,
     pub verbose: bool,
+    /// A partial copy: the workloads to fork (empty: the whole stream is copied).
+    pub fork: Vec<ForkSel>,
     /// The Kubernetes facts: built-in, plus the config file's `references:` and
     /// `reference_shapes:`.
     pub k8s: K8s,
@@ -93,6 +96,7 @@ struct FileSettings {
     strict_names: Option<bool>,
     strict: Option<bool>,
     verbose: Option<bool>,
+    fork: Option<StringList>,
     #[serde(default)]
     references: Vec<Spanned<Reference>>,
     #[serde(default)]
@@ -252,7 +256,9 @@ impl Config {
                 Error::usage("redis env must not be empty").with_hint("--redis-env REDIS_PASSWORD")
             );
         }
+        let fork = fork(given.fork.or(list(f.fork)))?;
         Ok(Config {
+            fork,
             suffix,
             host_map,
             listener,
@@ -345,6 +351,64 @@ fn drop_kinds(given: Option<Vec<String>>) -> Result<Vec<KindSel>, Error> {
             );
         }
         out.push(sel);
+    }
+    Ok(out)
+}
+
+/// What `--fork` chooses (SPEC "Forking only what you change").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ForkSel {
+    /// `KIND/NAME`: the object of that kind (any case, `Kind.group`) and baseline name.
+    Object(KindSel, String),
+    /// `NAME`: every workload of that name, whatever its kind.
+    Name(String),
+    /// `image=GLOB`: every workload with a container whose image matches.
+    Image(String),
+}
+
+impl ForkSel {
+    /// The selector as the user wrote it, for messages.
+    pub fn shown(&self) -> String {
+        match self {
+            ForkSel::Object(k, n) => match &k.group {
+                Some(g) => format!("{}.{g}/{n}", k.kind),
+                None => format!("{}/{n}", k.kind),
+            },
+            ForkSel::Name(n) => n.clone(),
+            ForkSel::Image(g) => format!("image={g}"),
+        }
+    }
+}
+
+fn fork(given: Option<Vec<String>>) -> Result<Vec<ForkSel>, Error> {
+    let mut out = Vec::new();
+    for s in given.unwrap_or_default() {
+        let s = s.trim();
+        let sel = if let Some(glob) = s.strip_prefix("image=") {
+            (!glob.is_empty()).then(|| ForkSel::Image(glob.to_string()))
+        } else if let Some((kind, name)) = s.split_once('/') {
+            let k = KindSel::parse(kind);
+            let ok = !k.kind.is_empty()
+                && k.kind.chars().all(|c| c.is_ascii_alphanumeric())
+                && k.group.as_ref().is_none_or(|g| !g.is_empty())
+                && !name.is_empty()
+                && !name.contains('/');
+            ok.then(|| ForkSel::Object(k, name.to_string()))
+        } else {
+            (!s.is_empty() && !s.contains('=')).then(|| ForkSel::Name(s.to_string()))
+        };
+        match sel {
+            Some(sel) if !out.contains(&sel) => out.push(sel),
+            Some(_) => {}
+            None => {
+                return Err(Error::usage(format!(
+                    "fork selector {s:?} is not KIND/NAME, NAME or image=GLOB"
+                ))
+                .with_hint(
+                    "--fork Deployment/web, --fork web or --fork 'image=ghcr.io/acme/web*'",
+                ));
+            }
+        }
     }
     Ok(out)
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diff;
 pub mod edit;
 pub mod error;
+pub mod fork;
 pub mod k8s;
 pub mod names;
 pub mod pipeline;

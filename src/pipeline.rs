@@ -10,6 +10,7 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::{Error, Place};
+use crate::fork;
 use crate::plan::{
     Aliased, DocOut, DocPlan, OperatorMade, PlanCx, ResolveCx, Status, StreamIndex, api_group,
 };
@@ -101,15 +102,20 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         operator_made: Vec::new(),
         leftovers: Vec::new(),
         holders: Vec::new(),
+        fork: Default::default(),
     }
 }
 
 /// Phase 1 for one document: what it is, then every rule's plan when it is an
 /// object the stream emits.
+///
+/// `hold`: a rule's refusal is kept in [`DocOut::held`] and the other rules read
+/// the document on (a partial copy decides later whether it is emitted).
 pub fn read_document<'a>(
     input: &'a str,
     doc: &Doc<'a>,
     cfg: &Config,
+    hold: bool,
 ) -> Result<(DocPlan<'a>, DocOut), Error> {
     let mut plan = empty_plan(doc);
     let mut out = DocOut::default();
@@ -179,8 +185,16 @@ pub fn read_document<'a>(
         metadata,
         cfg,
     };
+    if !cfg.fork.is_empty() {
+        fork::read_facts(&cx, &mut plan);
+    }
     for rule in RULES.iter().filter(|r| r.enabled(cfg)) {
-        rule.plan(&cx, &mut plan, &mut out)?;
+        match rule.plan(&cx, &mut plan, &mut out) {
+            Err(e) if hold => {
+                out.held.get_or_insert(e);
+            }
+            r => r?,
+        }
     }
     Ok((plan, out))
 }
@@ -265,8 +279,10 @@ pub fn plan_stream<'a>(
     let mut planned = Planned::default();
     // Documents that are dropped whole need no parse (a CRD can be megabytes).
     let skip = |g: &yaml::Glance<'_>| not_emitted(cfg, g.kind, api_group(g.api_version)).is_some();
+    // A partial copy keeps the filter's refusals until it knows what it emits.
+    let hold = !cfg.fork.is_empty() && refused.is_none();
     let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
-        match read_document(input, doc, cfg) {
+        match read_document(input, doc, cfg, hold) {
             Ok((plan, out)) => {
                 planned.plans.push(plan);
                 planned.outs.push(out);
@@ -307,11 +323,11 @@ pub fn resolve_stream(
     for (plan, out) in planned.plans.iter().zip(&mut planned.outs) {
         match plan.status {
             Status::Empty => {}
-            Status::Dropped | Status::Baseline => {
-                let why = if plan.status == Status::Baseline {
-                    Reason::BaselineKind
-                } else {
-                    Reason::DropKind
+            Status::Dropped | Status::Baseline | Status::Shared => {
+                let why = match plan.status {
+                    Status::Baseline => Reason::BaselineKind,
+                    Status::Shared => Reason::NotForked,
+                    _ => Reason::DropKind,
                 };
                 out.edits
                     .push(remove_document(input, plan.region).because(why));
@@ -441,6 +457,10 @@ fn baseline_note(plans: &[DocPlan<'_>]) -> Option<String> {
 pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     let mut out = Rendered::default();
     let mut planned = plan_stream(input, cfg, None)?;
+    if !cfg.fork.is_empty() {
+        let note = fork::choose(&mut planned.plans, &mut planned.outs, cfg)?;
+        out.notes.extend(note);
+    }
     resolve_stream(input, &mut planned, cfg, None)?;
     out.notes.extend(baseline_note(&planned.plans));
     let mut edits = Vec::new();

@@ -65,6 +65,9 @@ pub struct DocOut {
     pub report: Vec<String>,
     /// Lines for stderr even without `-v` (warnings).
     pub notes: Vec<String>,
+    /// A refusal kept until `--fork` decides whether the document is emitted at
+    /// all (phase 1 then goes on reading the document for the choice).
+    pub held: Option<Error>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +79,8 @@ pub enum Status {
     Dropped,
     /// Owned by the baseline (rule 1): not emitted.
     Baseline,
+    /// Not forked (`--fork`): the baseline's, used by its baseline name.
+    Shared,
 }
 
 /// A name found at a reference-table path, waiting for the stream index.
@@ -309,6 +314,24 @@ pub struct DocPlan<'a> {
     /// looks for own hosts and Services in them, rule 11 for old names.
     pub leftovers: Vec<LeftCand<'a>>,
     pub holders: Vec<Holder<'a>>,
+    /// What `--fork` reads to decide what a partial copy takes (read only then).
+    pub fork: ForkFacts<'a>,
+}
+
+/// What a partial copy (`--fork`) needs to know of an object beyond what the
+/// rules read: read in phase 1 only when `--fork` is given.
+#[derive(Debug, Default)]
+pub struct ForkFacts<'a> {
+    /// A Helm hook (`helm.sh/hook`): forked only when chosen.
+    pub hook: bool,
+    /// Container images (`image`, `imageName`), for `image=GLOB`.
+    pub images: Vec<Cow<'a, str>>,
+    /// Hosts the object describes without claiming them (a Certificate's
+    /// `dnsNames`, `commonName`).
+    pub described: Vec<Cow<'a, str>>,
+    /// Label selectors of objects of one kind (a ServiceMonitor's of Services):
+    /// the kind (`selectors:` table index) and what the labels must satisfy.
+    pub kind_selectors: Vec<(usize, Vec<Requirement>)>,
 }
 
 /// A string value where rule 11 looks for old names, with its key and the key

@@ -12,6 +12,8 @@ pub enum Reason {
     BaselineKind,
     /// Rule 5: a drop kind.
     DropKind,
+    /// `--fork`: not part of the partial copy; the baseline's is used.
+    NotForked,
     /// Rule 7: Argo CD tracking metadata.
     ArgoTracking,
     /// Rule 4: a claimed hostname outside the target domains (every field of the
@@ -64,6 +66,7 @@ impl Reason {
             Reason::Rename => "rule 1: name lacks the suffix",
             Reason::BaselineKind => "rule 1: kind owned by the baseline must not be emitted",
             Reason::DropKind => "rule 5: drop kind must not be emitted",
+            Reason::NotForked => "--fork: not forked, the baseline's is used",
             Reason::ArgoTracking => "rule 7: Argo CD tracking metadata must go",
             Reason::Hostname => "rule 4: hostname outside the target domains",
             Reason::Listener => "rule 4: parentRef to a Gateway lacks the tilt listener",

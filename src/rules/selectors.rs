@@ -290,7 +290,7 @@ fn narrow(
 /// A non-empty pod selector as the API server reads it, and where a pair would
 /// be added to it; `None` for an empty one (see [`narrow`]) or one whose parts
 /// are not plain label text (an alias, a list where a value should be).
-fn pod_selector(cx: &PlanCx<'_, '_>, sel: NodeId, form: SelectorForm) -> Option<PodSelector> {
+pub fn pod_selector(cx: &PlanCx<'_, '_>, sel: NodeId, form: SelectorForm) -> Option<PodSelector> {
     let (input, doc) = (cx.input, cx.doc);
     // `key: value` pairs, of a repeated key the last (as the API server keeps).
     let equals = |map: NodeId, reqs: &mut Vec<Requirement>| -> Option<()> {

@@ -299,6 +299,35 @@ ameide_tilt_release('apps-www-ameide', './charts/www-ameide', config='tilt-rende
             )
         self.assertEqual(releases, {"Alice": "apps-www-ameide-tilt-alice", "bob": "apps-www-ameide-tilt-bob"})
 
+    def test_fork_entries_become_one_post_renderer_arg_each(self):
+        tilt, _ = run(
+            LOAD
+            + "ameide_tilt_release('www', './charts/www-ameide', suffix='-tilt-al', fork=['Deployment/www-ameide', 'image=ghcr.io/ameideio/*'])\n",
+            self.dir,
+        )
+        _, kw = self.one_helm_resource(tilt)
+        flags = kw["flags"]
+        renderer_args = [flags[i + 1] for i, f in enumerate(flags) if f == "--post-renderer-args"]
+        self.assertEqual(
+            renderer_args,
+            ["--suffix", "-tilt-al", "--fork", "Deployment/www-ameide", "--fork", "image=ghcr.io/ameideio/*"],
+        )
+        self.assertNotIn("--fork", [f for i, f in enumerate(flags) if i == 0 or flags[i - 1] != "--post-renderer-args"],
+                         "--fork goes to the post-renderer, never to helm itself")
+        # The post-renderer makes the partial copy from exactly these arguments.
+        binary = os.environ.get("AMEIDE_TILT_RENDER_BIN")
+        if not binary:
+            self.skipTest("AMEIDE_TILT_RENDER_BIN not set (tests/tilt.rs sets it)")
+        with open(os.path.join(REPO, "testdata", "worked-example-www-ameide", "input.yaml"), "rb") as f:
+            out = subprocess.run([binary] + renderer_args, stdin=f, capture_output=True)
+        self.assertEqual(out.returncode, 0, out.stderr.decode())
+        text = out.stdout.decode()
+        self.assertIn("  name: www-ameide-tilt-al\n", text)
+        # The search Service is not forked: the copy reads the baseline's.
+        self.assertNotIn("\n  name: www-ameide-search", text)
+        self.assertIn("http://www-ameide-search:8080", text)
+        self.assertIn("partial copy", out.stderr.decode())
+
     def test_cleanup_resource_only_when_asked(self):
         tilt, _ = run(
             LOAD
@@ -324,6 +353,9 @@ ameide_tilt_release('apps-www-ameide', './charts/www-ameide', config='tilt-rende
             ("ameide_tilt_release('web', 'c', suffix='-tilt-First.Last')", "lowercase letters"),
             ("ameide_tilt_release('web', 'c', host_map=['local.ameide.io'])", "FROM=TO"),
             ("ameide_tilt_release('web', 'c', values='v.yaml')", "values must be a list"),
+            ("ameide_tilt_release('web', 'c', fork='www')", "fork must be a list"),
+            ("ameide_tilt_release('web', 'c', fork=['a,b'])", "fork entry"),
+            ("ameide_tilt_release('web', 'c', fork=[''])", "fork entry"),
         ]:
             with self.assertRaises(sl.StarlarkError) as e:
                 run(LOAD + call + "\n", self.dir)

@@ -1,0 +1,520 @@
+//! A partial copy (`--fork`, SPEC "Forking only what you change"): only the
+//! chosen workloads and what exists for them are emitted; everything else stays
+//! the baseline's, and the copy uses it by its baseline name.
+//!
+//! ```text
+//! --fork web        Deployment/web                 chosen
+//!                   Service/web                    serves Deployment/web
+//!                   HTTPRoute/web                  routes to Service/web
+//!                   Certificate/web                covers web.dev.ameide.io, claimed by HTTPRoute/web
+//!                   PodDisruptionBudget/web        selects the pods of Deployment/web
+//!                   ConfigMap/web                  mounted by Deployment/web
+//!                   Deployment/worker, Service/db, Secret/*, ServiceAccount/*, RBAC   the baseline's
+//! ```
+//!
+//! The choice is made between the two phases of the pipeline, from what phase 1
+//! read: a document that is not forked leaves the stream like one the baseline
+//! owns, so rule 2 keeps every reference to it as it is (the copy reads the
+//! baseline's database Service, Secrets and ServiceAccount), rule 3 isolates only
+//! the pairs the copy's own selectors use, and rule 11 looks only for the names
+//! the copy changes. A document the filter would refuse counts only when it is
+//! forked.
+//!
+//! What comes along, and why (each reported by `-v`):
+//! - what the chosen pods use to keep state or configuration: the ConfigMaps and
+//!   PersistentVolumeClaims their workload references;
+//! - what selects the chosen pods (a Service, PodDisruptionBudget, PodMonitor,
+//!   NetworkPolicy's `podSelector`: the `selectors:` table), and what selects
+//!   those Services (a ServiceMonitor);
+//! - what refers to anything forked (a route or Ingress to a forked Service, an
+//!   HPA's `scaleTargetRef`, a policy's `targetRef`), found by the same
+//!   reference table and shapes as rule 2;
+//! - the Certificates those hosts need: one that makes a Secret a forked object
+//!   reads (an Ingress's `tls[].secretName`), or describes a host one claims.
+//!
+//! Never through these links: another workload (it is forked only when chosen,
+//! so a Service that selects chosen and other pods is forked and, by rule 3,
+//! selects only the copy's), Secrets, ServiceAccounts and RBAC (the copy reuses
+//! the baseline's), Helm hooks (forked only when chosen), and a selector that
+//! selects every pod (the baseline's already governs the copy's pods).
+
+use crate::config::{Config, ForkSel};
+use crate::error::{Class, Error};
+use crate::k8s::refs::walk;
+use crate::k8s::{Selects, join_parts};
+use crate::plan::{
+    DocOut, DocPlan, ForkFacts, PlanCx, Requirement, Status, ns_compatible, renamed_name,
+};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Phase 1, with `--fork` only: what the choice needs beyond what the rules read.
+pub fn read_facts<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
+    let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
+    let mut facts = ForkFacts::default();
+    let facts = &mut facts;
+    facts.hook = doc
+        .get(cx.metadata, "annotations")
+        .filter(|&a| doc.is_map(a))
+        .is_some_and(|a| doc.get(a, "helm.sh/hook").is_some());
+    let text = |id| (doc.is_scalar(id) && !doc.is_null(id)).then(|| doc.node(id).value.clone());
+    for id in 0..doc.nodes.len() {
+        if !doc.is_map(id) {
+            continue;
+        }
+        for (k, v) in doc.pairs(id) {
+            if !matches!(doc.str(k), Some("image" | "imageName")) {
+                continue;
+            }
+            // `image: {repository: r, tag: t}` (operator resources) reads `r:t`.
+            let image = if doc.is_map(v) {
+                doc.get(v, "repository").and_then(text).map(|r| {
+                    match doc.get(v, "tag").and_then(text) {
+                        Some(t) => Cow::Owned(format!("{r}:{t}")),
+                        None => r,
+                    }
+                })
+            } else {
+                text(v)
+            };
+            facts.images.extend(image);
+        }
+    }
+    let mut found = Vec::new();
+    for rule in k8s
+        .host_claims
+        .iter()
+        .filter(|r| !r.claims && r.from.iter().any(|k| k.matches(&plan.kind, plan.group())))
+    {
+        found.clear();
+        walk(doc, root, &rule.path, root, &mut found);
+        facts
+            .described
+            .extend(found.iter().filter_map(|f| text(f.leaf)));
+    }
+    for (i, sel) in k8s.selectors.iter().enumerate() {
+        if !matches!(sel.selects, Selects::Kind(_))
+            || !sel.from.iter().any(|f| f.matches(&plan.kind, plan.group()))
+        {
+            continue;
+        }
+        let keys: Vec<&str> = sel.path.iter().map(String::as_str).collect();
+        if let Some(node) = doc.path(root, &keys).filter(|&n| doc.is_map(n))
+            && let Some(ps) = crate::rules::selectors::pod_selector(cx, node, sel.form)
+        {
+            facts.kind_selectors.push((i, ps.reqs));
+        }
+    }
+    plan.fork = std::mem::take(facts);
+}
+
+/// Does `glob` (`*` any run of characters, `?` one) match all of `text`?
+pub fn glob_matches(glob: &str, text: &str) -> bool {
+    let (g, t) = (glob.as_bytes(), text.as_bytes());
+    let (mut gi, mut ti) = (0, 0);
+    // The last `*` seen, and where in the text its run would end next.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match g.get(gi) {
+            Some(b'*') => {
+                star = Some((gi, ti));
+                gi += 1;
+            }
+            Some(&c) if c == b'?' || c == t[ti] => {
+                gi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((s, end)) => {
+                    gi = s + 1;
+                    ti = end + 1;
+                    star = Some((s, end + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    g[gi..].iter().all(|&c| c == b'*')
+}
+
+/// A workload: it makes pods, by a pod template or through an operator.
+fn is_workload(p: &DocPlan<'_>) -> bool {
+    p.pod_template || !p.pod_sets.is_empty()
+}
+
+/// Does `sel` choose `p`? A name matches the baseline's name or the copy's (a
+/// second run, on a partial copy, chooses what the first did).
+fn selects(sel: &ForkSel, p: &DocPlan<'_>, cfg: &Config) -> bool {
+    let named = |n: &str| {
+        let copy = renamed_name(cfg, &p.kind, n).ok().flatten();
+        p.other_names
+            .iter()
+            .chain(&p.name)
+            .any(|o| o == n || copy.as_deref() == Some(o.as_ref()))
+    };
+    match sel {
+        ForkSel::Object(k, n) => {
+            k.kind.eq_ignore_ascii_case(&p.kind)
+                && k.group
+                    .as_deref()
+                    .is_none_or(|g| g.eq_ignore_ascii_case(p.group()))
+                && named(n)
+        }
+        ForkSel::Name(n) => is_workload(p) && named(n),
+        ForkSel::Image(g) => is_workload(p) && p.fork.images.iter().any(|i| glob_matches(g, i)),
+    }
+}
+
+/// Kinds a partial copy never forks unless chosen: it reuses the baseline's.
+fn reused(p: &DocPlan<'_>) -> bool {
+    let g = p.group();
+    (g.is_empty() && matches!(p.kind.as_ref(), "Secret" | "ServiceAccount"))
+        || g == "rbac.authorization.k8s.io"
+}
+
+/// The labels of the pods an object makes, as its baseline makes them: its pod
+/// template's (of a repeated key the last), or each set an operator makes.
+fn pods_of<'p>(p: &'p DocPlan<'_>) -> Vec<Vec<(&'p str, String)>> {
+    let mut out = Vec::new();
+    if p.pod_template {
+        let mut labels: Vec<(&str, String)> = Vec::new();
+        for o in p.labels.iter().filter(|o| o.pod) {
+            labels.retain(|(k, _)| *k != o.key.as_ref());
+            labels.push((o.key.as_ref(), o.value.value.to_string()));
+        }
+        out.push(labels);
+    }
+    for set in &p.pod_sets {
+        out.push(
+            set.labels
+                .iter()
+                .map(|(k, parts)| (k.as_str(), join_parts(parts, Cow::Borrowed)))
+                .collect(),
+        );
+    }
+    out
+}
+
+/// Between the phases: decides what a partial copy emits. Every object that is
+/// not forked becomes [`Status::Shared`] and loses what phase 1 planned for it;
+/// each forked one gets a `-v` line with its reason. A refusal `held` for a
+/// forked document ends the run; one for another document does not matter.
+pub fn choose(
+    plans: &mut [DocPlan<'_>],
+    outs: &mut [DocOut],
+    cfg: &Config,
+) -> Result<Vec<String>, Error> {
+    let why = reasons(plans, cfg)?;
+    let mut forked = 0;
+    let mut shared = 0;
+    for ((plan, out), why) in plans.iter_mut().zip(outs.iter_mut()).zip(why) {
+        if plan.status != Status::Object {
+            continue;
+        }
+        match why {
+            Some(why) => {
+                if let Some(e) = out.held.take() {
+                    return Err(e);
+                }
+                forked += 1;
+                out.report
+                    .insert(0, format!("forked {}: {why}", plan.object()));
+            }
+            None => {
+                shared += 1;
+                plan.status = Status::Shared;
+                *out = DocOut::default();
+                out.report.push(format!(
+                    "not forked {}: the baseline's, used by its baseline name",
+                    plan.object()
+                ));
+            }
+        }
+    }
+    let chosen: Vec<String> = cfg.fork.iter().map(ForkSel::shown).collect();
+    Ok(vec![format!(
+        "partial copy (--fork {}): {forked} object(s) forked, {shared} left to the baseline (-v says why each)",
+        chosen.join(", --fork ")
+    )])
+}
+
+/// Why each document is forked (`None`: it is not, or it is no object).
+fn reasons(plans: &[DocPlan<'_>], cfg: &Config) -> Result<Vec<Option<String>>, Error> {
+    let objects: Vec<usize> = (0..plans.len())
+        .filter(|&i| plans[i].status == Status::Object)
+        .collect();
+    let mut why: Vec<Option<String>> = vec![None; plans.len()];
+    for sel in &cfg.fork {
+        let mut any = false;
+        for &i in &objects {
+            if selects(sel, &plans[i], cfg) {
+                any = true;
+                why[i].get_or_insert_with(|| format!("chosen by --fork {}", sel.shown()));
+            }
+        }
+        if !any {
+            return Err(no_match(sel, plans));
+        }
+    }
+    // The pods the copy makes: of what was chosen.
+    let pods: Vec<(usize, Vec<(&str, String)>)> = objects
+        .iter()
+        .filter(|&&i| why[i].is_some())
+        .flat_map(|&i| pods_of(&plans[i]).into_iter().map(move |l| (i, l)))
+        .collect();
+    let chosen: Vec<usize> = objects
+        .iter()
+        .copied()
+        .filter(|&i| why[i].is_some())
+        .collect();
+    // (kind, name) → the objects of that identity, for references.
+    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for &i in &objects {
+        let p = &plans[i];
+        for n in p.other_names.iter().chain(&p.name) {
+            by_name
+                .entry((p.kind.as_ref(), n.as_ref()))
+                .or_default()
+                .push(i);
+        }
+    }
+    // Until nothing more comes along: each pass may bring what refers to the last.
+    loop {
+        let hosts: HashMap<&str, usize> = objects
+            .iter()
+            .filter(|&&i| why[i].is_some())
+            .flat_map(|&i| plans[i].hosts.iter().map(move |h| (h.as_ref(), i)))
+            .collect();
+        let mut more = Vec::new();
+        for &i in objects.iter().filter(|&&i| why[i].is_none()) {
+            let cx = Link {
+                plans,
+                cfg,
+                why: &why,
+                pods: &pods,
+                chosen: &chosen,
+                by_name: &by_name,
+                hosts: &hosts,
+            };
+            if let Some(w) = cx.because(i) {
+                more.push((i, w));
+            }
+        }
+        if more.is_empty() {
+            return Ok(why);
+        }
+        for (i, w) in more {
+            why[i] = Some(w);
+        }
+    }
+}
+
+/// What links an object to what is forked so far.
+struct Link<'l, 'p, 'a> {
+    plans: &'p [DocPlan<'a>],
+    cfg: &'l Config,
+    why: &'l [Option<String>],
+    pods: &'l [(usize, Vec<(&'p str, String)>)],
+    chosen: &'l [usize],
+    by_name: &'l HashMap<(&'p str, &'p str), Vec<usize>>,
+    hosts: &'l HashMap<&'p str, usize>,
+}
+
+impl Link<'_, '_, '_> {
+    /// The forked object `kind`/`name` that a reference from `from` reaches.
+    fn forked_target(
+        &self,
+        from: &DocPlan<'_>,
+        kind: &str,
+        group: Option<&str>,
+        ns: Option<&str>,
+        name: &str,
+    ) -> Option<usize> {
+        let ns = ns.or(from.ns.as_deref());
+        let cluster = self.cfg.k8s.is_cluster_scoped(kind);
+        self.by_name.get(&(kind, name))?.iter().copied().find(|&j| {
+            let t = &self.plans[j];
+            self.why[j].is_some()
+                && group.is_none_or(|g| g == t.group())
+                && (cluster || ns_compatible(ns, t.ns.as_deref()))
+        })
+    }
+
+    fn because(&self, i: usize) -> Option<String> {
+        let p = &self.plans[i];
+        let object = |j: usize| self.plans[j].object();
+        if p.fork.hook || reused(p) || is_workload(p) {
+            return None;
+        }
+        let core = p.group().is_empty();
+        if core && matches!(p.kind.as_ref(), "ConfigMap" | "PersistentVolumeClaim") {
+            let name = p.name.as_deref()?;
+            return self.chosen.iter().find_map(|&j| {
+                let user = &self.plans[j];
+                let r = user.refs.iter().find(|r| {
+                    !r.plural
+                        && !r.pinned
+                        && r.kind == p.kind
+                        && r.leaf.value == name
+                        && ns_compatible(r.ns.as_deref().or(user.ns.as_deref()), p.ns.as_deref())
+                })?;
+                let how = if r.via.shown(self.cfg).contains("volumes") {
+                    "mounted by"
+                } else {
+                    "read by"
+                };
+                Some(format!("{how} {}", object(j)))
+            });
+        }
+        // What selects the chosen pods; an empty selector (every pod) is none.
+        for ps in &p.pod_selectors {
+            if let Some((j, _)) = self
+                .pods
+                .iter()
+                .find(|(_, labels)| ps.reqs.iter().all(|r| r.holds(labels)))
+            {
+                return Some(if core && p.kind == "Service" {
+                    format!("serves {}", object(*j))
+                } else {
+                    format!("selects the pods of {}", object(*j))
+                });
+            }
+        }
+        if core && p.kind == "Service" {
+            return None;
+        }
+        // What selects forked objects of a kind (a ServiceMonitor, Services).
+        for (s, reqs) in &p.fork.kind_selectors {
+            let Selects::Kind(want) = &self.cfg.k8s.selectors[*s].selects else {
+                continue;
+            };
+            let hit = (0..self.plans.len()).find(|&j| {
+                let t = &self.plans[j];
+                self.why[j].is_some()
+                    && want.matches(&t.kind, t.group())
+                    && ns_compatible(p.ns.as_deref(), t.ns.as_deref())
+                    && holds_all(reqs, &object_labels(t))
+            });
+            if let Some(j) = hit {
+                return Some(format!("selects {}", object(j)));
+            }
+        }
+        // What refers to something forked (a route, an HPA, a policy).
+        for r in p.refs.iter().filter(|r| !r.plural && !r.pinned) {
+            if let Some(j) = self.forked_target(
+                p,
+                &r.kind,
+                r.group.as_deref(),
+                r.ns.as_deref(),
+                &r.leaf.value,
+            ) {
+                let verb = if self.cfg.k8s.is_route(&p.kind, p.group())
+                    || (p.kind == "Ingress" && p.group() == "networking.k8s.io")
+                {
+                    "routes to"
+                } else {
+                    "refers to"
+                };
+                return Some(format!("{verb} {}", object(j)));
+            }
+        }
+        // The Certificates forked hosts need.
+        for c in &p.produced {
+            let name = c.leaf.value.as_ref();
+            let reader = self.why.iter().enumerate().find(|&(j, w)| {
+                let t = &self.plans[j];
+                w.is_some()
+                    && t.refs.iter().any(|r| {
+                        r.kind == c.kind
+                            && r.leaf.value == name
+                            && ns_compatible(r.ns.as_deref().or(t.ns.as_deref()), p.ns.as_deref())
+                    })
+            });
+            if let Some((j, _)) = reader {
+                return Some(format!("makes {}/{name}, read by {}", c.kind, object(j)));
+            }
+        }
+        for h in &p.fork.described {
+            if let Some((host, j)) = self.hosts.iter().find(|(host, _)| covers(h, host)) {
+                return Some(format!("covers {host}, claimed by {}", object(*j)));
+            }
+        }
+        None
+    }
+}
+
+fn holds_all(reqs: &[Requirement], labels: &[(&str, String)]) -> bool {
+    reqs.iter().all(|r| r.holds(labels))
+}
+
+/// An object's own `metadata.labels`, of a repeated key the last.
+fn object_labels<'p>(p: &'p DocPlan<'_>) -> Vec<(&'p str, String)> {
+    let mut labels: Vec<(&str, String)> = Vec::new();
+    for o in p.labels.iter().filter(|o| o.object) {
+        labels.retain(|(k, _)| *k != o.key.as_ref());
+        labels.push((o.key.as_ref(), o.value.value.to_string()));
+    }
+    labels
+}
+
+/// Does a certificate name (`www.x`, `*.x`) cover a claimed host (`*.x` claims
+/// are covered only by the same wildcard)?
+fn covers(name: &str, host: &str) -> bool {
+    name.eq_ignore_ascii_case(host)
+        || name.strip_prefix("*.").is_some_and(|zone| {
+            host.split_once('.')
+                .is_some_and(|(label, rest)| label != "*" && rest.eq_ignore_ascii_case(zone))
+        })
+}
+
+/// The error for a selector that chooses nothing: it lists the workloads.
+fn no_match(sel: &ForkSel, plans: &[DocPlan<'_>]) -> Error {
+    let mut workloads: Vec<String> = plans
+        .iter()
+        .filter(|p| p.status == Status::Object && is_workload(p))
+        .map(DocPlan::object)
+        .collect();
+    workloads.dedup();
+    let listed = if workloads.is_empty() {
+        "the stream has no workload".to_string()
+    } else {
+        format!("its workloads: {}", workloads.join(", "))
+    };
+    let what = match sel {
+        ForkSel::Object(..) => "no object of the stream",
+        ForkSel::Name(_) => "no workload of the stream",
+        ForkSel::Image(_) => "no workload of the stream has a container image that",
+    };
+    Error {
+        class: Class::Input,
+        place: None,
+        message: format!("--fork {}: {what} matches ({listed})", sel.shown()),
+        hint: None,
+    }
+    .with_hint("pass a workload of the stream to --fork (KIND/NAME, NAME or image=GLOB), or AMEIDE_TILT_FORK / `fork:` in the config file")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_whole_images() {
+        assert!(glob_matches("ghcr.io/acme/web*", "ghcr.io/acme/web:1.2"));
+        assert!(glob_matches("*/web:*", "ghcr.io/acme/web:1.2"));
+        assert!(glob_matches("*", ""));
+        assert!(glob_matches("a?c", "abc"));
+        assert!(!glob_matches("web", "ghcr.io/acme/web"));
+        assert!(!glob_matches("*web", "ghcr.io/acme/web:1"));
+        assert!(glob_matches("*a*b*", "xaxxbx"));
+        assert!(!glob_matches("*a*b", "xaxxbx"));
+    }
+
+    #[test]
+    fn wildcards_cover_one_label() {
+        assert!(covers("*.dev.ameide.io", "www.dev.ameide.io"));
+        assert!(!covers("*.dev.ameide.io", "a.b.dev.ameide.io"));
+        assert!(!covers("*.dev.ameide.io", "dev.ameide.io"));
+        assert!(covers("www.dev.ameide.io", "WWW.dev.ameide.io"));
+    }
+}
