@@ -138,7 +138,7 @@ pub fn glob_matches(glob: &str, text: &str) -> bool {
 }
 
 /// A workload: it makes pods, by a pod template or through an operator.
-fn is_workload(p: &DocPlan<'_>) -> bool {
+pub fn is_workload(p: &DocPlan<'_>) -> bool {
     p.pod_template || !p.pod_sets.is_empty()
 }
 

@@ -563,6 +563,10 @@ pub struct StreamIndex<'p> {
     /// (`-v` says so); `check --baseline` is the place to report that policy as
     /// governing the baseline's pods (SPEC rule 3).
     pub narrow: Result<(&'p str, String), &'static str>,
+    /// The labels of the baseline's pods that the stream shows (every pod
+    /// template of an object not already named as a copy, emitted or not): what
+    /// a selector of the copy must not select (rule 3).
+    pub baseline_pods: Vec<Vec<(&'p str, String)>>,
     /// Hostnames the stream claims (rule 4), for rule 9a.
     pub hosts: HashSet<&'p str>,
     /// Service name → namespace, for rule 9b.
@@ -665,6 +669,7 @@ impl<'p> StreamIndex<'p> {
             label_owners: HashMap::new(),
             pod_sets: Vec::new(),
             narrow: Err(""),
+            baseline_pods: Vec::new(),
             hosts: HashSet::new(),
             services: HashMap::new(),
             operator_made: HashMap::new(),
@@ -716,6 +721,19 @@ impl<'p> StreamIndex<'p> {
         let fated = label_fates(plans, cfg);
         (idx.labels, idx.label_owners, idx.pod_sets) = (fated.fates, fated.owners, fated.pod_sets);
         idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
+        idx.baseline_pods = plans
+            .iter()
+            .filter(|p| matches!(p.status, Status::Object | Status::Shared) && p.pod_template)
+            .filter(|p| !p.name.as_deref().is_some_and(|n| n.ends_with(&cfg.suffix)))
+            .map(|p| {
+                let mut labels: Vec<(&'p str, String)> = Vec::new();
+                for o in p.labels.iter().filter(|o| o.pod) {
+                    labels.retain(|(k, _)| *k != o.key.as_ref());
+                    labels.push((o.key.as_ref(), o.value.value.to_string()));
+                }
+                labels
+            })
+            .collect();
         idx
     }
 

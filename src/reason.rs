@@ -39,6 +39,9 @@ pub enum Reason {
     /// NetworkPolicy's empty podSelector, a PodDisruptionBudget's `{}`), the
     /// baseline's too.
     EmptySelector,
+    /// Rule 3: a selector of the copy that, isolated, still selects pods of the
+    /// baseline's (an `Exists`, a `NotIn`, a value nothing of the copy carries).
+    SelectsBaseline,
     /// Rule 3: a selector of only shared labels that selects pods an operator
     /// makes for a custom resource of the stream, the baseline's such pods too:
     /// it lacks the operator's owner label with the copy's name.
@@ -83,6 +86,9 @@ impl Reason {
             }
             Reason::Selector => "rule 3: selected label value lacks the suffix",
             Reason::EmptySelector => "rule 3: an empty selector governs the baseline's pods too",
+            Reason::SelectsBaseline => {
+                "rule 3: selector of the copy selects the baseline's pods too"
+            }
             Reason::OwnerLabel => {
                 "rule 3: selector of operator-made pods lacks the owner label with the copy's name"
             }

@@ -26,7 +26,7 @@ use crate::k8s::{SelectorForm, Selects, WhenAbsent};
 use crate::names::{Suffixed, suffixed};
 use crate::plan::{
     DocOut, DocPlan, LabelFate, LabelOcc, NARROW_MARK, Narrow, NodeSpan, OperatorPodSet, PlanCx,
-    PodSelector, Requirement, ResolveCx, Rule, rewrite_scalar,
+    PodSelector, Requirement, ResolveCx, Rule, label_value_in_copy, rewrite_scalar,
 };
 use crate::reason::Reason;
 use crate::yaml::{Doc, NodeId, Style};
@@ -433,7 +433,9 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
         narrow_edit(cx, plan, nw, out, &mut say);
     }
     for ps in &plan.pod_selectors {
-        owner_pair(cx, plan, ps, out, &mut say)?;
+        if !owner_pair(cx, plan, ps, out, &mut say)? {
+            narrow_off_baseline(cx, plan, ps, out, &mut say)?;
+        }
     }
     out.report.extend(said);
     Ok(())
@@ -451,7 +453,7 @@ fn owner_pair(
     ps: &PodSelector,
     out: &mut DocOut,
     say: &mut impl FnMut(String),
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let index = cx.index;
     // A pair it requires (`key: value`, `In`) that no pod template of the stream
     // carries (a shared one) keeps every template's pods out of it: it selects
@@ -468,7 +470,7 @@ fn owner_pair(
         .flat_map(Requirement::pairs)
         .all(|p| index.labels.get(&p) == Some(&LabelFate::Shared));
     if !shared {
-        return Ok(());
+        return Ok(false);
     }
     let selected: Vec<&OperatorPodSet<'_>> = index
         .pod_sets
@@ -476,7 +478,7 @@ fn owner_pair(
         .filter(|set| ps.reqs.iter().all(|r| r.holds(&set.labels)))
         .collect();
     if selected.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     // Who makes them, and their owner pairs, each once in stream order.
     let (mut makers, mut owners) = (Vec::new(), Vec::new());
@@ -504,7 +506,7 @@ fn owner_pair(
         out.notes.push(warn(
             "it requires no label that the stream's own pods lack, so the owner label could drop pods it selects now (add a label of the copy's own to the selector in the chart)".to_string(),
         ));
-        return Ok(());
+        return Ok(true);
     }
     let [(key, value)] = owners[..] else {
         let pairs: Vec<String> = owners
@@ -515,7 +517,7 @@ fn owner_pair(
             "they belong to more than one owner ({}), and which one the chart means is a guess (add the owner label to the selector in the chart)",
             pairs.join(", ")
         )));
-        return Ok(());
+        return Ok(true);
     };
     let limit = cx.cfg.k8s.label_value_limit;
     let value = match value {
@@ -533,12 +535,12 @@ fn owner_pair(
             out.notes.push(warn(format!(
                 "their owner label {key}={v} names no object of this stream, so both copies' such pods carry it (add a label of the copy's own to the selector in the chart)"
             )));
-            return Ok(());
+            return Ok(true);
         }
         Ok(v) => v,
     };
     if ps.reqs.iter().any(|r| r.key() == Some(key)) {
-        return Ok(());
+        return Ok(true);
     }
     let nw = match &ps.insert {
         Ok(nw) => nw,
@@ -573,7 +575,123 @@ fn owner_pair(
         ps.path,
         plan.object()
     ));
+    Ok(true)
+}
+
+/// A selector of the copy that, with its pairs isolated, still selects pods the
+/// baseline runs from this stream (only `Exists` or `NotIn`; an `In` with a value
+/// no pod of the copy carries; in a partial copy, a pair of a workload that is
+/// not forked) would govern the baseline's pods: it gets the narrowing pair that
+/// every pod of the copy carries, as an empty selector does; where there is none,
+/// or no place for it, a warning says so.
+fn narrow_off_baseline(
+    cx: &ResolveCx<'_, '_>,
+    plan: &DocPlan<'_>,
+    ps: &PodSelector,
+    out: &mut DocOut,
+    say: &mut impl FnMut(String),
+) -> Result<(), Error> {
+    let (index, cfg) = (cx.index, cx.cfg);
+    let copy = |k: &str, v: &str| -> String {
+        label_value_in_copy(cfg, index.labels.get(&(k, v)), v).unwrap_or_else(|| v.to_string())
+    };
+    let reqs: Vec<Requirement> = ps
+        .reqs
+        .iter()
+        .map(|r| match r {
+            Requirement::Equals(k, v) => Requirement::Equals(k.clone(), copy(k, v)),
+            Requirement::In(k, vs, is) => {
+                Requirement::In(k.clone(), vs.iter().map(|v| copy(k, v)).collect(), *is)
+            }
+            other => other.clone(),
+        })
+        .collect();
+    let selects_baseline = index
+        .baseline_pods
+        .iter()
+        .any(|pod| reqs.iter().all(|r| r.holds(pod)));
+    if !selects_baseline {
+        return Ok(());
+    }
+    let shown: Vec<String> = ps.reqs.iter().map(requirement_text).collect();
+    let warn = |why: &str| {
+        format!(
+            "warning: document {} ({}) line {} at {}: this selector of the copy (`{}`) selects pods the baseline runs from this stream too, and is left as it is: {why}",
+            plan.index,
+            plan.object(),
+            ps.line,
+            ps.path,
+            shown.join(", ")
+        )
+    };
+    let (key, value) = match &index.narrow {
+        Ok(pair) => pair,
+        Err(why) => {
+            out.notes.push(warn(&format!(
+                "{why} (add a label of the copy's own to the selector in the chart)"
+            )));
+            return Ok(());
+        }
+    };
+    // Beside an expression on the same key the pair only narrows further; beside
+    // `key: value` it would repeat the key.
+    if ps
+        .reqs
+        .iter()
+        .any(|r| matches!(r, Requirement::Equals(k, _) if k == key))
+    {
+        out.notes.push(warn(&format!(
+            "it already requires {key}, the label every pod of the copy carries (add a label of the copy's own to the selector in the chart)"
+        )));
+        return Ok(());
+    }
+    let nw = match &ps.insert {
+        Ok(nw) => nw,
+        Err(why) => {
+            return Err(Error::input(
+                plan.place(ps.line),
+                format!(
+                    "the selector at {} selects pods the baseline runs from this stream too, and must get {key}: {value}, but its layout leaves no place for it: {why}",
+                    ps.path
+                ),
+            )
+            .with_hint("write the selector as a block or flow mapping without anchors in the chart template"));
+        }
+    };
+    let key_text = if edit::plain_safe(key) {
+        key.to_string()
+    } else {
+        edit::quote(key)
+    };
+    let pair = format!("{key_text}: {}", edit::quote(value));
+    out.edits.push(
+        edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
+            .because(Reason::SelectsBaseline),
+    );
+    say(format!(
+        "narrowed {} of {} with {key}={value}: isolated, `{}` would still select pods the baseline runs",
+        ps.path,
+        plan.object(),
+        shown.join(", ")
+    ));
     Ok(())
+}
+
+/// A requirement as `kubectl` writes a selector.
+fn requirement_text(r: &Requirement) -> String {
+    match r {
+        Requirement::Equals(k, v) => format!("{k}={v}"),
+        Requirement::In(k, vs, is) => {
+            format!(
+                "{k} {} ({})",
+                if *is { "in" } else { "notin" },
+                vs.join(",")
+            )
+        }
+        Requirement::Exists(k, true) => k.clone(),
+        Requirement::Exists(k, false) => format!("!{k}"),
+        Requirement::Never => "<invalid>".to_string(),
+    }
 }
 
 /// The value one occurrence has in the copy, by its pair's fate (`None`:
