@@ -135,7 +135,19 @@ pub fn mentions(
                     Stands::Named,
                     vec![l.key.to_string(), l.parent_key.to_string()],
                 ),
-                Form::Slash(p) => (Stands::Slash(p.to_string()), Vec::new()),
+                // `--configmap=$(POD_NAMESPACE)/web`: the flag before a namespace
+                // says the kind.
+                Form::Slash(p) => {
+                    let head = value[..w.start.saturating_sub(p.len() + 1)].trim_end_matches('=');
+                    let flag = head
+                        .rsplit(|ch: char| ch.is_whitespace() || ch == '"' || ch == '\'')
+                        .next()
+                        .filter(|f| f.starts_with('-') && !head.ends_with(char::is_whitespace));
+                    (
+                        Stands::Slash(p.to_string()),
+                        flag.map(str::to_string).into_iter().collect(),
+                    )
+                }
                 Form::Host => {
                     // After a `/` that is no `://`, a word is a path's (`/data/db:5432`).
                     let before = &value[..w.start];
@@ -316,9 +328,12 @@ pub fn candidates<'t, 's>(
     let holder_ns = around.holder_ns;
     let lives = |t: &OldName<'_>, ns: Option<&str>| t.cluster_scoped || same_ns(ns, t.ns);
     let named = match &m.stands {
-        Stands::Named if m.resources.is_none() => kinds_named(&m.keys, around.vocabulary),
+        Stands::Named | Stands::Slash(_) if m.resources.is_none() => {
+            kinds_named(&m.keys, around.vocabulary)
+        }
         _ => Vec::new(),
     };
+    let flag_ok = |t: &OldName<'_>| named.is_empty() || named.contains(&t.kind);
     if matches!(m.stands, Stands::Named)
         && m.resources.is_none()
         && named.is_empty()
@@ -349,9 +364,9 @@ pub fn candidates<'t, 's>(
             Stands::Slash(p) if names_kind(p, t.kind) => lives(t, holder_ns),
             // A namespace of the streams (or one the shell fills in, `$(NS)/web`);
             // anything else is a path (`/etc/web`, `5432/web`).
-            Stands::Slash(p) if p.starts_with("$(") => !t.cluster_scoped,
+            Stands::Slash(p) if p.starts_with("$(") => !t.cluster_scoped && flag_ok(t),
             Stands::Slash(p) if (around.known_ns)(p) || holder_ns == Some(p.as_str()) => {
-                t.ns.is_none_or(|n| n == p) && !t.cluster_scoped
+                t.ns.is_none_or(|n| n == p) && !t.cluster_scoped && flag_ok(t)
             }
             Stands::Slash(_) => false,
             Stands::Host(rest) => {

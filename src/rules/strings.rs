@@ -467,6 +467,9 @@ fn rewrite_token(
             _ => None,
         };
     }
+    if after_flag_of_another_kind(raw, i, index) {
+        return None;
+    }
     let found = service_host(raw, (i, j), host_key, |s| {
         index.services.get(s).map(Vec::as_slice)
     })?;
@@ -494,6 +497,43 @@ fn rewrite_token(
         .and_then(|(sts, n)| Some(format!("{}-{n}", renamed_sts(sts)?)))
         .unwrap_or_else(|| pod.to_string());
     Some((i, end, format!("{pod_new}.{new}")))
+}
+
+/// Kinds a flag's name may name besides those the stream emits (a partial copy
+/// may not emit the ConfigMap `--configmap=ns/name` names).
+const FLAG_KINDS: &[&str] = &[
+    "configmap",
+    "secret",
+    "lease",
+    "certificate",
+    "ingressclass",
+];
+
+/// `--configmap=$(POD_NAMESPACE)/web`: a `ns/name` right after a flag whose name
+/// names another kind than Service names an object of that kind, not a host.
+fn after_flag_of_another_kind(raw: &str, i: usize, index: &StreamIndex<'_>) -> bool {
+    let before = &raw[..i];
+    let Some(ns) = before.strip_suffix('/') else {
+        return false;
+    };
+    let word_start = ns
+        .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .map_or(0, |k| k + 1);
+    let Some((flag, _)) = ns[word_start..].split_once('=') else {
+        return false;
+    };
+    if !flag.starts_with('-') {
+        return false;
+    }
+    let words = crate::k8s::leftover::key_words(flag);
+    let other = |w: &str| {
+        FLAG_KINDS.contains(&w)
+            || index
+                .kinds
+                .iter()
+                .any(|k| k != "Service" && k.eq_ignore_ascii_case(w))
+    };
+    !words.iter().any(|w| w == "service" || w == "svc") && words.iter().any(|w| other(w))
 }
 
 /// MinIO's way to write a StatefulSet's pods, `<name>-{0...3}`, right before
