@@ -154,15 +154,25 @@ fn selects(sel: &ForkSel, p: &DocPlan<'_>, cfg: &Config) -> bool {
     };
     match sel {
         ForkSel::Object(k, n) => {
-            k.kind.eq_ignore_ascii_case(&p.kind)
+            (k.kind.eq_ignore_ascii_case(&p.kind)
+                || k.kind.eq_ignore_ascii_case(&cfg.k8s.plural(&p.kind)))
                 && k.group
                     .as_deref()
                     .is_none_or(|g| g.eq_ignore_ascii_case(p.group()))
                 && named(n)
         }
-        ForkSel::Name(n) => is_workload(p) && named(n),
-        ForkSel::Image(g) => is_workload(p) && p.fork.images.iter().any(|i| glob_matches(g, i)),
+        // A hook runs once per install or upgrade: forked only when named with
+        // its kind.
+        ForkSel::Name(n) => is_workload(p) && !p.fork.hook && named(n),
+        ForkSel::Image(g) => {
+            is_workload(p) && !p.fork.hook && p.fork.images.iter().any(|i| glob_matches(g, i))
+        }
     }
+}
+
+/// A workload whose pods run to completion.
+fn completes(p: &DocPlan<'_>) -> bool {
+    p.group() == "batch" && matches!(p.kind.as_ref(), "Job" | "CronJob")
 }
 
 /// Kinds a partial copy never forks unless chosen: it reuses the baseline's.
@@ -248,6 +258,9 @@ fn reasons(plans: &[DocPlan<'_>], cfg: &Config) -> Result<Vec<Option<String>>, E
         let mut any = false;
         for &i in &objects {
             if selects(sel, &plans[i], cfg) {
+                if !is_workload(&plans[i]) {
+                    return Err(not_a_workload(sel, &plans[i], plans));
+                }
                 any = true;
                 why[i].get_or_insert_with(|| format!("chosen by --fork {}", sel.shown()));
             }
@@ -256,10 +269,36 @@ fn reasons(plans: &[DocPlan<'_>], cfg: &Config) -> Result<Vec<Option<String>>, E
             return Err(no_match(sel, plans));
         }
     }
+    // What an operator makes one set of pods from belongs together: a pool of
+    // brokers and its Kafka, a Pooler and its Cluster (`operator_pods`: a set
+    // that carries another resource's name). Forking one without the other would
+    // add the copy's pods to the baseline's resource, or leave it without them.
+    loop {
+        let mut more = Vec::new();
+        for &i in &objects {
+            for &j in &objects {
+                if why[i].is_some() && why[j].is_none() {
+                    if belongs_to(&plans[i], &plans[j]) {
+                        more.push((j, format!("owns {}", plans[i].object())));
+                    } else if belongs_to(&plans[j], &plans[i]) {
+                        more.push((j, format!("belongs to {}", plans[i].object())));
+                    }
+                }
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        for (j, w) in more {
+            why[j].get_or_insert(w);
+        }
+    }
     // The pods the copy makes: of what was chosen.
+    // Pods that run to completion (a Job's) are no one's backends: what selects
+    // them by the app's labels (its Service, PDB) is the app's.
     let pods: Vec<(usize, Vec<(&str, String)>)> = objects
         .iter()
-        .filter(|&&i| why[i].is_some())
+        .filter(|&&i| why[i].is_some() && !completes(&plans[i]))
         .flat_map(|&i| pods_of(&plans[i]).into_iter().map(move |l| (i, l)))
         .collect();
     let chosen: Vec<usize> = objects
@@ -343,7 +382,10 @@ impl Link<'_, '_, '_> {
     fn because(&self, i: usize) -> Option<String> {
         let p = &self.plans[i];
         let object = |j: usize| self.plans[j].object();
-        if p.fork.hook || reused(p) || is_workload(p) {
+        // A cluster-scoped object (a webhook configuration, an APIService) acts
+        // on the whole cluster: forked, the copy's would intercept the
+        // baseline's requests too.
+        if p.fork.hook || reused(p) || is_workload(p) || self.cfg.k8s.is_cluster_scoped(&p.kind) {
             return None;
         }
         let core = p.group().is_empty();
@@ -418,6 +460,15 @@ impl Link<'_, '_, '_> {
                 return Some(format!("{verb} {}", object(j)));
             }
         }
+        // A route or Ingress for a host a forked one claims: the copy's host
+        // must serve all of it (its other backends stay the baseline's).
+        if let Some((host, j)) = p
+            .hosts
+            .iter()
+            .find_map(|h| self.hosts.get_key_value(h.as_ref()))
+        {
+            return Some(format!("claims {host} with {}", object(*j)));
+        }
         // The Certificates forked hosts need.
         for c in &p.produced {
             let name = c.leaf.value.as_ref();
@@ -465,6 +516,37 @@ fn covers(name: &str, host: &str) -> bool {
             host.split_once('.')
                 .is_some_and(|(label, rest)| label != "*" && rest.eq_ignore_ascii_case(zone))
         })
+}
+
+/// Does a set of pods `member` makes carry the name of `owner` (a
+/// KafkaNodePool's `strimzi.io/cluster: <Kafka>`)? Both make pods through an
+/// operator.
+fn belongs_to(member: &DocPlan<'_>, owner: &DocPlan<'_>) -> bool {
+    let (Some(own), Some(theirs)) = (member.name.as_deref(), owner.name.as_deref()) else {
+        return false;
+    };
+    !owner.pod_sets.is_empty()
+        && own != theirs
+        && member
+            .pod_sets
+            .iter()
+            .flat_map(|set| &set.labels)
+            .flat_map(|(_, parts)| parts)
+            .any(|part| matches!(part, crate::k8s::Part::Name(n) if n == theirs))
+}
+
+/// The error for a selector that names what is no workload.
+fn not_a_workload(sel: &ForkSel, p: &DocPlan<'_>, plans: &[DocPlan<'_>]) -> Error {
+    let mut e = no_match(sel, plans);
+    e.message = format!(
+        "--fork {}: {} runs nothing: fork a workload, and what exists for it comes along ({})",
+        sel.shown(),
+        p.object(),
+        e.message
+            .split_once(" matches (")
+            .map_or("", |(_, l)| l.trim_end_matches(')'))
+    );
+    e
 }
 
 /// The error for a selector that chooses nothing: it lists the workloads.
