@@ -378,3 +378,53 @@ fn corpus_outputs_agree_with_pyyaml() {
     let want = format!("{} streams compared, 0 problems", pairs.len() / 2);
     assert!(report.contains(&want), "{report}");
 }
+
+#[test]
+fn a_partial_copy_of_a_corpus_chart_through_helm4() {
+    // A chart that renders a corpus stream as it is (`.Files.Get`, so no `{{` in
+    // it is read as a template), post-rendered by the plugin with `--fork`: Helm
+    // accepts the smaller release, and it holds the chosen workload and what
+    // exists for it, and no other workload.
+    let p = install("fork");
+    let chart = tmp().join(format!("fork-chart-{}", std::process::id()));
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::create_dir_all(chart.join("files")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: podinfo-stream\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        common::corpus_dir().join("podinfo.yaml"),
+        chart.join("files/stream.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/stream.yaml"),
+        "{{ .Files.Get \"files/stream.yaml\" }}\n",
+    )
+    .unwrap();
+    let o = helm(
+        &p,
+        chart.to_str().unwrap(),
+        "combined",
+        PLUGIN,
+        &["--fork", "Deployment/apps-podinfo"],
+    );
+    assert!(o.ok, "{}", o.error);
+    let m = &o.manifest;
+    for want in [
+        "  name: apps-podinfo-tilt\n",
+        "kind: HorizontalPodAutoscaler",
+        "kind: ServiceMonitor",
+        "podinfo.local.ameide.io",
+    ] {
+        assert!(m.contains(want), "manifest lacks {want:?}:\n{m}");
+    }
+    // The Redis Deployment and the test Pods stay the baseline's; the copy uses
+    // Redis by its baseline name.
+    assert!(!m.contains("name: apps-podinfo-redis-tilt"), "{m}");
+    assert!(m.contains("apps-podinfo-redis"), "{m}");
+    assert_eq!(m.matches("\nkind: Deployment\n").count(), 1, "{m}");
+    assert!(!m.contains("kind: Pod\n"), "{m}");
+}

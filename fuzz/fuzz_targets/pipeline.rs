@@ -4,7 +4,9 @@
 //! lost nor made up: the output holds one object for every input object that is
 //! not dropped (two documents joined into one would pass every other assertion),
 //! and `check --baseline` finds no collision between the input and its copy but
-//! old names, each of which rule 11 reported or kept by a named exception.
+//! old names, each of which rule 11 reported or kept by a named exception. One
+//! configuration makes a partial copy (`--fork image=*`): it holds as many
+//! objects as it says it forked, and passes the same checks.
 #![no_main]
 
 use ameide_tilt_render::cli::Given;
@@ -30,7 +32,17 @@ fn configs() -> &'static [Config] {
             no_string_refs: Some(true),
             ..Given::default()
         };
-        vec![Config::default(), Config::resolve(strict).unwrap(), Config::resolve(other).unwrap()]
+        // A partial copy: every workload that is no hook, and what exists for it.
+        let fork = Given {
+            fork: Some(vec!["image=*".into()]),
+            ..Given::default()
+        };
+        vec![
+            Config::default(),
+            Config::resolve(strict).unwrap(),
+            Config::resolve(other).unwrap(),
+            Config::resolve(fork).unwrap(),
+        ]
     })
 }
 
@@ -75,7 +87,17 @@ fuzz_target!(|data: &[u8]| {
         let second = run(first.output.as_bytes(), cfg).expect("a second run of our own output succeeds");
         assert_eq!(first.output, second.output, "not idempotent");
         let input_text = std::str::from_utf8(input).expect("a stream that ran is UTF-8");
-        assert_eq!(objects(input_text, cfg), objects(&first.output, cfg), "objects lost or joined");
+        if cfg.fork.is_empty() {
+            assert_eq!(objects(input_text, cfg), objects(&first.output, cfg), "objects lost or joined");
+        } else {
+            // A partial copy holds what it says it forked, and no more.
+            let said = first
+                .notes
+                .iter()
+                .find_map(|n| n.split_once("): ")?.1.split_once(" object(s) forked")?.0.parse::<usize>().ok())
+                .expect("a partial copy says how many objects it forked");
+            assert_eq!(said, objects(&first.output, cfg), "objects lost or joined in a partial copy");
+        }
         // Our output is a fixed point, so check finds nothing the filter would change.
         // (Its "old name" findings need a baseline input: an input that already held
         // both `x` references and an `x-tilt` object legitimately keeps them.)
