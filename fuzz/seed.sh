@@ -8,6 +8,6 @@ i=0
 for f in ../testdata/*/input.yaml ../../shared/corpus/helm4/*.yaml ../../shared/corpus/*.yaml; do
   [ -f "$f" ] || continue
   i=$((i + 1))
-  { printf "\\$(printf '%03o' $((i % 3)))"; head -c 30000 "$f"; } > "corpus/pipeline/seed-$i"
+  { printf "\\$(printf '%03o' $((i % 4)))"; head -c 30000 "$f"; } > "corpus/pipeline/seed-$i"
 done
 echo "seeded $i inputs"

@@ -379,14 +379,63 @@ impl Link<'_, '_, '_> {
         })
     }
 
+    /// RBAC the copy would reuse comes along only when it names what the copy
+    /// renames: a Role whose `resourceNames` name a forked object or a name one
+    /// makes (the copy's leader-election Lease), so the copy may use its own;
+    /// and the RoleBindings of such a Role (their subjects stay the baseline's:
+    /// the copy runs as the baseline's ServiceAccount).
+    fn grants(&self, p: &DocPlan<'_>) -> Option<String> {
+        if p.group() != "rbac.authorization.k8s.io" {
+            return None;
+        }
+        let k8s = &self.cfg.k8s;
+        match p.kind.as_ref() {
+            "Role" => p.refs.iter().filter(|r| r.plural).find_map(|r| {
+                let name = r.leaf.value.as_ref();
+                self.why.iter().enumerate().find_map(|(j, w)| {
+                    let t = &self.plans[j];
+                    w.as_ref()?;
+                    let own = k8s.plural(&t.kind) == r.kind
+                        && t.name.as_deref() == Some(name)
+                        && ns_compatible(p.ns.as_deref(), t.ns.as_deref());
+                    let made = t
+                        .produced
+                        .iter()
+                        .find(|c| k8s.plural(&c.kind) == r.kind && c.leaf.value == name);
+                    if own {
+                        Some(format!("grants access to {}, which the copy renames", t.object()))
+                    } else {
+                        made.map(|c| {
+                            format!(
+                                "grants access to {}/{name}, which the copy's {} makes under its own name",
+                                c.kind,
+                                t.object()
+                            )
+                        })
+                    }
+                })
+            }),
+            "RoleBinding" => p.refs.iter().find_map(|r| {
+                (r.kind == "Role" && !r.plural)
+                    .then(|| self.forked_target(p, "Role", None, None, &r.leaf.value))
+                    .flatten()
+                    .map(|j| format!("binds {}", self.plans[j].object()))
+            }),
+            _ => None,
+        }
+    }
+
     fn because(&self, i: usize) -> Option<String> {
         let p = &self.plans[i];
         let object = |j: usize| self.plans[j].object();
         // A cluster-scoped object (a webhook configuration, an APIService) acts
         // on the whole cluster: forked, the copy's would intercept the
         // baseline's requests too.
-        if p.fork.hook || reused(p) || is_workload(p) || self.cfg.k8s.is_cluster_scoped(&p.kind) {
+        if p.fork.hook || is_workload(p) || self.cfg.k8s.is_cluster_scoped(&p.kind) {
             return None;
+        }
+        if reused(p) {
+            return self.grants(p);
         }
         let core = p.group().is_empty();
         if core && matches!(p.kind.as_ref(), "ConfigMap" | "PersistentVolumeClaim") {

@@ -678,6 +678,7 @@ pub fn stale(
             if index
                 .services
                 .contains_key(tok.split('.').next().unwrap_or(tok))
+                || after_flag_of_another_kind(raw, i, index)
             {
                 continue;
             }
