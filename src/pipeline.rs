@@ -344,6 +344,9 @@ pub fn resolve_stream(
             }
         }
     }
+    for (i, note) in crate::rules::selectors::baseline_on_copy(&planned.plans, &index, cfg) {
+        planned.outs[i].notes.push(note);
+    }
     Ok(())
 }
 

@@ -906,7 +906,13 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
         }
     }
     let mut fates = HashMap::new();
-    for p in objects() {
+    // The selectors of what a partial copy leaves to the baseline count too: the
+    // baseline runs them, so a pair they select that a pod of the copy carries
+    // is isolated, or they would select the copy's pods.
+    let selecting = plans
+        .iter()
+        .filter(|p| matches!(p.status, Status::Object | Status::Shared));
+    for p in selecting {
         for o in &p.labels {
             let Some(sel) = o.selects.map(|i| &k8s.selectors[i]) else {
                 continue;

@@ -147,3 +147,37 @@ fn forking_each_workload_of_the_corpus() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(forked >= 150, "only {forked} workloads forked");
 }
+
+/// Every partial copy of the golden cases (`testdata/fork-*` with an
+/// `expected.yaml`) beside its input: no collision, but one the filter told
+/// (a warning that names the selector's object: the baseline's own selector
+/// that no rename can keep off the copy's pods).
+#[test]
+fn golden_partial_copies_beside_their_inputs() {
+    let cfg = Config::default();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let case = e.path();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("fork-") || !case.join("expected.yaml").exists() {
+            continue;
+        }
+        cases += 1;
+        let input = std::fs::read(case.join("input.yaml")).unwrap();
+        let copy = std::fs::read(case.join("expected.yaml")).unwrap();
+        let told = std::fs::read_to_string(case.join("expected.stderr")).unwrap_or_default();
+        let report = check_baseline(&input, &copy, &cfg).unwrap();
+        for c in &report.collisions {
+            let warned = told
+                .lines()
+                .any(|l| l.contains("warning:") && l.contains(&format!("({})", c.baseline.object)));
+            if !warned {
+                failures.push(format!("{name}: {c}"));
+            }
+        }
+    }
+    assert!(cases >= 10, "only {cases} fork cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

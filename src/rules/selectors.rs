@@ -677,6 +677,61 @@ fn narrow_off_baseline(
     Ok(())
 }
 
+/// The baseline's selectors that select the copy's pods: a selector of the
+/// stream as the baseline runs it (every object not already named as a copy,
+/// forked or not) that its isolated pairs cannot keep off the copy's pods (an
+/// `Exists`, a `NotIn`). The copy cannot change the baseline's selector; a
+/// warning on the document says so (`check --baseline` counts it a collision).
+pub fn baseline_on_copy(
+    plans: &[DocPlan<'_>],
+    index: &crate::plan::StreamIndex<'_>,
+    cfg: &crate::config::Config,
+) -> Vec<(usize, String)> {
+    use crate::plan::Status;
+    let copy_of = |p: &DocPlan<'_>| !p.name.as_deref().is_some_and(|n| n.ends_with(&cfg.suffix));
+    let pods: Vec<(String, Vec<(&str, String)>)> = plans
+        .iter()
+        .filter(|p| p.status == Status::Object && p.pod_template && copy_of(p))
+        .map(|p| {
+            let mut labels: Vec<(&str, String)> = Vec::new();
+            for o in p.labels.iter().filter(|o| o.pod) {
+                let (k, v) = (o.key.as_ref(), o.value.value.as_ref());
+                let new = label_value_in_copy(cfg, index.labels.get(&(k, v)), v);
+                labels.retain(|(key, _)| *key != k);
+                labels.push((k, new.unwrap_or_else(|| v.to_string())));
+            }
+            (p.object(), labels)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        if !matches!(p.status, Status::Object | Status::Shared) || !copy_of(p) {
+            continue;
+        }
+        for ps in &p.pod_selectors {
+            let Some((pod, _)) = pods
+                .iter()
+                .find(|(_, labels)| ps.reqs.iter().all(|r| r.holds(labels)))
+            else {
+                continue;
+            };
+            let shown: Vec<String> = ps.reqs.iter().map(requirement_text).collect();
+            out.push((
+                i,
+                format!(
+                    "warning: document {} ({}) line {} at {}: the baseline's selector (`{}`) selects the copy's pods too ({pod}, renamed): no rename can keep them apart; give the selector a label of the baseline's own in the chart",
+                    p.index,
+                    p.object(),
+                    ps.line,
+                    ps.path,
+                    shown.join(", ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// A requirement as `kubectl` writes a selector.
 fn requirement_text(r: &Requirement) -> String {
     match r {
