@@ -417,7 +417,7 @@ impl Link<'_, '_, '_> {
             }),
             "RoleBinding" => p.refs.iter().find_map(|r| {
                 (r.kind == "Role" && !r.plural)
-                    .then(|| self.forked_target(p, "Role", None, None, &r.leaf.value))
+                    .then(|| self.forked_target(p, "Role", r.group.as_deref(), None, &r.leaf.value))
                     .flatten()
                     .map(|j| format!("binds {}", self.plans[j].object()))
             }),
@@ -446,6 +446,7 @@ impl Link<'_, '_, '_> {
                     !r.plural
                         && !r.pinned
                         && r.kind == p.kind
+                        && r.group.as_deref().is_none_or(|g| g == p.group())
                         && r.leaf.value == name
                         && ns_compatible(r.ns.as_deref().or(user.ns.as_deref()), p.ns.as_deref())
                 })?;
