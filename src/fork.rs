@@ -214,7 +214,8 @@ pub fn choose(
     outs: &mut [DocOut],
     cfg: &Config,
 ) -> Result<Vec<String>, Error> {
-    let why = reasons(plans, cfg)?;
+    let mut notes = Vec::new();
+    let why = reasons(plans, cfg, &mut notes)?;
     let mut forked = 0;
     let mut shared = 0;
     for ((plan, out), why) in plans.iter_mut().zip(outs.iter_mut()).zip(why) {
@@ -242,31 +243,52 @@ pub fn choose(
         }
     }
     let chosen: Vec<String> = cfg.fork.iter().map(ForkSel::shown).collect();
-    Ok(vec![format!(
-        "partial copy (--fork {}): {forked} object(s) forked, {shared} left to the baseline (-v says why each)",
-        chosen.join(", --fork ")
-    )])
+    notes.insert(
+        0,
+        format!(
+            "partial copy (--fork {}): {forked} object(s) forked, {shared} left to the baseline (-v says why each)",
+            chosen.join(", --fork ")
+        ),
+    );
+    Ok(notes)
 }
 
 /// Why each document is forked (`None`: it is not, or it is no object).
-fn reasons(plans: &[DocPlan<'_>], cfg: &Config) -> Result<Vec<Option<String>>, Error> {
+/// Notes for stderr go to `notes`.
+fn reasons(
+    plans: &[DocPlan<'_>],
+    cfg: &Config,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Option<String>>, Error> {
     let objects: Vec<usize> = (0..plans.len())
         .filter(|&i| plans[i].status == Status::Object)
         .collect();
     let mut why: Vec<Option<String>> = vec![None; plans.len()];
     for sel in &cfg.fork {
-        let mut any = false;
+        let mut chosen: Vec<String> = Vec::new();
         for &i in &objects {
             if selects(sel, &plans[i], cfg) {
                 if !is_workload(&plans[i]) {
                     return Err(not_a_workload(sel, &plans[i], plans));
                 }
-                any = true;
+                let object = plans[i].object();
+                if !chosen.contains(&object) {
+                    chosen.push(object);
+                }
                 why[i].get_or_insert_with(|| format!("chosen by --fork {}", sel.shown()));
             }
         }
-        if !any {
+        if chosen.is_empty() {
             return Err(no_match(sel, plans));
+        }
+        // One name, several kinds: say so (`KIND/NAME` picks one).
+        if matches!(sel, ForkSel::Name(_)) && chosen.len() > 1 {
+            notes.push(format!(
+                "note: --fork {} chose {} workloads: {} (KIND/NAME names one)",
+                sel.shown(),
+                chosen.len(),
+                chosen.join(", ")
+            ));
         }
     }
     // What an operator makes one set of pods from belongs together: a pool of
