@@ -542,34 +542,9 @@ fn owner_pair(
     if ps.reqs.iter().any(|r| r.key() == Some(key)) {
         return Ok(true);
     }
-    let nw = match &ps.insert {
-        Ok(nw) => nw,
-        Err(why) => {
-            return Err(Error::input(
-                plan.place(ps.line),
-                format!(
-                    "the selector at {} selects the pods an operator makes for {makers}, the baseline's too, and must get {key}: {value}, but its layout leaves no place for it: {why}",
-                    ps.path
-                ),
-            )
-            .with_hint("write the selector as a block or flow mapping without anchors in the chart template"));
-        }
-    };
-    let key_text = if edit::plain_safe(key) {
-        key.to_string()
-    } else {
-        edit::quote(key)
-    };
-    let value_text = if ps.quoted || !edit::plain_safe(value) {
-        edit::quote(value)
-    } else {
-        value.clone()
-    };
-    let pair = format!("{key_text}: {value_text}");
-    out.edits.push(
-        edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
-            .because(Reason::OwnerLabel),
-    );
+    let why = format!("selects the pods an operator makes for {makers}, the baseline's too");
+    out.edits
+        .push(add_pair(plan, ps, key, value, ps.quoted, &why)?.because(Reason::OwnerLabel));
     say(format!(
         "narrowed {} of {} with {key}={value}: its labels are all shared and select the pods an operator makes for {makers}, the baseline's too",
         ps.path,
@@ -645,29 +620,9 @@ fn narrow_off_baseline(
         )));
         return Ok(());
     }
-    let nw = match &ps.insert {
-        Ok(nw) => nw,
-        Err(why) => {
-            return Err(Error::input(
-                plan.place(ps.line),
-                format!(
-                    "the selector at {} selects pods the baseline runs from this stream too, and must get {key}: {value}, but its layout leaves no place for it: {why}",
-                    ps.path
-                ),
-            )
-            .with_hint("write the selector as a block or flow mapping without anchors in the chart template"));
-        }
-    };
-    let key_text = if edit::plain_safe(key) {
-        key.to_string()
-    } else {
-        edit::quote(key)
-    };
-    let pair = format!("{key_text}: {}", edit::quote(value));
-    out.edits.push(
-        edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
-            .because(Reason::SelectsBaseline),
-    );
+    let why = "selects pods the baseline runs from this stream too";
+    out.edits
+        .push(add_pair(plan, ps, key, value, true, why)?.because(Reason::SelectsBaseline));
     say(format!(
         "narrowed {} of {} with {key}={value}: isolated, `{}` would still select pods the baseline runs",
         ps.path,
@@ -730,6 +685,48 @@ pub fn baseline_on_copy(
         }
     }
     out
+}
+
+/// `key: value` as the selector's text writes it (`quote`: the value quoted
+/// whatever it is).
+fn pair_text(key: &str, value: &str, quote: bool) -> String {
+    let key_text = if edit::plain_safe(key) {
+        key.to_string()
+    } else {
+        edit::quote(key)
+    };
+    if quote || !edit::plain_safe(value) {
+        format!("{key_text}: {}", edit::quote(value))
+    } else {
+        format!("{key_text}: {value}")
+    }
+}
+
+/// The edit that adds `key: value` where a selector takes a pair, or the
+/// refusal when its layout leaves no place (`why`: what makes the pair needed).
+fn add_pair(
+    plan: &DocPlan<'_>,
+    ps: &PodSelector,
+    key: &str,
+    value: &str,
+    quote: bool,
+    why: &str,
+) -> Result<edit::Edit, Error> {
+    let nw = ps.insert.as_ref().map_err(|no_place| {
+        Error::input(
+            plan.place(ps.line),
+            format!(
+                "the selector at {} {why}, and must get {key}: {value}, but its layout leaves no place for it: {no_place}",
+                ps.path
+            ),
+        )
+        .with_hint("write the selector as a block or flow mapping without anchors in the chart template")
+    })?;
+    Ok(edit::Edit::replace(
+        nw.start,
+        nw.end,
+        nw.text.replace(NARROW_MARK, &pair_text(key, value, quote)),
+    ))
 }
 
 /// A requirement as `kubectl` writes a selector.
@@ -834,12 +831,7 @@ fn narrow_edit(
 ) {
     match &cx.index.narrow {
         Ok((key, value)) => {
-            let key_text = if edit::plain_safe(key) {
-                key.to_string()
-            } else {
-                edit::quote(key)
-            };
-            let pair = format!("{key_text}: {}", edit::quote(value));
+            let pair = pair_text(key, value, true);
             out.edits.push(
                 edit::Edit::replace(nw.start, nw.end, nw.text.replace(NARROW_MARK, &pair))
                     .because(Reason::EmptySelector),
