@@ -447,6 +447,12 @@ impl Link<'_, '_, '_> {
         }
     }
 
+    /// A route of any Gateway API kind, or an Ingress.
+    fn routes(&self, p: &DocPlan<'_>) -> bool {
+        self.cfg.k8s.is_route(&p.kind, p.group())
+            || (p.kind == "Ingress" && p.group() == "networking.k8s.io")
+    }
+
     fn because(&self, i: usize) -> Option<String> {
         let p = &self.plans[i];
         let object = |j: usize| self.plans[j].object();
@@ -522,9 +528,7 @@ impl Link<'_, '_, '_> {
                 r.ns.as_deref(),
                 &r.leaf.value,
             ) {
-                let verb = if self.cfg.k8s.is_route(&p.kind, p.group())
-                    || (p.kind == "Ingress" && p.group() == "networking.k8s.io")
-                {
+                let verb = if self.routes(p) {
                     "routes to"
                 } else {
                     "refers to"
@@ -533,11 +537,14 @@ impl Link<'_, '_, '_> {
             }
         }
         // A route or Ingress for a host a forked one claims: the copy's host
-        // must serve all of it (its other backends stay the baseline's).
+        // must serve all of it (its other backends stay the baseline's). A
+        // Gateway that claims it too stays: a copy of it would be a second load
+        // balancer, and the copy's routes attach to the shared one.
         if let Some((host, j)) = p
             .hosts
             .iter()
             .find_map(|h| self.hosts.get_key_value(h.as_ref()))
+            .filter(|_| self.routes(p))
         {
             return Some(format!("claims {host} with {}", object(*j)));
         }
