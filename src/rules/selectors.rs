@@ -663,6 +663,11 @@ pub fn baseline_on_copy(
         if !matches!(p.status, Status::Object | Status::Shared) || !copy_of(p) {
             continue;
         }
+        if p.status == Status::Shared
+            && let Some(note) = peers_lost(p, index, cfg)
+        {
+            out.push((i, note));
+        }
         for ps in &p.pod_selectors {
             let Some((pod, _)) = pods
                 .iter()
@@ -685,6 +690,37 @@ pub fn baseline_on_copy(
         }
     }
     out
+}
+
+/// A NetworkPolicy a partial copy leaves to the baseline that admits peers by a
+/// label pair the copy's pods no longer carry (isolated by rule 3): it does not
+/// admit the copy's pods, so they cannot reach what it guards. Peers are the
+/// policy's label pairs outside its own labels and `podSelector`.
+fn peers_lost(
+    p: &DocPlan<'_>,
+    index: &crate::plan::StreamIndex<'_>,
+    cfg: &crate::config::Config,
+) -> Option<String> {
+    if p.kind != "NetworkPolicy" || p.group() != "networking.k8s.io" {
+        return None;
+    }
+    let lost: Vec<String> = p
+        .labels
+        .iter()
+        .filter(|o| o.selects.is_none() && !o.object && !o.pod)
+        .filter_map(|o| {
+            let (k, v) = (o.key.as_ref(), o.value.value.as_ref());
+            label_value_in_copy(cfg, index.labels.get(&(k, v)), v).map(|_| format!("{k}={v}"))
+        })
+        .collect();
+    (!lost.is_empty()).then(|| {
+        format!(
+            "note: document {} ({}) is the baseline's and admits peers by {}, which the copy's pods carry isolated: it does not admit them, so they cannot reach what it guards (fork what it guards too, or add a policy of your own)",
+            p.index,
+            p.object(),
+            lost.join(", ")
+        )
+    })
 }
 
 /// `key: value` as the selector's text writes it (`quote`: the value quoted
