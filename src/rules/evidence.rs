@@ -175,10 +175,17 @@ fn judge_value(
         };
         let targets: Vec<&OldName<'_>> = targets
             .iter()
-            // In the object's namespace, or, for `ns/name`, in the one it names.
+            // In the object's namespace, or, for `ns/name` and a host
+            // `svc.ns…`, in the one it names.
             .filter(|o| {
                 ns_compatible(plan.ns.as_deref(), o.ns)
                     || matches!(w.form, Form::Slash(p) if o.ns == Some(p))
+                    || (w.form == Form::Host
+                        && o.ns.is_some_and(|n| {
+                            value[w.end..w.word_end]
+                                .strip_prefix('.')
+                                .is_some_and(|rest| rest.split('.').next() == Some(n))
+                        }))
             })
             .filter(|o| !pod || o.kind == "StatefulSet")
             .collect();
