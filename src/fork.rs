@@ -20,23 +20,30 @@
 //! the copy changes. A document the filter would refuse counts only when it is
 //! forked.
 //!
-//! What comes along, and why (each reported by `-v`):
+//! What comes along, and why (each reported by `-v`; `docs/fork.md` for users):
 //! - what the chosen pods use to keep state or configuration: the ConfigMaps and
 //!   PersistentVolumeClaims their workload references;
 //! - what selects the chosen pods (a Service, PodDisruptionBudget, PodMonitor,
 //!   NetworkPolicy's `podSelector`: the `selectors:` table), and what selects
-//!   those Services (a ServiceMonitor);
+//!   those Services (a ServiceMonitor); not for a Job's pods, which serve nothing;
 //! - what refers to anything forked (a route or Ingress to a forked Service, an
 //!   HPA's `scaleTargetRef`, a policy's `targetRef`), found by the same
-//!   reference table and shapes as rule 2;
+//!   reference table and shapes as rule 2, and only where rule 2 would follow;
+//! - every route or Ingress for a host a forked one claims;
 //! - the Certificates those hosts need: one that makes a Secret a forked object
-//!   reads (an Ingress's `tls[].secretName`), or describes a host one claims.
+//!   reads (an Ingress's `tls[].secretName`), or describes a host one claims;
+//! - the resources an operator makes one group of pods from (a KafkaNodePool and
+//!   its Kafka: a pod set that carries the other's name);
+//! - a Role whose `resourceNames` name what the copy renames, and its
+//!   RoleBindings (else the copy could not use its own Lease).
 //!
 //! Never through these links: another workload (it is forked only when chosen,
 //! so a Service that selects chosen and other pods is forked and, by rule 3,
-//! selects only the copy's), Secrets, ServiceAccounts and RBAC (the copy reuses
-//! the baseline's), Helm hooks (forked only when chosen), and a selector that
-//! selects every pod (the baseline's already governs the copy's pods).
+//! selects only the copy's), Secrets, ServiceAccounts and other RBAC (the copy
+//! reuses the baseline's), Helm hooks (forked only when named by `KIND/NAME`),
+//! cluster-scoped objects (a copy would act on the baseline's requests too), a
+//! Gateway, and a selector that selects every pod (the baseline's already
+//! governs the copy's pods).
 
 use crate::config::{Config, ForkSel};
 use crate::error::{Class, Error};
@@ -52,7 +59,6 @@ use std::collections::HashMap;
 pub fn read_facts<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
     let mut facts = ForkFacts::default();
-    let facts = &mut facts;
     facts.hook = doc
         .get(cx.metadata, "annotations")
         .filter(|&a| doc.is_map(a))
@@ -105,7 +111,7 @@ pub fn read_facts<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
             facts.kind_selectors.push((i, ps.reqs));
         }
     }
-    plan.fork = std::mem::take(facts);
+    plan.fork = facts;
 }
 
 /// Does `glob` (`*` any run of characters, `?` one) match all of `text`?
