@@ -58,11 +58,13 @@ use std::collections::HashMap;
 /// Phase 1, with `--fork` only: what the choice needs beyond what the rules read.
 pub fn read_facts<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     let (doc, root, k8s) = (cx.doc, cx.root, &cx.cfg.k8s);
-    let mut facts = ForkFacts::default();
-    facts.hook = doc
-        .get(cx.metadata, "annotations")
-        .filter(|&a| doc.is_map(a))
-        .is_some_and(|a| doc.get(a, "helm.sh/hook").is_some());
+    let mut facts = ForkFacts {
+        hook: doc
+            .get(cx.metadata, "annotations")
+            .filter(|&a| doc.is_map(a))
+            .is_some_and(|a| doc.get(a, "helm.sh/hook").is_some()),
+        ..ForkFacts::default()
+    };
     let text = |id| (doc.is_scalar(id) && !doc.is_null(id)).then(|| doc.node(id).value.clone());
     for id in 0..doc.nodes.len() {
         if !doc.is_map(id) {
