@@ -181,3 +181,45 @@ fn golden_partial_copies_beside_their_inputs() {
     assert!(cases >= 10, "only {cases} fork cases");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The flow `docs/fork.md` and the README show: alice and bob each fork `web`
+/// of `examples/shop/baseline.yaml` with their own suffix and hosts, and
+/// `check --baseline BASELINE ALICE BOB` finds no collision in any of the three
+/// pairs; each copy holds the same objects.
+#[test]
+fn two_developers_fork_one_chart_into_one_namespace() {
+    use ameide_tilt_render::cli::Given;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop/baseline.yaml");
+    let baseline = std::fs::read(&path).unwrap();
+    let mut copies = Vec::new();
+    for user in ["alice", "bob"] {
+        let cfg = Config::resolve(Given {
+            fork: Some(vec!["web".into()]),
+            suffix: Some(format!("-tilt-{user}")),
+            host_map: Some(vec![format!("dev.ameide.io={user}.local.ameide.io")]),
+            ..Given::default()
+        })
+        .unwrap();
+        let out = run(&baseline, &cfg).unwrap().output;
+        assert!(out.contains(&format!("  name: web-tilt-{user}\n")), "{out}");
+        assert!(
+            out.contains(&format!("shop.{user}.local.ameide.io")),
+            "{out}"
+        );
+        copies.push((format!("{user}.yaml"), out.into_bytes()));
+    }
+    let objects = |b: &[u8]| std::str::from_utf8(b).unwrap().matches("\nkind: ").count();
+    assert_eq!(objects(&copies[0].1), objects(&copies[1].1));
+    assert!(objects(&copies[0].1) < objects(&baseline));
+    let pairs = ameide_tilt_render::check_copies(&baseline, &copies, &Config::default()).unwrap();
+    assert_eq!(pairs.len(), 3);
+    for p in &pairs {
+        assert!(
+            p.report.collisions.is_empty(),
+            "{} vs {}: {}",
+            p.first,
+            p.second,
+            p.report.collisions[0]
+        );
+    }
+}
