@@ -195,12 +195,7 @@ fn reused(p: &DocPlan<'_>) -> bool {
 fn pods_of<'p>(p: &'p DocPlan<'_>) -> Vec<Vec<(&'p str, String)>> {
     let mut out = Vec::new();
     if p.pod_template {
-        let mut labels: Vec<(&str, String)> = Vec::new();
-        for o in p.labels.iter().filter(|o| o.pod) {
-            labels.retain(|(k, _)| *k != o.key.as_ref());
-            labels.push((o.key.as_ref(), o.value.value.to_string()));
-        }
-        out.push(labels);
+        out.push(p.labels_kept(false));
     }
     for set in &p.pod_sets {
         out.push(
@@ -521,7 +516,7 @@ impl Link<'_, '_, '_> {
                 self.why[j].is_some()
                     && want.matches(&t.kind, t.group())
                     && ns_compatible(p.ns.as_deref(), t.ns.as_deref())
-                    && holds_all(reqs, &object_labels(t))
+                    && holds_all(reqs, &t.labels_kept(true))
             });
             if let Some(j) = hit {
                 return Some(format!("selects {}", object(j)));
@@ -583,16 +578,6 @@ impl Link<'_, '_, '_> {
 
 fn holds_all(reqs: &[Requirement], labels: &[(&str, String)]) -> bool {
     reqs.iter().all(|r| r.holds(labels))
-}
-
-/// An object's own `metadata.labels`, of a repeated key the last.
-fn object_labels<'p>(p: &'p DocPlan<'_>) -> Vec<(&'p str, String)> {
-    let mut labels: Vec<(&str, String)> = Vec::new();
-    for o in p.labels.iter().filter(|o| o.object) {
-        labels.retain(|(k, _)| *k != o.key.as_ref());
-        labels.push((o.key.as_ref(), o.value.value.to_string()));
-    }
-    labels
 }
 
 /// Does a certificate name (`www.x`, `*.x`) cover a claimed host (`*.x` claims

@@ -430,6 +430,22 @@ impl<'a> DocPlan<'a> {
     }
 
     /// `Kind/name` for messages.
+    /// The labels of the object's pod template (`object: false`) or its own
+    /// `metadata.labels` (`true`), as Kubernetes keeps them: of a repeated key,
+    /// the last.
+    pub fn labels_kept(&self, object: bool) -> Vec<(&str, String)> {
+        let mut labels: Vec<(&str, String)> = Vec::new();
+        for o in self
+            .labels
+            .iter()
+            .filter(|o| if object { o.object } else { o.pod })
+        {
+            labels.retain(|(k, _)| *k != o.key.as_ref());
+            labels.push((o.key.as_ref(), o.value.value.to_string()));
+        }
+        labels
+    }
+
     pub fn object(&self) -> String {
         format!(
             "{}/{}",
@@ -725,14 +741,7 @@ impl<'p> StreamIndex<'p> {
             .iter()
             .filter(|p| matches!(p.status, Status::Object | Status::Shared) && p.pod_template)
             .filter(|p| !p.name.as_deref().is_some_and(|n| n.ends_with(&cfg.suffix)))
-            .map(|p| {
-                let mut labels: Vec<(&'p str, String)> = Vec::new();
-                for o in p.labels.iter().filter(|o| o.pod) {
-                    labels.retain(|(k, _)| *k != o.key.as_ref());
-                    labels.push((o.key.as_ref(), o.value.value.to_string()));
-                }
-                labels
-            })
+            .map(|p| p.labels_kept(false))
             .collect();
         idx
     }

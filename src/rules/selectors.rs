@@ -648,13 +648,14 @@ pub fn baseline_on_copy(
         .iter()
         .filter(|p| p.status == Status::Object && p.pod_template && copy_of(p))
         .map(|p| {
-            let mut labels: Vec<(&str, String)> = Vec::new();
-            for o in p.labels.iter().filter(|o| o.pod) {
-                let (k, v) = (o.key.as_ref(), o.value.value.as_ref());
-                let new = label_value_in_copy(cfg, index.labels.get(&(k, v)), v);
-                labels.retain(|(key, _)| *key != k);
-                labels.push((k, new.unwrap_or_else(|| v.to_string())));
-            }
+            let labels = p
+                .labels_kept(false)
+                .into_iter()
+                .map(|(k, v)| {
+                    let new = label_value_in_copy(cfg, index.labels.get(&(k, v.as_str())), &v);
+                    (k, new.unwrap_or(v))
+                })
+                .collect::<Vec<_>>();
             (p.object(), labels)
         })
         .collect();
