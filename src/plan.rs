@@ -446,6 +446,14 @@ impl<'a> DocPlan<'a> {
         labels
     }
 
+    /// Is this object already named as a copy (its name ends with the suffix:
+    /// a second run reads a copy, not a baseline)?
+    pub fn named_as_copy(&self, cfg: &Config) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|n| n.ends_with(&cfg.suffix))
+    }
+
     pub fn object(&self) -> String {
         format!(
             "{}/{}",
@@ -740,7 +748,7 @@ impl<'p> StreamIndex<'p> {
         idx.baseline_pods = plans
             .iter()
             .filter(|p| matches!(p.status, Status::Object | Status::Shared) && p.pod_template)
-            .filter(|p| !p.name.as_deref().is_some_and(|n| n.ends_with(&cfg.suffix)))
+            .filter(|p| !p.named_as_copy(cfg))
             .map(|p| p.labels_kept(false))
             .collect();
         idx

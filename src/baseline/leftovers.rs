@@ -137,17 +137,13 @@ pub fn mentions(
                 ),
                 // `--configmap=$(POD_NAMESPACE)/web`: the flag before a namespace
                 // says the kind.
-                Form::Slash(p) => {
-                    let head = value[..w.start.saturating_sub(p.len() + 1)].trim_end_matches('=');
-                    let flag = head
-                        .rsplit(|ch: char| ch.is_whitespace() || ch == '"' || ch == '\'')
-                        .next()
-                        .filter(|f| f.starts_with('-') && !head.ends_with(char::is_whitespace));
-                    (
-                        Stands::Slash(p.to_string()),
-                        flag.map(str::to_string).into_iter().collect(),
-                    )
-                }
+                Form::Slash(p) => (
+                    Stands::Slash(p.to_string()),
+                    leftover::flag_before_slash(value, &w, p)
+                        .map(str::to_string)
+                        .into_iter()
+                        .collect(),
+                ),
                 Form::Host => {
                     // After a `/` that is no `://`, a word is a path's (`/data/db:5432`).
                     let before = &value[..w.start];

@@ -360,6 +360,16 @@ pub enum Form<'v> {
     Host,
 }
 
+/// The flag a `prefix/name` word follows, where the prefix is a namespace
+/// (`--configmap=$(POD_NAMESPACE)/web` → `--configmap`): what says the kind
+/// of the name, as its key would. `prefix` is the word's `Form::Slash` text.
+pub fn flag_before_slash<'v>(value: &'v str, w: &Word<'_>, prefix: &str) -> Option<&'v str> {
+    let head = value[..w.start.saturating_sub(prefix.len() + 1)].trim_end_matches('=');
+    head.rsplit(|ch: char| ch.is_whitespace() || ch == '"' || ch == '\'')
+        .next()
+        .filter(|f| f.starts_with('-'))
+}
+
 /// A word of a value that may name an object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Word<'v> {

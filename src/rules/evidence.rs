@@ -634,12 +634,8 @@ fn judge<'i>(
         // `--configmap=$(POD_NAMESPACE)/web`: the prefix is a namespace, which says
         // nothing of the kind; the flag before it does.
         Form::Slash(p) if p.starts_with("$(") || index.namespaces.contains(p) => {
-            let head = value[..w.start.saturating_sub(p.len() + 1)].trim_end_matches('=');
-            let flag = head
-                .rsplit(|ch: char| ch.is_whitespace() || ch == '"' || ch == '\'')
-                .next()
-                .filter(|f| f.starts_with('-'));
-            flag.into_iter()
+            leftover::flag_before_slash(value, w, p)
+                .into_iter()
                 .chain(c.flag.as_deref())
                 .chain([c.key.as_ref()])
                 .collect()

@@ -643,10 +643,10 @@ pub fn baseline_on_copy(
     cfg: &crate::config::Config,
 ) -> Vec<(usize, String)> {
     use crate::plan::Status;
-    let copy_of = |p: &DocPlan<'_>| !p.name.as_deref().is_some_and(|n| n.ends_with(&cfg.suffix));
+    let of_baseline = |p: &DocPlan<'_>| !p.named_as_copy(cfg);
     let pods: Vec<(String, Vec<(&str, String)>)> = plans
         .iter()
-        .filter(|p| p.status == Status::Object && p.pod_template && copy_of(p))
+        .filter(|p| p.status == Status::Object && p.pod_template && of_baseline(p))
         .map(|p| {
             let labels = p
                 .labels_kept(false)
@@ -661,7 +661,7 @@ pub fn baseline_on_copy(
         .collect();
     let mut out = Vec::new();
     for (i, p) in plans.iter().enumerate() {
-        if !matches!(p.status, Status::Object | Status::Shared) || !copy_of(p) {
+        if !matches!(p.status, Status::Object | Status::Shared) || !of_baseline(p) {
             continue;
         }
         if p.status == Status::Shared
