@@ -9,7 +9,11 @@
 #   release.sh package BINARY VERSION OS ARCH OUTDIR
 #       OS: linux|darwin|windows, ARCH: amd64|arm64. Writes
 #       OUTDIR/ameide-tilt-render-v<VERSION>-<OS>-<ARCH>.tar.gz (.zip for windows)
-#       with the binary at the archive's top level; prints the archive's path.
+#       with the binary at the archive's top level, its man page in
+#       doc/ameide-tilt-render.1 and its shell completions in complete/ (both
+#       printed by the binary itself, so BINARY must run here: the workflow
+#       builds each target on a runner of its own platform); prints the
+#       archive's path.
 #   release.sh checksums DIR
 #       Writes DIR/SHA256SUMS (`<hex>  <file>` lines) for every archive in DIR.
 set -eu
@@ -56,21 +60,28 @@ case ${1:-} in
     [ "$os" != windows ] || exe=$name.exe
     cp "$binary" "$stage/$exe"
     chmod 755 "$stage/$exe"
+    mkdir "$stage/doc" "$stage/complete"
+    "$stage/$exe" --generate man > "$stage/doc/$name.1"
+    "$stage/$exe" --generate complete-bash > "$stage/complete/$name.bash"
+    "$stage/$exe" --generate complete-zsh > "$stage/complete/_$name"
+    "$stage/$exe" --generate complete-fish > "$stage/complete/$name.fish"
+    "$stage/$exe" --generate complete-powershell > "$stage/complete/_$name.ps1"
+    "$stage/$exe" --generate complete-elvish > "$stage/complete/$name.elv"
     archive=$out/$name-v$version-$os-$arch
     if [ "$os" = windows ]; then
       archive=$archive.zip
       rm -f "$archive"
       # 7-Zip is on GitHub's Windows runners; Python's zipfile anywhere else.
       if command -v 7z >/dev/null 2>&1; then
-        (cd "$stage" && 7z a -tzip -bso0 -bsp0 "$archive" "$exe")
+        (cd "$stage" && 7z a -tzip -bso0 -bsp0 "$archive" "$exe" doc complete)
       else
         py=$(command -v python3 || command -v python) || die "no 7z or python to make a zip"
-        (cd "$stage" && "$py" -m zipfile -c "$archive" "$exe")
+        (cd "$stage" && "$py" -m zipfile -c "$archive" "$exe" doc complete)
       fi
     else
       archive=$archive.tar.gz
       # COPYFILE_DISABLE: macOS tar would add ._ metadata files.
-      COPYFILE_DISABLE=1 tar -C "$stage" -czf "$archive" "$exe"
+      COPYFILE_DISABLE=1 tar -C "$stage" -czf "$archive" "$exe" doc complete
     fi
     printf '%s\n' "$archive"
     ;;

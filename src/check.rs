@@ -25,6 +25,8 @@ pub struct Violation {
     pub path: String,
     pub rule: Reason,
     pub detail: String,
+    /// The `fix:` of a document the filter refuses.
+    pub hint: Option<String>,
     /// Byte offset in the input (to compute `path`).
     offset: usize,
 }
@@ -40,10 +42,12 @@ impl fmt::Display for Violation {
             write!(f, " at {}", self.path)?;
         }
         write!(f, ": {}", self.rule)?;
-        if !self.detail.is_empty() {
-            write!(f, " ({})", self.detail)?;
+        match (self.detail.is_empty(), &self.hint) {
+            (false, Some(hint)) => write!(f, " ({}; fix: {hint})", self.detail),
+            (false, None) => write!(f, " ({})", self.detail),
+            (true, Some(hint)) => write!(f, " (fix: {hint})"),
+            (true, None) => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -64,18 +68,14 @@ fn refusals(input: &str, mut refused: Vec<Error>) -> Vec<Violation> {
         }
         let rest = &input[offset..];
         let at = offset + rest.len() - rest.trim_start_matches([' ', '-']).len();
-        let mut detail = e.message;
-        if let Some(hint) = e.hint {
-            detail.push_str("; fix: ");
-            detail.push_str(&hint);
-        }
         out.push(Violation {
             doc: place.doc,
             object: place.object.unwrap_or_default(),
             line: 0,
             path: String::new(),
             rule: Reason::Refused,
-            detail,
+            detail: e.message,
+            hint: e.hint,
             offset: at,
         });
     }
@@ -144,6 +144,7 @@ fn violation(plan: &DocPlan<'_>, offset: usize, rule: Reason, detail: String) ->
         path: String::new(),
         rule,
         detail,
+        hint: None,
         offset,
     }
 }

@@ -3,7 +3,7 @@
 //! Flags and environment are read here; [`crate::config`] merges them with the file.
 
 use clap::builder::BoolishValueParser;
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Helm post-renderer: turns any chart's manifests into an isolated inner-loop
@@ -111,8 +111,34 @@ pub struct Cli {
           value_parser = BoolishValueParser::new())]
     pub verbose: bool,
 
+    /// Print a man page (man) or shell completions (complete-bash, complete-zsh,
+    /// complete-fish, complete-powershell, complete-elvish) on stdout and exit
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub generate: Option<Generate>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// What `--generate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    Man,
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
+    CompletePowershell,
+    CompleteElvish,
+}
+
+/// How `check` prints its findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per finding (the default)
+    #[default]
+    Text,
+    /// One JSON document with every finding, for CI
+    Json,
 }
 
 /// What to do besides filtering stdin to stdout.
@@ -141,7 +167,14 @@ pub enum Command {
         /// The baseline stream (the chart rendered for Argo CD) to place beside the copies
         #[arg(long, value_name = "BASELINE")]
         baseline: Option<PathBuf>,
+        /// text: one line per finding; json: one JSON document for CI (same
+        /// findings, same exit code)
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+        format: Format,
     },
+    /// `--generate KIND` (not a subcommand: set from the flag by [`Given::parse_from`]).
+    #[command(skip)]
+    Generate(Generate),
 }
 
 /// The flags and environment as given: `None` where neither said anything, so the
@@ -185,7 +218,10 @@ impl Given {
         };
         let flag = |id: &str, v: bool| set(id).then_some(v);
         let list = |v: Vec<String>| (!v.is_empty()).then_some(v);
-        let command = cli.command.clone();
+        let command = match cli.generate {
+            Some(kind) => Some(Command::Generate(kind)),
+            None => cli.command.clone(),
+        };
         Ok((
             Given {
                 no_redis: flag("no_redis", cli.no_redis),
@@ -205,6 +241,29 @@ impl Given {
             command,
         ))
     }
+}
+
+/// The man page or completion script `--generate` prints, made by clap's own
+/// generators from the definition above (flags, env vars and help text).
+pub fn generate(kind: Generate) -> Vec<u8> {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    let shell = match kind {
+        Generate::Man => {
+            // Writing to a Vec cannot fail.
+            let _ = clap_mangen::Man::new(cmd).render(&mut out);
+            return out;
+        }
+        Generate::CompleteBash => Shell::Bash,
+        Generate::CompleteZsh => Shell::Zsh,
+        Generate::CompleteFish => Shell::Fish,
+        Generate::CompletePowershell => Shell::PowerShell,
+        Generate::CompleteElvish => Shell::Elvish,
+    };
+    clap_complete::generate(shell, &mut cmd, "ameide-tilt-render", &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -7,12 +7,12 @@
 //! log file (see [`error_log_path`]). The README says where to look.
 
 use ameide_tilt_render::baseline::controllers::NoteKind;
-use ameide_tilt_render::cli::{Command, Given};
+use ameide_tilt_render::cli::{Command, Format, Given, generate};
 use ameide_tilt_render::diff::diff_text;
 use ameide_tilt_render::redact::redact_secrets;
-use ameide_tilt_render::{Config, check, check_copies, run};
+use ameide_tilt_render::{Config, check, check_copies, json, run};
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const NAME: &str = "ameide-tilt-render";
@@ -37,59 +37,65 @@ fn main() -> ExitCode {
             e.exit()
         }
     };
+    if let Some(Command::Generate(kind)) = command {
+        return write_stdout(&generate(kind));
+    }
     let cfg = match Config::resolve(given) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };
-    let files: Vec<PathBuf> = match &command {
-        Some(Command::Diff { file }) => file.iter().cloned().collect(),
-        Some(Command::Check { files, .. }) => files.clone(),
-        None => Vec::new(),
-    };
-    if let Some(Command::Check {
-        baseline: Some(path),
-        ..
-    }) = &command
-    {
-        let baseline = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => return fail(&format!("cannot read {}: {e}", path.display()), 2),
-        };
-        let mut copies = Vec::new();
-        for f in &files {
-            match std::fs::read(f) {
-                Ok(b) => copies.push((f.display().to_string(), b)),
-                Err(e) => return fail(&format!("cannot read {}: {e}", f.display()), 2),
-            }
-        }
-        if copies.is_empty() {
-            match read_stdin() {
-                Ok(b) => copies.push(("stdin".to_string(), b)),
+    match command {
+        Some(Command::Check {
+            files,
+            baseline: Some(path),
+            format,
+        }) => {
+            let baseline = match read_file(&path) {
+                Ok(b) => b,
                 Err(code) => return code,
+            };
+            let mut copies = Vec::new();
+            for f in &files {
+                match read_file(f) {
+                    Ok(b) => copies.push((f.display().to_string(), b)),
+                    Err(code) => return code,
+                }
+            }
+            if copies.is_empty() {
+                match read_stdin() {
+                    Ok(b) => copies.push(("stdin".to_string(), b)),
+                    Err(code) => return code,
+                }
+            }
+            check_side_by_side(&baseline, &copies, &cfg, format)
+        }
+        Some(Command::Check { files, format, .. }) => {
+            if files.len() > 1 {
+                return fail(
+                    "check takes one FILE; to check several copies beside their baseline, give --baseline BASELINE",
+                    2,
+                );
+            }
+            match read_input(files.first()) {
+                Ok(input) => check_stream(&input, &cfg, format),
+                Err(code) => code,
             }
         }
-        return check_side_by_side(&baseline, &copies, &cfg);
-    }
-    if files.len() > 1 {
-        return fail(
-            "check takes one FILE; to check several copies beside their baseline, give --baseline BASELINE",
-            2,
-        );
-    }
-    let input = match files.first() {
-        Some(path) => match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => return fail(&format!("cannot read {}: {e}", path.display()), 2),
+        Some(Command::Diff { file }) => match read_input(file.as_ref()) {
+            Ok(input) => filter(&input, &cfg, true),
+            Err(code) => code,
         },
-        None => match read_stdin() {
-            Ok(b) => b,
-            Err(code) => return code,
+        Some(Command::Generate(_)) | None => match read_input(None) {
+            Ok(input) => filter(&input, &cfg, false),
+            Err(code) => code,
         },
-    };
-    if let Some(Command::Check { .. }) = &command {
-        return check_stream(&input, &cfg);
     }
-    let rendered = match run(&input, &cfg) {
+}
+
+/// The filter (or, with `diff`, what it changed): notes and the -v report on
+/// stderr, the output on stdout only when the whole stream succeeded.
+fn filter(input: &[u8], cfg: &Config, diff: bool) -> ExitCode {
+    let rendered = match run(input, cfg) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };
@@ -102,40 +108,57 @@ fn main() -> ExitCode {
             let _ = writeln!(err, "{NAME}: {line}");
         }
     }
-    let text = match command {
-        Some(Command::Diff { .. }) => {
-            // run() succeeded, so the input is UTF-8.
-            let before = redact_secrets(&String::from_utf8_lossy(&input), &cfg.redis_env);
-            let after = redact_secrets(&rendered.output, &cfg.redis_env);
-            diff_text(&before, &after, use_colour())
-        }
-        _ => rendered.output,
-    };
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        return fail("cannot write stdout", 1);
+    if diff {
+        // run() succeeded, so the input is UTF-8.
+        let before = redact_secrets(&String::from_utf8_lossy(input), &cfg.redis_env);
+        let after = redact_secrets(&rendered.output, &cfg.redis_env);
+        write_stdout(diff_text(&before, &after, use_colour()).as_bytes())
+    } else {
+        write_stdout(rendered.output.as_bytes())
     }
-    ExitCode::SUCCESS
 }
 
-/// `check`: violations on stdout, one per line; exit 1 if there is any.
-fn check_stream(input: &[u8], cfg: &Config) -> ExitCode {
-    match check(input, cfg) {
+/// Writes all of `bytes` to stdout. A reader that closed the pipe early
+/// (`… | head`) has what it wanted: that is no error, and says nothing.
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write stdout: {e}"), 1),
+    }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, ExitCode> {
+    std::fs::read(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display()), 2))
+}
+
+/// The FILE given, else stdin.
+fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, ExitCode> {
+    match file {
+        Some(path) => read_file(path),
+        None => read_stdin(),
+    }
+}
+
+/// `check`: violations on stdout, one per line (or one JSON document); exit 1 if
+/// there is any.
+fn check_stream(input: &[u8], cfg: &Config, format: Format) -> ExitCode {
+    let found = check(input, cfg);
+    if let (Format::Json, Ok(v)) = (format, &found) {
+        let _ = write_stdout(json::violations(v).as_bytes());
+    }
+    match found {
         Err(e) => fail(&e.to_string(), e.exit_code()),
         Ok(v) if v.is_empty() => {
             let _ = writeln!(std::io::stderr(), "{NAME}: check: no violations");
             ExitCode::SUCCESS
         }
         Ok(v) => {
-            let mut out = std::io::stdout().lock();
-            for violation in &v {
-                let _ = writeln!(out, "{violation}");
+            if format == Format::Text {
+                let lines: String = v.iter().map(|v| format!("{v}\n")).collect();
+                let _ = write_stdout(lines.as_bytes());
             }
-            let _ = out.flush();
             let _ = writeln!(std::io::stderr(), "{NAME}: check: {} violation(s)", v.len());
             ExitCode::from(1)
         }
@@ -153,7 +176,12 @@ fn read_stdin() -> Result<Vec<u8>, ExitCode> {
 /// `check --baseline`: collisions, then notes, on stdout; exit 1 if there is any
 /// collision (notes never change the exit code). With several copies every pair
 /// is checked and each line begins with its pair (`[baseline vs alice.yaml]`).
-fn check_side_by_side(baseline: &[u8], copies: &[(String, Vec<u8>)], cfg: &Config) -> ExitCode {
+fn check_side_by_side(
+    baseline: &[u8],
+    copies: &[(String, Vec<u8>)],
+    cfg: &Config,
+    format: Format,
+) -> ExitCode {
     let pairs = match check_copies(baseline, copies, cfg) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
@@ -165,11 +193,15 @@ fn check_side_by_side(baseline: &[u8], copies: &[(String, Vec<u8>)], cfg: &Confi
         collisions.extend(c);
         notes.extend(n);
     }
-    let mut out = std::io::stdout().lock();
-    for line in collisions.iter().chain(&notes) {
-        let _ = writeln!(out, "{line}");
-    }
-    let _ = out.flush();
+    let text = match format {
+        Format::Json => json::pairs(&pairs, several),
+        Format::Text => collisions
+            .iter()
+            .chain(&notes)
+            .map(|l| format!("{l}\n"))
+            .collect(),
+    };
+    let _ = write_stdout(text.as_bytes());
     let mut err = std::io::stderr().lock();
     let kinds = pairs.iter().flat_map(|p| &p.report.notes).map(|n| n.kind);
     let controller = kinds.clone().filter(|&k| k == NoteKind::Controller).count();

@@ -105,6 +105,26 @@ impl Reason {
         }
     }
 
+    /// The name programs read (`check --format json`): the variant's name in
+    /// kebab case (`rename`, `stale-reference`, `refused`).
+    pub fn key(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    /// The number of the rule that asks for it (the `rule N:` its text begins
+    /// with); `None` for refusals and `--fork`.
+    pub fn rule(self) -> Option<u8> {
+        let rest = self.text().strip_prefix("rule ")?;
+        rest[..rest.find(':')?].parse().ok()
+    }
+
     /// Findings about old names, which only a baseline input explains (an input
     /// that already held both `x` references and an `x-tilt` object keeps them).
     pub fn is_stale_name(self) -> bool {

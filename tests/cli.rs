@@ -1,6 +1,7 @@
 //! The binary's contract: stdin → stdout, exit codes, stderr text, and the
 //! precedence flag > environment > config file > default.
 
+mod common;
 use assert_cmd::Command;
 use std::fs;
 
@@ -266,6 +267,146 @@ fn helm3_exec_contract_one_arg_per_post_renderer_args() {
     assert!(out.contains("# Source: web/templates/route.yaml"));
     assert!(out.contains("name: web-dev"));
     assert!(out.contains("sectionName: \"https-dev\""));
+}
+
+/// `--generate` prints clap's man page and completions: each names every long
+/// flag of `--help`, and the bash script is one bash can read.
+#[test]
+fn generate_man_page_and_completions() {
+    let (_, help, _) = run(bin().arg("--help"), "");
+    let flags: Vec<&str> = help
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("--"))
+        .map(|w| w.trim_end_matches([',', '.']))
+        .filter(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .collect();
+    assert!(flags.len() >= 14, "{flags:?}");
+    let (code, man, err) = run(bin().args(["--generate", "man"]), "");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH ameide-tilt-render 1"),
+        "{man}"
+    );
+    for flag in &flags {
+        // roff escapes the dashes of a flag (`\-\-host\-map`).
+        let roff = format!("--{flag}").replace('-', "\\-");
+        assert!(man.contains(&roff), "man page lacks --{flag}");
+    }
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, script, err) = run(bin().args(["--generate", &format!("complete-{shell}")]), "");
+        assert_eq!(code, 0, "{shell}: {err}");
+        for flag in &flags {
+            assert!(script.contains(flag), "{shell} completion lacks --{flag}");
+        }
+        assert!(
+            script.contains("check") && script.contains("diff"),
+            "{shell}"
+        );
+        if shell == "bash" {
+            let dir = tempdir();
+            let file = dir.join("complete.bash");
+            fs::write(&file, &script).unwrap();
+            let ok = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&file)
+                .status()
+                .unwrap();
+            assert!(ok.success(), "bash cannot read the completion script");
+            fs::remove_dir_all(dir).unwrap();
+        }
+    }
+    let (code, out, err) = run(bin().args(["--generate", "complete-tcsh"]), "");
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("complete-elvish"), "{err}");
+}
+
+/// `check --format json` holds what the lines say: on every corpus stream as
+/// Helm renders it (the baseline, so `check` finds plenty), the same exit code,
+/// one finding per line with the line's message, and the copy's checks against
+/// the baseline the same way.
+#[test]
+fn check_json_holds_the_same_findings_as_the_lines() {
+    let mut findings = 0;
+    for path in common::corpus_files() {
+        let name = path.display().to_string();
+        let input = fs::read_to_string(&path).unwrap();
+        let (code, lines, _) = run(bin().arg("check"), &input);
+        let (jcode, json, err) = run(bin().args(["check", "--format", "json"]), &input);
+        assert_eq!(code, jcode, "{name}: {err}");
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let found = doc["findings"].as_array().unwrap();
+        assert_eq!(found.len(), lines.lines().count(), "{name}");
+        assert_eq!(doc["ok"], code == 0, "{name}");
+        for (f, line) in found.iter().zip(lines.lines()) {
+            let at = format!("document {} ", f["document"]);
+            assert!(line.starts_with(&at), "{name}: {line} / {f}");
+            let message = f["message"].as_str().unwrap();
+            let message = message.strip_suffix(')').unwrap_or(message);
+            assert!(line.contains(message), "{name}: {line} / {f}");
+            assert_eq!(f["severity"], "violation");
+        }
+        findings += found.len();
+
+        let (_, copy, _) = run(&mut bin(), &input);
+        let dir = tempdir();
+        fs::write(dir.join("baseline.yaml"), &input).unwrap();
+        let (code, lines, _) = run(
+            bin()
+                .current_dir(&dir)
+                .args(["check", "--baseline", "baseline.yaml"]),
+            &copy,
+        );
+        let (jcode, json, err) = run(
+            bin().current_dir(&dir).args([
+                "check",
+                "--baseline",
+                "baseline.yaml",
+                "--format",
+                "json",
+            ]),
+            &copy,
+        );
+        fs::remove_dir_all(dir).unwrap();
+        assert_eq!(code, jcode, "{name}: {err}");
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let found = doc["findings"].as_array().unwrap();
+        assert_eq!(found.len(), lines.lines().count(), "{name}");
+        for (f, line) in found.iter().zip(lines.lines()) {
+            assert!(
+                line.contains(f["message"].as_str().unwrap()),
+                "{name}: {line} / {f}"
+            );
+            let note = !line.starts_with("collision: ");
+            assert_eq!(
+                f["severity"],
+                if note { "note" } else { "collision" },
+                "{name}: {line}"
+            );
+        }
+        findings += found.len();
+    }
+    assert!(findings > 100, "only {findings} findings over the corpus");
+}
+
+/// A Secret whose value the filter would rewrite is a finding; its value is in
+/// neither the lines nor the JSON.
+#[test]
+fn check_json_never_prints_a_secret_value() {
+    let input = format!(
+        "{SVC}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: web-creds\nstringData:\n  url: http://S3CRET:pw@web:8080/x\n  REDIS_PASSWORD: S3CRET\n"
+    );
+    for format in ["text", "json"] {
+        let (code, out, err) = run(bin().args(["check", "--format", format]), &input);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            out.contains("web-creds") && out.contains("not shown"),
+            "{format}: {out}"
+        );
+        assert!(
+            !out.contains("S3CRET") && !err.contains("S3CRET"),
+            "{format}: {out}{err}"
+        );
+    }
 }
 
 /// The README's example config file is one the binary accepts, and its

@@ -682,6 +682,11 @@ fn release_names_agree() {
             format!("{repo_url}/releases/download/v{version}/{file}")
         );
         assert_eq!(fmt, if ext == "zip" { "zip" } else { "tgz" }, "{file}");
+        assert_eq!(
+            archive_listing(&archive),
+            archive_contents(&e["os"]),
+            "{file}"
+        );
     }
     let out = release_sh(&["checksums", dist.to_str().unwrap()]);
     assert!(out.status.success(), "{:?}", text(&out));
@@ -700,6 +705,50 @@ fn release_names_agree() {
     let out = release_sh(&["version", &format!("v{version}.1")]);
     assert!(!out.status.success());
     assert!(text(&out).1.contains("does not match"), "{:?}", text(&out));
+}
+
+/// What every archive holds: the binary at the top, its man page and its
+/// completions, each non-empty (file names, sorted).
+fn archive_contents(os: &str) -> Vec<String> {
+    let exe = if os == "windows" {
+        format!("{NAME}.exe")
+    } else {
+        NAME.to_string()
+    };
+    let mut want = vec![
+        exe,
+        format!("doc/{NAME}.1"),
+        format!("complete/{NAME}.bash"),
+        format!("complete/_{NAME}"),
+        format!("complete/{NAME}.fish"),
+        format!("complete/_{NAME}.ps1"),
+        format!("complete/{NAME}.elv"),
+    ];
+    want.sort();
+    want
+}
+
+/// The non-empty files of a release archive, sorted (Python's tarfile and
+/// zipfile: python3 is a test requirement already).
+fn archive_listing(archive: &Path) -> Vec<String> {
+    let script = r#"
+import sys, tarfile, zipfile
+p = sys.argv[1]
+if p.endswith(".zip"):
+    z = zipfile.ZipFile(p)
+    names = [i.filename for i in z.infolist() if not i.is_dir() and i.file_size > 0]
+else:
+    t = tarfile.open(p)
+    names = [m.name for m in t.getmembers() if m.isfile() and m.size > 0]
+print("\n".join(sorted(n.removeprefix("./") for n in names)))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(archive)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    text(&out).0.lines().map(str::to_string).collect()
 }
 
 /// Cargo.toml's `repository`, and its `[package.metadata.binstall]` as target →
