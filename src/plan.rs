@@ -181,6 +181,9 @@ pub struct LabelOcc<'a> {
 pub struct Narrow {
     /// The selector's key (`podSelector`, `selector`), for messages.
     pub field: String,
+    /// Where the selector is, for warnings: its line and field path.
+    pub line: usize,
+    pub path: String,
     pub start: usize,
     pub end: usize,
     pub text: String,
@@ -1080,6 +1083,9 @@ pub fn label_value_in_copy(
     }
 }
 
+/// Why no pair narrows: the stream has no pods of its own.
+pub const NO_POD_TEMPLATE: &str = "the stream has no pod template";
+
 /// The pair that narrows an empty NetworkPolicy podSelector to the copy's pods:
 /// one that every pod template of the stream carries after rule 3 with a value
 /// that ends with the suffix (a pair without it would select the baseline's pods
@@ -1116,7 +1122,7 @@ fn narrowing_pair<'p>(
         });
     }
     let Some(common) = common else {
-        return Err("the stream has no pod template");
+        return Err(NO_POD_TEMPLATE);
     };
     cfg.k8s
         .narrow_keys

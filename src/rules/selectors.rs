@@ -281,6 +281,8 @@ fn narrow(
     }
     Ok(Some(Narrow {
         field: (*last).to_string(),
+        line,
+        path: keys.join("."),
         start: e.start,
         end: e.end,
         text: e.text,
@@ -353,6 +355,8 @@ pub fn pod_selector(cx: &PlanCx<'_, '_>, sel: NodeId, form: SelectorForm) -> Opt
         match built {
             Ok(e) if e.text.contains(NARROW_MARK) => Ok(Narrow {
                 field: String::new(),
+                line: doc.node(sel).line,
+                path: String::new(),
                 start: e.start,
                 end: e.end,
                 text: e.text,
@@ -879,10 +883,22 @@ fn narrow_edit(
                 plan.object()
             ));
         }
-        Err(why) => say(format!(
-            "kept the empty {} of {}: {why}, so it governs the baseline's pods too",
-            nw.field,
-            plan.object()
-        )),
+        // The copy's selector acts on the baseline's pods: said whether or not
+        // -v asked, as `check --baseline` reports it.
+        Err(why) => {
+            let fix = if *why != crate::plan::NO_POD_TEMPLATE {
+                "give every pod template of the chart a label of the release (app.kubernetes.io/instance), or write a selector in the chart"
+            } else {
+                "write a selector in the chart, or leave the object out of the copy"
+            };
+            out.notes.push(format!(
+                "warning: document {} ({}) line {} at {}: the empty {} selects every pod of the namespace, the baseline's too, and stays so: {why}\n  fix: {fix}",
+                plan.index,
+                plan.object(),
+                nw.line,
+                nw.path,
+                nw.field,
+            ));
+        }
     }
 }
