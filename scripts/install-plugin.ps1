@@ -1,6 +1,6 @@
 # Helm 4 plugin install/update hook on Windows: puts the binary at
 # $env:HELM_PLUGIN_DIR\bin\ameide-tilt-render.exe. Same sources in the same order
-# as scripts/install-plugin.sh (README "Install hook"):
+# as scripts/install-plugin.sh (docs/install.md, "The install hook"):
 #   1. $env:AMEIDE_TILT_RENDER_BIN (copied: Windows links need privileges).
 #   2. The release archive for plugin.yaml's version, ameide-tilt-render-v<version>-windows-<arch>.zip,
 #      from $env:AMEIDE_TILT_RELEASE_URL (default https://github.com/ameideio/ameide-tilt-render/releases/download)/v<version>/,

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Helm 4 plugin install/update hook: puts the binary at
 # $HELM_PLUGIN_DIR/bin/ameide-tilt-render. Sources, first one that works wins
-# (README "Install hook"; scripts/install-plugin.ps1 does the same on Windows):
+# (docs/install.md, "The install hook"; scripts/install-plugin.ps1 does the same on Windows):
 #   1. $AMEIDE_TILT_RENDER_BIN: a binary you name (linked, so a rebuild is seen).
 #   2. The release archive for plugin.yaml's version and this OS/arch from
 #      ${AMEIDE_TILT_RELEASE_URL:-https://github.com/ameideio/ameide-tilt-render/releases/download}/v<version>/,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's one test command (README "Run the tests"; .ci/run calls it).
+# The project's one test command (README "Build and test"; .ci/run calls it).
 # Needs Rust and python3; crates come from crates.io, and tests/helm.rs makes its own
 # venv with helm-python-sdk from PyPI (target/tmp/helm-venv), tests/tilt.rs one with
 # starlark-pyo3 for the Tilt extension (target/tmp/tilt-venv).

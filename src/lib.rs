@@ -2,7 +2,7 @@
 //! an isolated inner-loop (Tilt) copy that can run next to the Argo CD baseline.
 //!
 //! The library takes the stream's bytes and returns the rewritten bytes; only the
-//! binary prints or chooses exit codes. See SPEC rules 1–9 in the README.
+//! binary prints or chooses exit codes. The rules are in docs/rules.md.
 
 // Listed from the bottom of the import graph up (tests/architecture.rs checks
 // that no module imports one that imports it).

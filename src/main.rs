@@ -4,7 +4,7 @@
 //! Helm 4 throws a plugin's stderr away, even on failure, so when we run as a
 //! Helm plugin (HELM_PLUGIN_NAME is set) a failure is also written to the parent's
 //! stderr (Linux: /proc/<ppid>/fd/2, which is helm's own terminal) and appended to a
-//! log file (see [`error_log_path`]). The README says where to look.
+//! log file (see [`error_log_path`]). docs/troubleshooting.md says where to look.
 
 use ameide_tilt_render::baseline::controllers::NoteKind;
 use ameide_tilt_render::cli::{Command, Format, Given, generate};

@@ -409,15 +409,19 @@ fn check_json_never_prints_a_secret_value() {
     }
 }
 
-/// The README's example config file is one the binary accepts, and its
+/// The example config file of docs/configuration.md is one the binary accepts, and its
 /// `operator_objects:` entry does what the comment says.
 #[test]
-fn readme_config_example_is_accepted() {
-    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+fn documented_config_example_is_accepted() {
+    let readme = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/configuration.md"
+    ))
+    .unwrap();
     let start = readme
-        .find("### Config file\n\n```yaml\n")
-        .expect("the README has the section")
-        + "### Config file\n\n```yaml\n".len();
+        .find("## Config file\n\n```yaml\n")
+        .expect("docs/configuration.md has the section")
+        + "## Config file\n\n```yaml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let dir = tempdir();
     let cfg = dir.join("tilt-render.yaml");

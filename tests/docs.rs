@@ -46,7 +46,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const MIN_EXAMPLES: usize = 20;
+const MIN_EXAMPLES: usize = 21;
 const BIN: &str = env!("CARGO_BIN_EXE_ameide-tilt-render");
 const NAME: &str = "ameide-tilt-render";
 
@@ -141,7 +141,6 @@ fn examples(page: &str, text: &str) -> Result<Vec<Example>, String> {
             let at = block.start + i + 1;
             let mut command = first.to_string();
             while command.ends_with('\\') && i + 1 < block.lines.len() {
-                command.pop();
                 i += 1;
                 command.push('\n');
                 command.push_str(block.lines[i]);
@@ -227,11 +226,7 @@ fn scratch_root() -> PathBuf {
 /// A scratch directory per block, shared by its commands, with the repository's
 /// example inputs at hand.
 fn scratch(ex: &Example) -> PathBuf {
-    let dir = scratch_root().join(format!(
-        "{}-{}",
-        ex.page.replace(['/', '.'], "-"),
-        ex.block
-    ));
+    let dir = scratch_root().join(format!("{}-{}", ex.page.replace(['/', '.'], "-"), ex.block));
     if !dir.exists() {
         fs::create_dir_all(&dir).unwrap();
         for d in ["examples", "testdata"] {
@@ -331,7 +326,11 @@ fn unrun(page: &str, text: &str) -> Vec<String> {
     // Logical lines: one ending in `\` goes on on the next.
     let mut logical: Vec<(usize, String)> = Vec::new();
     let mut open = false;
-    for (i, line) in text.lines().enumerate().filter(|(i, _)| !console.contains(i)) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| !console.contains(i))
+    {
         match logical.last_mut() {
             Some((_, l)) if open => l.push_str(line),
             _ => logical.push((i, line.to_string())),

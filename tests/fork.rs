@@ -182,7 +182,7 @@ fn golden_partial_copies_beside_their_inputs() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The flow `docs/fork.md` and the README show: alice and bob each fork `web`
+/// The flow `docs/fork.md` shows: alice and bob each fork `web`
 /// of `examples/shop/baseline.yaml` with their own suffix and hosts, and
 /// `check --baseline BASELINE ALICE BOB` finds no collision in any of the three
 /// pairs; each copy holds the same objects.

@@ -31,7 +31,7 @@ pub const BUILTIN_YAML: &str = include_str!("builtin.yaml");
 
 /// The same table, read and checked by `build.rs` with the same types, as JSON:
 /// it loads in microseconds where reading the YAML took millions of
-/// instructions per run (see README "The built-in table").
+/// instructions per run (see docs/configuration.md, "The built-in table").
 const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/builtin.json"));
 
 /// What a selector can select, and so where the pairs it selects are carried.

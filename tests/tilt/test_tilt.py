@@ -169,7 +169,7 @@ def run(main_source, directory, env=None):
     return tilt, module
 
 
-# How a user's Tiltfile loads the extension (README "Tilt quick-start").
+# How a user's Tiltfile loads the extension (docs/tilt.md "Tilt quick-start").
 LOAD = """
 v1alpha1.extension_repo(name='ameide', url='https://github.com/ameideio/ameide-tilt-render',
                         ref='main', git_subpath='tilt')
@@ -383,7 +383,7 @@ ameide_tilt_release('web', './charts/www-ameide')
 
 
 class Example(unittest.TestCase):
-    """examples/Tiltfile, executed where it lives, and the README's Tilt snippets."""
+    """examples/Tiltfile, executed where it lives, and the Tilt snippets of the README and docs/tilt.md."""
 
     def test_example_tiltfile(self):
         path = os.path.join(REPO, "examples", "Tiltfile")
@@ -415,9 +415,9 @@ class Example(unittest.TestCase):
         self.assertIn("tilt-render.yaml", local_kw["deps"])
         self.render_with(renderer_args)
 
-    def readme_snippet(self, heading):
-        """The first ```python block under `heading` in README.md."""
-        with open(os.path.join(REPO, "README.md")) as f:
+    def readme_snippet(self, heading, page="docs/tilt.md"):
+        """The first ```python block under `heading` in `page`."""
+        with open(os.path.join(REPO, page)) as f:
             text = f.read()
         self.assertIn(heading + "\n", text)
         rest = text[text.index(heading + "\n"):]
@@ -426,14 +426,18 @@ class Example(unittest.TestCase):
 
     def test_readme_snippets(self):
         with tempfile.TemporaryDirectory() as d:
-            tilt, _ = run(self.readme_snippet("### Tilt quick-start"), d)
+            tilt, _ = run(self.readme_snippet("## With Tilt", "README.md"), d)
+            (_, kw), = tilt.of("helm_resource")
+            self.assertEqual(kw["release_name"], "apps-www-ameide-tilt")
+            self.assertIn(os.path.join(d, "tilt-render.yaml"), kw["flags"])
+            tilt, _ = run(self.readme_snippet("## Tilt quick-start"), d)
             (_, kw), = tilt.of("helm_resource")
             self.assertEqual(kw["release_name"], "apps-www-ameide-tilt")
             self.assertIn(os.path.join(d, "tilt-render.yaml"), kw["flags"])
             (args, _), = tilt.of("local_resource")
             self.assertEqual(args, ["apps-www-ameide-cleanup-on-exit"])
             # The per-developer snippet continues the quick-start's loads.
-            tilt, _ = run(LOAD + self.readme_snippet("### Several developers, one namespace"), d, {"USER": "alice"})
+            tilt, _ = run(LOAD + self.readme_snippet("## Several developers, one namespace"), d, {"USER": "alice"})
             (_, kw), = tilt.of("helm_resource")
             self.assertEqual(kw["release_name"], "apps-www-ameide-tilt-alice")
             self.assertIn("dev.ameide.io=alice.local.ameide.io", kw["flags"])
@@ -660,7 +664,7 @@ class CleanupOnExit(unittest.TestCase):
         time.sleep(1.5)
         self.assertIsNone(p.poll(), "the serve_cmd must keep running")
         self.assertEqual(self.recorded(), [])
-        # SIGKILL cannot be trapped: nothing is uninstalled (README says so).
+        # SIGKILL cannot be trapped: nothing is uninstalled (docs/tilt.md says so).
         os.killpg(p.pid, signal.SIGKILL)
         p.wait()
         time.sleep(0.5)
