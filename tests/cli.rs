@@ -409,6 +409,33 @@ fn check_json_never_prints_a_secret_value() {
     }
 }
 
+/// A reader that stops early (`… | head`) has what it wanted: exit 0, no
+/// message. The binary's stdout is a pipe this test closes after 16 bytes.
+#[test]
+fn a_closed_pipe_exits_0_quietly() {
+    let big: String = (0..3_000)
+        .map(|i| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n"))
+        .collect();
+    let dir = tempdir();
+    fs::write(dir.join("in.yaml"), big).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("ameide-tilt-render");
+    let mut child = std::process::Command::new(&bin)
+        .stdin(fs::File::open(dir.join("in.yaml")).unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .env_clear()
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    fs::remove_dir_all(dir).unwrap();
+}
+
 /// The example config file of docs/configuration.md is one the binary accepts, and its
 /// `operator_objects:` entry does what the comment says.
 #[test]
