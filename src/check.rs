@@ -1,5 +1,5 @@
-//! `check`: verifies that a stream is already a correct tilt copy (SPEC rules 1–7,
-//! 9 and 10) and lists every violation with its document, object, line and path.
+//! `check`: verifies that a stream is already a correct tilt copy (docs/rules.md,
+//! rules 1–7, 9 and 10) and lists every violation with its document, object, line and path.
 //!
 //! A correct tilt stream is a fixed point of the filter, so every edit the filter
 //! would still make is a violation, labelled with the rule that asks for it. On

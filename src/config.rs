@@ -275,7 +275,7 @@ impl Config {
         })
     }
 
-    /// Where `host` goes under the host map (SPEC rule 4).
+    /// Where `host` goes under the host map (docs/rules.md#rule-4).
     pub fn map_host(&self, host: &str) -> Mapped {
         if self.host_map.iter().any(|(_, to)| under(host, to)) {
             return Mapped::Already;
@@ -355,7 +355,7 @@ fn drop_kinds(given: Option<Vec<String>>) -> Result<Vec<KindSel>, Error> {
     Ok(out)
 }
 
-/// What `--fork` chooses (SPEC "Forking only what you change").
+/// What `--fork` chooses (docs/fork.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ForkSel {
     /// `KIND/NAME`: the object of that kind (any case, `Kind.group`) and baseline name.

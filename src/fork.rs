@@ -1,4 +1,4 @@
-//! A partial copy (`--fork`, SPEC "Forking only what you change"): only the
+//! A partial copy (`--fork`, docs/fork.md): only the
 //! chosen workloads and what exists for them are emitted; everything else stays
 //! the baseline's, and the copy uses it by its baseline name.
 //!

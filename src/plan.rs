@@ -15,7 +15,7 @@ use crate::yaml::{Doc, NodeId, Style};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-/// One rule of the SPEC, in two phases. Rules read documents and the index; they
+/// One rule of docs/rules.md, in two phases. Rules read documents and the index; they
 /// add edits and report lines to the document's [`DocOut`]; none writes bytes.
 pub trait Rule: Sync {
     /// Whether the rule runs under this configuration (`--no-redis`, …).
@@ -588,7 +588,7 @@ pub struct StreamIndex<'p> {
     /// The pair every pod template of the copy carries, isolated (rule 3), or why
     /// there is none. An `Err` leaves an empty NetworkPolicy podSelector as it is
     /// (`-v` says so); `check --baseline` is the place to report that policy as
-    /// governing the baseline's pods (SPEC rule 3).
+    /// governing the baseline's pods (docs/rules.md#rule-3).
     pub narrow: Result<(&'p str, String), &'static str>,
     /// The labels of the baseline's pods that the stream shows (every pod
     /// template of an object not already named as a copy, emitted or not): what

@@ -1,5 +1,5 @@
 //! Why an edit is made, or why `check` reports something: one typed value per
-//! SPEC obligation, so `check`, `-v`, the diff redaction and the fuzz target match
+//! obligation of docs/rules.md, so `check`, `-v`, the diff redaction and the fuzz target match
 //! on the variant and never on text.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! What renaming cannot separate (DESIGN §3b "Controllers are not apps"): notes
+//! What renaming cannot separate (docs/isolation.md, "Where it ends"): notes
 //! that `check --baseline` always prints and never counts as collisions.
 //!
 //! Classified as controller-level, exactly (the kinds are data, in

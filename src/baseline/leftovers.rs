@@ -15,7 +15,7 @@
 //!   or as a selector: those are judged with their kind (categories 5, 3, 4), so
 //!   a `secretKeyRef` to a Secret `web` the copy shares is not mistaken for the
 //!   baseline's Deployment `web`, and no place is reported twice;
-//! - label keys and values (SPEC rule 9 leaves them to rule 3): a key that says
+//! - label keys and values (rule 9 (docs/rules.md#rule-9) leaves them to rule 3): a key that says
 //!   label (`jobLabel`) or alias (`REDIS_ALIAS`, a metrics label), a small mapping beside one (a relabeling's
 //!   `replacement`), a label matcher in a query (`{job="web"}`);
 //! - a word whose key names another kind (`passwordSecret: {name: web}` names a
@@ -84,7 +84,7 @@ pub struct Within<'w> {
 /// the string that holds it. Strings `within.judged`, named exceptions and label
 /// keys and values (a key that says label, or a small mapping beside one: a
 /// relabeling's `replacement`; a label matcher in a query, `{job="…"}`) are not
-/// read: SPEC rule 9 leaves label keys and values alone, and rule 11 keeps its
+/// read: rule 9 (docs/rules.md#rule-9) leaves label keys and values alone, and rule 11 keeps its
 /// named exceptions.
 pub fn mentions(
     doc: &Doc<'_>,
@@ -308,7 +308,7 @@ fn kinds_named<'v>(keys: &[String], vocabulary: &'v [String]) -> Vec<&'v str> {
 ///   (a key that names a part of a pod, `default-container`, names none);
 /// - under a key that names no kind, a one-word name (`mastodon`, `broker`,
 ///   `loki`: no `-`, no `.`) is a word that merely equals a name (a database
-///   user, a role, a data source; SPEC rule 9 leaves those alone); a longer one
+///   user, a role, a data source; rule 9 (docs/rules.md#rule-9) leaves those alone); a longer one
 ///   names whatever has it;
 /// - a host names a Service (or a pod by its StatefulSet) where the rest of the
 ///   host says it lives; `prefix/word` names an object of the kind the prefix

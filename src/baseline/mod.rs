@@ -25,8 +25,8 @@
 //!    rename);
 //! 6. `lost`: a selector of the copy that selects nothing of the copy although
 //!    the baseline's counterpart selects something of the baseline (it lost its
-//!    target). The SPEC lists "a tilt selector that lost its target" among the
-//!    collisions that make the exit code 1, so this stays a collision; the
+//!    target). docs/isolation.md lists "a selector of the copy that lost its target"
+//!    among the collisions that make the exit code 1, so this stays a collision; the
 //!    other selectors of the copy that select none of its pods are `note (lost)`;
 //! 7. `leftover`: an old name still written in a string of the copy ([`leftovers`],
 //!    no table).
@@ -746,7 +746,7 @@ impl<'s> Model<'s> {
     /// 6. A selector of the copy that lost its target: it selects nothing in the
     ///    copy, while its counterpart in the baseline selects something there.
     ///
-    /// That is a collision (exit 1): the SPEC lists "a tilt selector that lost its
+    /// That is a collision (exit 1): docs/isolation.md lists "a selector of the copy that lost its
     /// target" among them, and a Service of the copy whose pods are gone sends its
     /// traffic nowhere (or, with a label another rule forgot, to the baseline).
     /// Any other selector of the copy that selects none of the copy's own pods is

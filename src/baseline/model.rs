@@ -73,7 +73,7 @@ pub struct Claim {
     pub place: Place,
 }
 
-/// A name an object of the stream makes at run time (SPEC rule 10).
+/// A name an object of the stream makes at run time (docs/rules.md#rule-10).
 #[derive(Clone, Debug)]
 pub struct Made {
     pub kind: String,

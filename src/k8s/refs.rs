@@ -17,7 +17,7 @@
 //! custom resource, where no path is known.
 //!
 //! A reference is rewritten only when its target is emitted by the same stream
-//! (SPEC rule 2); every other name keeps its exact bytes.
+//! (docs/rules.md#rule-2); every other name keeps its exact bytes.
 
 use super::Reference;
 pub use super::schema::GroupDefault;

@@ -1,4 +1,4 @@
-//! The rules of the SPEC, one file each, all with the two-phase contract of
+//! The rules of docs/rules.md, one file each, all with the two-phase contract of
 //! [`crate::plan::Rule`]: phase 1 reads one document, phase 2 reads the stream
 //! index; both add edits and report lines, none writes bytes.
 

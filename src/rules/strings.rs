@@ -69,7 +69,7 @@ impl Rule for Strings {
     }
 }
 
-/// Key or flag names that say "host" (SPEC rule 9): compared upper-case, with
+/// Key or flag names that say "host" (docs/rules.md#rule-9): compared upper-case, with
 /// `-`, `_` and `.` removed, as suffixes.
 const HOST_WORDS: &[&str] = &[
     "HOST",
@@ -111,7 +111,7 @@ pub fn says_host(name: &str) -> bool {
 /// The values of the fields of this object that describe hosts (`host_claims`
 /// entries with `claims: false`: a Certificate's `dnsNames` and `commonName`):
 /// each is a host, as the value of a key that says host is, so a bare Service
-/// name there (`commonName: web`) is one (SPEC rule 11).
+/// name there (`commonName: web`) is one (docs/rules.md#rule-11).
 fn described_hosts(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>) -> Vec<NodeId> {
     let mut out = Vec::new();
     let mut found = Vec::new();
