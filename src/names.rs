@@ -63,21 +63,6 @@ pub fn suffixed(value: &str, suffix: &str, limit: usize, allow_shorten: bool) ->
     Suffixed::Shortened(s)
 }
 
-/// Name length limit for a kind: 63 where the name is used as a DNS label or
-/// ends up in a label value (a Service, the Endpoints that must share its name,
-/// a StatefulSet's pod hostnames, a Job's `job-name` label), 52 for CronJob (the
-/// API's own limit), 253 otherwise.
-pub fn name_limit(kind: &str) -> usize {
-    match kind {
-        "Service" | "Endpoints" | "StatefulSet" | "Job" => 63,
-        "CronJob" => 52,
-        _ => 253,
-    }
-}
-
-/// Limit for label values.
-pub const LABEL_VALUE_LIMIT: usize = 63;
-
 #[cfg(test)]
 mod tests {
     use super::*;

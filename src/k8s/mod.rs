@@ -453,8 +453,6 @@ pub struct K8s {
     pub container_lists: Vec<String>,
     /// Rule 3: every selector kind and what it selects.
     pub selectors: Vec<Selector>,
-    /// Kubernetes' own API groups (their kinds are no label owners but those below).
-    pub kubernetes_groups: Vec<String>,
     /// Kinds known to label the pods they make with their own name.
     pub label_owner_kinds: Vec<KindSel>,
     /// The pods operators make for custom resources, set by set (each kind is
@@ -541,7 +539,6 @@ impl K8s {
                 .collect(),
             container_lists: f.container_lists,
             selectors: f.selectors.iter().map(Selector::from_entry).collect(),
-            kubernetes_groups: f.kubernetes_groups,
             label_owner_kinds: f
                 .label_owner_kinds
                 .iter()
@@ -677,7 +674,7 @@ impl K8s {
             .any(|k| k.matches(kind, group))
         {
             Some(0)
-        } else if self.kubernetes_groups.iter().any(|g| g == group) {
+        } else if !self.is_custom_group(group) {
             None
         } else {
             Some(1)

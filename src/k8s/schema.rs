@@ -249,7 +249,6 @@ pub struct File {
     pub pod_specs: HashMap<String, String>,
     pub container_lists: Vec<String>,
     pub selectors: Vec<SelectorEntry>,
-    pub kubernetes_groups: Vec<String>,
     pub label_owner_kinds: Vec<String>,
     pub operator_pods: Vec<OperatorPodsEntry>,
     pub operator_objects: Vec<OperatorObjectsEntry>,
