@@ -2,6 +2,7 @@
 //! value under a Secret's `data` and `stringData`, and of inline passwords in env.
 
 use crate::edit::{self, Edit};
+use crate::k8s::words::SECRET_WORDS;
 use crate::yaml::{self, Doc};
 
 pub const REDACTED: &str = "<redacted>";
@@ -9,17 +10,7 @@ pub const REDACTED: &str = "<redacted>";
 /// Env var names whose literal values are secrets in all but name.
 fn secret_like(name: &str, redis_env: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    name == redis_env
-        || [
-            "PASSWORD",
-            "PASSWD",
-            "SECRET",
-            "TOKEN",
-            "API_KEY",
-            "PRIVATE_KEY",
-        ]
-        .iter()
-        .any(|w| upper.contains(w))
+    name == redis_env || SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
 /// The stream with every Secret `data`/`stringData` value, and the literal value

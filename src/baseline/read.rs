@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::{self, Error};
 use crate::k8s::OperatorObjects;
 use crate::k8s::refs::{self, Found, Target};
+use crate::k8s::words::POD_KEYS;
 use crate::plan::api_group;
 use crate::yaml::{self, Doc, NodeId, NodeKind};
 use std::collections::{HashMap, HashSet};
@@ -197,9 +198,6 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, watch: Option<&HashSet<String>>, s: &mu
         }
     }
 }
-
-/// Keys of a custom resource's `spec` that size or run pods.
-const POD_KEYS: &[&str] = &["replicas", "instances", "image", "resources", "storage"];
 
 /// Does the custom resource at `root` carry a pod-like spec: one of [`POD_KEYS`]
 /// in `spec` or in a mapping directly below it (Strimzi's `spec.kafka.replicas`)?

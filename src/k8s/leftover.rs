@@ -18,10 +18,8 @@
 //! own annotations (`helm.sh/*`, `meta.helm.sh/*`, `postrenderer.helm.sh/*`).
 //! What is read but exempt from rule 11 carries an [`Exempt`] reason.
 
+use crate::k8s::words::HELM_PREFIXES;
 use crate::yaml::{Doc, NodeId};
-
-/// Helm's own annotations, never ours to read.
-pub const HELM_PREFIXES: &[&str] = &["helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/"];
 
 /// Why a string that is read may still hold an old name on purpose (rule 11 (b)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

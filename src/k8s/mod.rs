@@ -14,6 +14,7 @@ pub mod base64;
 pub mod leftover;
 pub mod refs;
 pub mod schema;
+pub mod words;
 
 pub use schema::File;
 pub use schema::{

@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::edit::Edit;
 use crate::error::Error;
 use crate::k8s::leftover::{self, Exempt, Form, Word, key_words};
+use crate::k8s::words::ITEM_WORDS;
 use crate::plan::{
     DocOut, DocPlan, Holder, LeftCand, NodeSpan, OldName, PlanCx, ResolveCx, Rule, StreamIndex,
     locate_in_scalar, ns_compatible, rewrite_scalar,
@@ -798,10 +799,6 @@ fn judge<'i>(
     }
     Some(Verdict::Report(targets[0]))
 }
-
-/// Parts of a pod and of labels that keys name (`kubectl.kubernetes.io/default-container`,
-/// `jobLabel`): a value under such a key names that part, not an object.
-const ITEM_WORDS: &[&str] = &["Container", "Volume", "Port", "Label", "Alias"];
 
 /// Does a value beside the name say its kind: the kind itself, its plural, or
 /// the last word of a longer kind (`type: topic` beside a KafkaTopic's name,

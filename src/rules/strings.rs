@@ -28,6 +28,7 @@ use crate::error::Error;
 use crate::k8s::base64::{base64_decode, base64_encode};
 use crate::k8s::leftover::{Exempt, last_word};
 use crate::k8s::refs::walk;
+use crate::k8s::words::{FLAG_KINDS, HOST_WORDS, PUBLIC_TLDS};
 use crate::plan::{
     DocOut, DocPlan, LeftCand, NodeSpan, PlanCx, ResolveCx, Rule, SecretField, StreamIndex,
     renamed_name,
@@ -68,22 +69,6 @@ impl Rule for Strings {
         Ok(())
     }
 }
-
-/// Key or flag names that say "host" (docs/rules.md#rule-9): compared upper-case, with
-/// `-`, `_` and `.` removed, as suffixes.
-const HOST_WORDS: &[&str] = &[
-    "HOST",
-    "HOSTNAME",
-    "HOSTS",
-    "ADDR",
-    "ADDRESS",
-    "SERVER",
-    "SERVICE",
-    "SVC",
-    "ENDPOINT",
-    "SERVICENAME",
-    "SVCNAME",
-];
 
 /// Does a key, env var or flag name say that its value is a host?
 pub fn says_host(name: &str) -> bool {
@@ -361,60 +346,6 @@ fn service_host<'r, 'n>(
     })
 }
 
-/// Top-level domains of the public internet that a URL or e-mail address ends
-/// with; never read as a namespace after a Service's name. (Words that are also
-/// likely namespace names, `dev`, `test`, `app`, `local`, are left out: a
-/// Service with that namespace written out still matches them exactly.)
-const PUBLIC_TLDS: &[&str] = &[
-    "com",
-    "org",
-    "net",
-    "edu",
-    "gov",
-    "mil",
-    "int",
-    "io",
-    "ai",
-    "co",
-    "info",
-    "biz",
-    "me",
-    "sh",
-    "so",
-    "xyz",
-    "eu",
-    "us",
-    "uk",
-    "de",
-    "fr",
-    "nl",
-    "ch",
-    "at",
-    "be",
-    "se",
-    "no",
-    "dk",
-    "fi",
-    "it",
-    "es",
-    "pl",
-    "cz",
-    "ru",
-    "cn",
-    "jp",
-    "kr",
-    "in",
-    "br",
-    "au",
-    "ca",
-    "nz",
-    "arpa",
-    "localhost",
-    "internal",
-    "example",
-    "invalid",
-];
-
 /// Does what follows a Service's name in a token (`rest`, after its dot) make it
 /// a host: a namespace the Service lives in, `ns.svc`, `ns.svc.cluster.local`, or
 /// nothing and a host's context around the token?
@@ -498,16 +429,6 @@ fn rewrite_token(
         .unwrap_or_else(|| pod.to_string());
     Some((i, end, format!("{pod_new}.{new}")))
 }
-
-/// Kinds a flag's name may name besides those the stream emits (a partial copy
-/// may not emit the ConfigMap `--configmap=ns/name` names).
-const FLAG_KINDS: &[&str] = &[
-    "configmap",
-    "secret",
-    "lease",
-    "certificate",
-    "ingressclass",
-];
 
 /// `--configmap=$(POD_NAMESPACE)/web`: a `ns/name` right after a flag whose name
 /// names another kind than Service names an object of that kind, not a host.

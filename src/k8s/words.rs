@@ -1,0 +1,104 @@
+//! Word lists the rules and the model read strings with: facts about how
+//! people name things in manifests, kept in one place beside the built-in table
+//! (`builtin.yaml` holds the facts about Kubernetes' own objects).
+
+/// Key or flag names that say "host" (docs/rules.md#rule-9): compared upper-case, with
+/// `-`, `_` and `.` removed, as suffixes.
+pub const HOST_WORDS: &[&str] = &[
+    "HOST",
+    "HOSTNAME",
+    "HOSTS",
+    "ADDR",
+    "ADDRESS",
+    "SERVER",
+    "SERVICE",
+    "SVC",
+    "ENDPOINT",
+    "SERVICENAME",
+    "SVCNAME",
+];
+
+/// Top-level domains of the public internet that a URL or e-mail address ends
+/// with; never read as a namespace after a Service's name. (Words that are also
+/// likely namespace names, `dev`, `test`, `app`, `local`, are left out: a
+/// Service with that namespace written out still matches them exactly.)
+pub const PUBLIC_TLDS: &[&str] = &[
+    "com",
+    "org",
+    "net",
+    "edu",
+    "gov",
+    "mil",
+    "int",
+    "io",
+    "ai",
+    "co",
+    "info",
+    "biz",
+    "me",
+    "sh",
+    "so",
+    "xyz",
+    "eu",
+    "us",
+    "uk",
+    "de",
+    "fr",
+    "nl",
+    "ch",
+    "at",
+    "be",
+    "se",
+    "no",
+    "dk",
+    "fi",
+    "it",
+    "es",
+    "pl",
+    "cz",
+    "ru",
+    "cn",
+    "jp",
+    "kr",
+    "in",
+    "br",
+    "au",
+    "ca",
+    "nz",
+    "arpa",
+    "localhost",
+    "internal",
+    "example",
+    "invalid",
+];
+
+/// Kinds a flag's name may name besides those the stream emits (a partial copy
+/// may not emit the ConfigMap `--configmap=ns/name` names).
+pub const FLAG_KINDS: &[&str] = &[
+    "configmap",
+    "secret",
+    "lease",
+    "certificate",
+    "ingressclass",
+];
+
+/// Helm's own annotations, never ours to read.
+pub const HELM_PREFIXES: &[&str] = &["helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/"];
+
+/// Parts of a pod and of labels that keys name (`kubectl.kubernetes.io/default-container`,
+/// `jobLabel`): a value under such a key names that part, not an object.
+pub const ITEM_WORDS: &[&str] = &["Container", "Volume", "Port", "Label", "Alias"];
+
+/// Keys of a custom resource's `spec` that size or run pods.
+pub const POD_KEYS: &[&str] = &["replicas", "instances", "image", "resources", "storage"];
+
+/// Words that say an env var's literal value is a secret (`diff` and `-v` show
+/// `<redacted>` instead): compared upper-case, anywhere in the name.
+pub const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "PRIVATE_KEY",
+];
