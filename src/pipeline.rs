@@ -8,14 +8,13 @@
 //! writes.
 
 use crate::config::Config;
-use crate::edit::{self, Edit};
+use crate::edit;
 use crate::error::{Error, Place};
 use crate::fork;
 use crate::plan::{
     Aliased, DocOut, DocPlan, OperatorMade, PlanCx, ResolveCx, Status, StreamIndex, api_group,
 };
-use crate::reason::Reason;
-use crate::rules::RULES;
+use crate::rules::{RULES, drop, lossless};
 use crate::yaml::{self, Doc, NodeId, NodeKind};
 use std::borrow::Cow;
 
@@ -42,26 +41,6 @@ pub struct Planned<'a> {
 /// Where refusals go: `None` ends the run at the first one (the filter); `check`
 /// passes a list and goes on with the other documents.
 pub type Refusals<'r> = Option<&'r mut Vec<Error>>;
-
-/// Whether documents of this kind leave the stream: owned by the baseline
-/// (rule 1) or a drop kind (rule 5).
-pub fn not_emitted(cfg: &Config, kind: &str, group: &str) -> Option<Status> {
-    if cfg.k8s.is_not_emitted(kind) {
-        Some(Status::Baseline)
-    } else if cfg.drop_kinds.iter().any(|d| d.matches(kind, group)) {
-        Some(Status::Dropped)
-    } else {
-        None
-    }
-}
-
-fn report_not_emitted(plan: &DocPlan<'_>, out: &mut DocOut) {
-    out.report.push(if plan.status == Status::Baseline {
-        format!("not emitted {}: owned by the baseline", plan.object())
-    } else {
-        format!("dropped {} (drop kind)", plan.object())
-    });
-}
 
 fn describe(doc: &Doc<'_>, id: NodeId) -> &'static str {
     match doc.node(id).kind {
@@ -125,8 +104,9 @@ pub fn read_document<'a>(
         plan.name = g.name.map(Cow::Borrowed);
         plan.line = g.line;
         plan.at = g.at;
-        plan.status = not_emitted(cfg, g.kind, api_group(g.api_version)).unwrap_or(Status::Empty);
-        report_not_emitted(&plan, &mut out);
+        plan.status =
+            drop::not_emitted(cfg, g.kind, api_group(g.api_version)).unwrap_or(Status::Empty);
+        drop::report(&plan, &mut out);
         return Ok((plan, out));
     }
     let Some(root) = doc.root().filter(|&r| !doc.is_null(r)) else {
@@ -139,9 +119,9 @@ pub fn read_document<'a>(
     if cfg.k8s.is_cluster_scoped(&plan.kind) {
         plan.ns = None;
     }
-    if let Some(status) = not_emitted(cfg, &plan.kind, plan.group()) {
+    if let Some(status) = drop::not_emitted(cfg, &plan.kind, plan.group()) {
         plan.status = status;
-        report_not_emitted(&plan, &mut out);
+        drop::report(&plan, &mut out);
         return Ok((plan, out));
     }
     plan.status = Status::Object;
@@ -278,7 +258,8 @@ pub fn plan_stream<'a>(
 ) -> Result<Planned<'a>, Error> {
     let mut planned = Planned::default();
     // Documents that are dropped whole need no parse (a CRD can be megabytes).
-    let skip = |g: &yaml::Glance<'_>| not_emitted(cfg, g.kind, api_group(g.api_version)).is_some();
+    let skip =
+        |g: &yaml::Glance<'_>| drop::not_emitted(cfg, g.kind, api_group(g.api_version)).is_some();
     // A partial copy keeps the filter's refusals until it knows what it emits.
     let hold = !cfg.fork.is_empty() && refused.is_none();
     let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
@@ -324,20 +305,14 @@ pub fn resolve_stream(
         match plan.status {
             Status::Empty => {}
             Status::Dropped | Status::Baseline | Status::Shared => {
-                let why = match plan.status {
-                    Status::Baseline => Reason::BaselineKind,
-                    Status::Shared => Reason::NotForked,
-                    _ => Reason::DropKind,
-                };
-                out.edits
-                    .push(remove_document(input, plan.region).because(why));
+                out.edits.push(drop::remove(input, plan));
             }
             Status::Object => {
                 let resolved = RULES
                     .iter()
                     .filter(|r| r.enabled(cfg))
                     .try_for_each(|r| r.resolve(&cx, plan, out))
-                    .and_then(|()| aliases_kept(plan, out));
+                    .and_then(|()| lossless::aliases_kept(plan, out));
                 if let Err(e) = resolved {
                     refuse(&mut refused, e)?;
                 }
@@ -348,69 +323,6 @@ pub fn resolve_stream(
         planned.outs[i].notes.push(note);
     }
     Ok(())
-}
-
-/// Refuses a document whose edits would remove an anchor that an alias they
-/// keep stands for: whatever rule made the edit, the output would not parse.
-/// Checked once here for every rule rather than by each edit helper.
-fn aliases_kept(plan: &DocPlan<'_>, out: &DocOut) -> Result<(), Error> {
-    let removed = |at: usize| out.edits.iter().any(|e| e.start <= at && at < e.end);
-    for a in &plan.aliased {
-        if removed(a.anchor) && !removed(a.alias) {
-            return Err(Error::input(
-                plan.place(a.anchor_line),
-                format!(
-                    "an edit here would remove a YAML anchor (&name) that the alias on line {} still uses",
-                    a.alias_line
-                ),
-            )
-            .with_hint("write the value out instead of using an anchor/alias in the chart template"));
-        }
-    }
-    Ok(())
-}
-
-/// The edit that removes a document's region.
-///
-/// A region that ends with a `...` line needs care, because what follows it may
-/// rely on that marker: a document with no `---` of its own (YAML allows one after
-/// `...`) would be joined to the document before, so a `---` line takes the
-/// region's place; a `%` directive needs a `...` before it, so that line stays
-/// (a second `...` in a row, or one at the start of the stream, is valid YAML 1.2).
-fn remove_document(input: &str, (start, end): (usize, usize)) -> Edit {
-    // Markers count only at column 0, so the line is not trimmed.
-    let next = input[end..]
-        .split_inclusive('\n')
-        .find(|l| !yaml::is_blank_or_comment(l));
-    match next {
-        None => Edit::delete(start, end),
-        // What follows starts its own document, or ends the one before.
-        Some(l) if yaml::is_doc_start(l.as_bytes()) || yaml::is_doc_end(l) => {
-            Edit::delete(start, end)
-        }
-        Some(l) if l.starts_with('%') => {
-            // Keep the region's last `...` line and the comments after it.
-            let region = &input[start..end];
-            let mut at = region.len();
-            let mut dots = None;
-            for line in region.split_inclusive('\n').rev() {
-                at -= line.len();
-                if yaml::is_doc_end(line) {
-                    dots = Some(at);
-                    break;
-                }
-                if !yaml::is_blank_or_comment(line) {
-                    break;
-                }
-            }
-            Edit::delete(start, dots.map_or(end, |d| start + d))
-        }
-        Some(_) => Edit::replace(
-            start,
-            end,
-            format!("---{}", crate::edit::eol_at(input, end.saturating_sub(1))),
-        ),
-    }
 }
 
 /// Ends the run with `e`, or, when `check` collects refusals, keeps it and goes on.
@@ -424,38 +336,6 @@ fn refuse(refused: &mut Option<&mut Vec<Error>>, e: Error) -> Result<(), Error> 
     }
 }
 
-/// The note on stderr about objects the baseline owns: named when there are a
-/// few, counted per kind when there are many.
-fn baseline_note(plans: &[DocPlan<'_>]) -> Option<String> {
-    let baseline: Vec<&DocPlan<'_>> = plans
-        .iter()
-        .filter(|p| p.status == Status::Baseline)
-        .collect();
-    if baseline.is_empty() {
-        return None;
-    }
-    let what = if baseline.len() <= 5 {
-        baseline
-            .iter()
-            .map(|p| p.object())
-            .collect::<Vec<_>>()
-            .join(", ")
-    } else {
-        let mut counts: Vec<(&str, usize)> = Vec::new();
-        for p in &baseline {
-            match counts.iter_mut().find(|(k, _)| *k == p.kind.as_ref()) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((p.kind.as_ref(), 1)),
-            }
-        }
-        let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        format!("{} (-v names each)", counts.join(", "))
-    };
-    Some(format!(
-        "not emitted (owned by the baseline, their names cannot change): {what}"
-    ))
-}
-
 /// Runs the whole filter on one stream.
 pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     let mut out = Rendered::default();
@@ -465,7 +345,7 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
         out.notes.extend(note);
     }
     resolve_stream(input, &mut planned, cfg, None)?;
-    out.notes.extend(baseline_note(&planned.plans));
+    out.notes.extend(drop::baseline_note(&planned.plans));
     let mut edits = Vec::new();
     for o in planned.outs {
         out.notes.extend(o.notes);

@@ -18,6 +18,10 @@ use std::collections::{HashMap, HashSet};
 /// One rule of docs/rules.md, in two phases. Rules read documents and the index; they
 /// add edits and report lines to the document's [`DocOut`]; none writes bytes.
 pub trait Rule: Sync {
+    /// Its number in docs/rules.md (`#rule-N`); [`crate::rules::RULE_DOCS`]
+    /// says where it lives and what carries its name.
+    fn number(&self) -> u8;
+
     /// Whether the rule runs under this configuration (`--no-redis`, …).
     fn enabled(&self, _cfg: &Config) -> bool {
         true
@@ -27,18 +31,23 @@ pub trait Rule: Sync {
     /// candidates for phase 2.
     fn plan<'a>(
         &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        out: &mut DocOut,
-    ) -> Result<(), Error>;
+        _cx: &PlanCx<'_, 'a>,
+        _plan: &mut DocPlan<'a>,
+        _out: &mut DocOut,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
 
-    /// Phase 2, for one emitted object: candidates become edits.
+    /// Phase 2, for one emitted object: candidates become edits. A rule whose
+    /// edits need nothing of the other documents has none.
     fn resolve(
         &self,
-        cx: &ResolveCx<'_, '_>,
-        plan: &DocPlan<'_>,
-        out: &mut DocOut,
-    ) -> Result<(), Error>;
+        _cx: &ResolveCx<'_, '_>,
+        _plan: &DocPlan<'_>,
+        _out: &mut DocOut,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// What phase 1 reads: one parsed object.

@@ -63,6 +63,33 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason (the match in the unit test below fails to compile when a
+    /// new one is missing here).
+    pub const ALL: &[Reason] = &[
+        Reason::Rename,
+        Reason::BaselineKind,
+        Reason::DropKind,
+        Reason::NotForked,
+        Reason::ArgoTracking,
+        Reason::Hostname,
+        Reason::Listener,
+        Reason::RedisPassword,
+        Reason::Reference,
+        Reason::NameInText,
+        Reason::CertificateHost,
+        Reason::Produced,
+        Reason::Selector,
+        Reason::EmptySelector,
+        Reason::SelectsBaseline,
+        Reason::OwnerLabel,
+        Reason::StringRef,
+        Reason::Evidence,
+        Reason::StaleReference,
+        Reason::StaleString,
+        Reason::StaleLabel,
+        Reason::Refused,
+    ];
+
     /// The text `check` and `-v` show.
     pub fn text(self) -> &'static str {
         match self {
@@ -138,5 +165,45 @@ impl Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reason;
+
+    #[test]
+    fn all_lists_every_reason_once() {
+        let mut seen = std::collections::HashSet::new();
+        for r in Reason::ALL {
+            assert!(seen.insert(*r), "{r:?} twice");
+            // Exhaustive: a new reason makes this fail to compile until it is
+            // added here and to ALL.
+            match r {
+                Reason::Rename
+                | Reason::BaselineKind
+                | Reason::DropKind
+                | Reason::NotForked
+                | Reason::ArgoTracking
+                | Reason::Hostname
+                | Reason::Listener
+                | Reason::RedisPassword
+                | Reason::Reference
+                | Reason::NameInText
+                | Reason::CertificateHost
+                | Reason::Produced
+                | Reason::Selector
+                | Reason::EmptySelector
+                | Reason::SelectsBaseline
+                | Reason::OwnerLabel
+                | Reason::StringRef
+                | Reason::Evidence
+                | Reason::StaleReference
+                | Reason::StaleString
+                | Reason::StaleLabel
+                | Reason::Refused => {}
+            }
+        }
+        assert_eq!(seen.len(), 22);
     }
 }

@@ -36,6 +36,10 @@ use std::collections::HashMap;
 pub struct Evidence;
 
 impl Rule for Evidence {
+    fn number(&self) -> u8 {
+        11
+    }
+
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,

@@ -12,13 +12,17 @@
 use crate::edit;
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::plan::{DocOut, DocPlan, PlanCx, ResolveCx, Rule};
+use crate::plan::{DocOut, DocPlan, PlanCx, Rule};
 use crate::reason::Reason;
 use crate::yaml::{NodeId, Style};
 
 pub struct Ownership;
 
 impl Rule for Ownership {
+    fn number(&self) -> u8 {
+        7
+    }
+
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,
@@ -26,10 +30,6 @@ impl Rule for Ownership {
         out: &mut DocOut,
     ) -> Result<(), Error> {
         untrack(cx, plan, out)
-    }
-
-    fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
-        Ok(())
     }
 }
 

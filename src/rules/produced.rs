@@ -15,9 +15,7 @@
 
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::plan::{
-    DocOut, DocPlan, PlanCx, RefCand, RefVia, ResolveCx, Rule, renamed_name, rewrite_scalar,
-};
+use crate::plan::{DocOut, DocPlan, PlanCx, RefCand, RefVia, Rule, renamed_name, rewrite_scalar};
 use crate::reason::Reason;
 use crate::rules::references::candidates;
 use std::collections::HashSet;
@@ -25,6 +23,10 @@ use std::collections::HashSet;
 pub struct Produced;
 
 impl Rule for Produced {
+    fn number(&self) -> u8 {
+        10
+    }
+
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,
@@ -40,11 +42,6 @@ impl Rule for Produced {
             produce(cx, plan, c, out)?;
         }
         plan.produced.extend(found);
-        Ok(())
-    }
-
-    /// The new names are known in phase 1; references to them are rule 2's.
-    fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
         Ok(())
     }
 }

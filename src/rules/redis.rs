@@ -24,6 +24,10 @@ use crate::yaml::NodeId;
 pub struct Redis;
 
 impl Rule for Redis {
+    fn number(&self) -> u8 {
+        6
+    }
+
     fn enabled(&self, cfg: &Config) -> bool {
         cfg.redis
     }

@@ -43,6 +43,10 @@ use std::collections::HashSet;
 pub struct References;
 
 impl crate::plan::Rule for References {
+    fn number(&self) -> u8 {
+        2
+    }
+
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,

@@ -8,15 +8,17 @@
 //! (see [`crate::names`]) or refused under `--strict-names`; `generateName` is left alone.
 
 use crate::error::Error;
-use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, renamed_name, rewrite_scalar,
-};
+use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, Rule, renamed_name, rewrite_scalar};
 use crate::reason::Reason;
 use crate::yaml::NodeId;
 
 pub struct Rename;
 
 impl Rule for Rename {
+    fn number(&self) -> u8 {
+        1
+    }
+
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,
@@ -24,11 +26,6 @@ impl Rule for Rename {
         out: &mut DocOut,
     ) -> Result<(), Error> {
         rename(cx, plan, out)
-    }
-
-    /// Names are known in phase 1; references to them are rule 2's.
-    fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
-        Ok(())
     }
 }
 

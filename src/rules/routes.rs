@@ -21,9 +21,7 @@ use crate::edit::{self, Edit};
 use crate::error::Error;
 use crate::k8s::refs::walk;
 use crate::k8s::{HostRule, hosts_in};
-use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, ResolveCx, Rule, locate_in_scalar, rewrite_scalar,
-};
+use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, Rule, locate_in_scalar, rewrite_scalar};
 use crate::reason::Reason;
 use crate::yaml::Style;
 use std::borrow::Cow;
@@ -31,6 +29,10 @@ use std::borrow::Cow;
 pub struct Routes;
 
 impl Rule for Routes {
+    fn number(&self) -> u8 {
+        4
+    }
+
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,
@@ -41,10 +43,6 @@ impl Rule for Routes {
         if cx.cfg.k8s.is_route(&plan.kind, plan.group()) {
             listeners(cx, plan, out)?;
         }
-        Ok(())
-    }
-
-    fn resolve(&self, _: &ResolveCx<'_, '_>, _: &DocPlan<'_>, _: &mut DocOut) -> Result<(), Error> {
         Ok(())
     }
 }

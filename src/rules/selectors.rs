@@ -35,6 +35,10 @@ use std::collections::HashSet;
 pub struct Selectors;
 
 impl Rule for Selectors {
+    fn number(&self) -> u8 {
+        3
+    }
+
     fn plan<'a>(
         &self,
         cx: &PlanCx<'_, 'a>,

@@ -39,6 +39,10 @@ use crate::yaml::{NodeId, Style};
 pub struct Strings;
 
 impl Rule for Strings {
+    fn number(&self) -> u8 {
+        9
+    }
+
     fn enabled(&self, cfg: &Config) -> bool {
         cfg.string_refs
     }
