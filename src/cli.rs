@@ -102,7 +102,8 @@ pub struct Cli {
     )]
     pub fork: Vec<String>,
 
-    /// YAML file with the same settings (snake_case keys) and extra `references:` and `reference_shapes:`
+    /// YAML file with the same settings (snake_case keys) and your CRDs' table entries
+    /// (references, reference_shapes, produces, operator_objects, host_claims)
     #[arg(global = true, long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -150,7 +151,7 @@ pub enum Command {
         /// The rendered stream to read (default: stdin)
         file: Option<PathBuf>,
     },
-    /// Verify that a stream is already a correct tilt copy (rules 1-7 and 9): list
+    /// Verify that a stream is already a correct tilt copy (rules 1-7, 9 and 10): list
     /// each violation with its document and path, exit 1 if there is any. With
     /// --baseline: can the copies run side by side with the baseline in one
     /// namespace? List every collision with both places (exit 1 if there is any)
@@ -252,8 +253,7 @@ pub fn generate(kind: Generate) -> Vec<u8> {
     let mut out = Vec::new();
     let shell = match kind {
         Generate::Man => {
-            // Writing to a Vec cannot fail.
-            let _ = clap_mangen::Man::new(cmd).render(&mut out);
+            man_page(cmd, &mut out);
             return out;
         }
         Generate::CompleteBash => Shell::Bash,
@@ -264,6 +264,38 @@ pub fn generate(kind: Generate) -> Vec<u8> {
     };
     clap_complete::generate(shell, &mut cmd, "ameide-tilt-render", &mut out);
     out
+}
+
+/// One page for the tool and its commands (rg's way): clap_mangen's sections
+/// for the tool, then each command's synopsis, description and own options
+/// under a section of its own, instead of clap_mangen's pointers to pages of
+/// their own (`ameide-tilt-render-check(1)`) that no archive ships.
+fn man_page(cmd: clap::Command, out: &mut Vec<u8>) {
+    use clap_mangen::Man;
+    // Writing to a Vec cannot fail.
+    let man = Man::new(cmd.clone());
+    let _ = man.render_title(out);
+    let _ = man.render_name_section(out);
+    let _ = man.render_synopsis_section(out);
+    let _ = man.render_description_section(out);
+    let _ = man.render_options_section(out);
+    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let name = format!("{} {}", cmd.get_name(), sub.get_name());
+        let page = Man::new(sub.clone().bin_name(name.clone()));
+        let mut part = Vec::new();
+        let _ = page.render_synopsis_section(&mut part);
+        let _ = page.render_description_section(&mut part);
+        let _ = page.render_options_section(&mut part);
+        let part = String::from_utf8_lossy(&part)
+            .replace(".SH SYNOPSIS", ".SS Synopsis")
+            .replace(".SH DESCRIPTION", ".SS Description")
+            .replace(".SH OPTIONS", ".SS Options");
+        out.extend_from_slice(
+            format!(".SH \"COMMAND: {}\"\n", name.replace('-', "\\-")).as_bytes(),
+        );
+        out.extend_from_slice(part.as_bytes());
+    }
+    let _ = man.render_version_section(out);
 }
 
 #[cfg(test)]
