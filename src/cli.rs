@@ -1,9 +1,14 @@
-//! Command-line flags. Each setting has one spelling: `--host-map` on the command
-//! line, `AMEIDE_TILT_HOST_MAP` in the environment, `host_map` in the config file.
-//! Flags and environment are read here; [`crate::config`] merges them with the file.
+//! Command-line flags and the settings they share with the config file. Each
+//! setting is declared once ([`Settings`]) and has one spelling: `--host-map` on
+//! the command line, `AMEIDE_TILT_HOST_MAP` in the environment, `host_map` in the
+//! config file. [`crate::config`] merges them with the defaults.
 
+use crate::k8s::{HostClaim, OperatorObjectsEntry, Reference, ReferenceShape};
 use clap::builder::BoolishValueParser;
-use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
 use std::path::PathBuf;
 
 /// Helm post-renderer: turns any chart's manifests into an isolated inner-loop
@@ -16,6 +21,31 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "ameide-tilt-render", version, max_term_width = 100)]
 pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+
+    /// YAML file with the same settings (snake_case keys) and your CRDs' table entries
+    /// (references, reference_shapes, produces, operator_objects, host_claims)
+    #[arg(global = true, long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print a man page (man) or shell completions (complete-bash, complete-zsh,
+    /// complete-fish, complete-powershell, complete-elvish) on stdout and exit
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub generate: Option<Generate>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Every setting, declared once: a flag (with its `AMEIDE_TILT_*` variable) and
+/// a key of the config file (the field's name). `None` where nothing said
+/// anything, so [`crate::config::Config::resolve`] takes the flag or variable,
+/// else the file, else the default. The tables of your CRDs come from the file
+/// only.
+#[derive(Debug, Default, Clone, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
     /// Appended to object names and isolating label values [default: -tilt]
     #[arg(
         long,
@@ -35,7 +65,8 @@ pub struct Cli {
         value_name = "FROM=TO",
         value_delimiter = ','
     )]
-    pub host_map: Vec<String>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub host_map: Option<Vec<String>>,
 
     /// sectionName set on every route parentRef to a shared Gateway [default: https-local]
     #[arg(global = true, long, env = "AMEIDE_TILT_LISTENER", value_name = "NAME")]
@@ -50,7 +81,8 @@ pub struct Cli {
         value_name = "KIND",
         value_delimiter = ','
     )]
-    pub drop_kind: Vec<String>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub drop_kind: Option<Vec<String>>,
 
     /// Secret and key the Redis password comes from [default: redis-auth/password]
     #[arg(
@@ -71,24 +103,28 @@ pub struct Cli {
     pub redis_env: Option<String>,
 
     /// Do not wire the Redis password (rule 6)
-    #[arg(global = true, long = "no-redis", env = "AMEIDE_TILT_NO_REDIS", action = ArgAction::SetTrue,
+    #[arg(global = true, long = "no-redis", env = "AMEIDE_TILT_NO_REDIS", num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", value_name = "BOOL",
           value_parser = BoolishValueParser::new())]
-    pub no_redis: bool,
+    pub no_redis: Option<bool>,
 
     /// Do not rewrite own hosts and Services inside strings (rule 9)
-    #[arg(global = true, long = "no-string-refs", env = "AMEIDE_TILT_NO_STRING_REFS", action = ArgAction::SetTrue,
+    #[arg(global = true, long = "no-string-refs", env = "AMEIDE_TILT_NO_STRING_REFS", num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", value_name = "BOOL",
           value_parser = BoolishValueParser::new())]
-    pub no_string_refs: bool,
+    pub no_string_refs: Option<bool>,
 
     /// Over-long names are an error instead of being shortened
-    #[arg(global = true, long = "strict-names", env = "AMEIDE_TILT_STRICT_NAMES", action = ArgAction::SetTrue,
+    #[arg(global = true, long = "strict-names", env = "AMEIDE_TILT_STRICT_NAMES", num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", value_name = "BOOL",
           value_parser = BoolishValueParser::new())]
-    pub strict_names: bool,
+    pub strict_names: Option<bool>,
 
     /// An old name left in the copy that no rule follows and no exception keeps (rule 11) is an error instead of a warning
-    #[arg(global = true, long = "strict", env = "AMEIDE_TILT_STRICT", action = ArgAction::SetTrue,
+    #[arg(global = true, long = "strict", env = "AMEIDE_TILT_STRICT", num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", value_name = "BOOL",
           value_parser = BoolishValueParser::new())]
-    pub strict: bool,
+    pub strict: Option<bool>,
 
     /// Make a partial copy: fork only this workload (KIND/NAME, NAME or
     /// image=GLOB) and what exists for it; everything else stays the baseline's
@@ -100,25 +136,65 @@ pub struct Cli {
         value_name = "SELECTOR",
         value_delimiter = ','
     )]
-    pub fork: Vec<String>,
-
-    /// YAML file with the same settings (snake_case keys) and your CRDs' table entries
-    /// (references, reference_shapes, produces, operator_objects, host_claims)
-    #[arg(global = true, long, env = "AMEIDE_TILT_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub fork: Option<Vec<String>>,
 
     /// Report on stderr what was renamed, rewritten, kept, dropped and injected
-    #[arg(global = true, short, long, env = "AMEIDE_TILT_VERBOSE", action = ArgAction::SetTrue,
+    #[arg(global = true, short, long, env = "AMEIDE_TILT_VERBOSE", num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", value_name = "BOOL",
           value_parser = BoolishValueParser::new())]
-    pub verbose: bool,
+    pub verbose: Option<bool>,
 
-    /// Print a man page (man) or shell completions (complete-bash, complete-zsh,
-    /// complete-fish, complete-powershell, complete-elvish) on stdout and exit
-    #[arg(long, value_enum, value_name = "KIND")]
-    pub generate: Option<Generate>,
+    /// The config file's `references:` (rule 2).
+    #[arg(skip)]
+    #[serde(default)]
+    pub references: Vec<Spanned<Reference>>,
+    /// The config file's `reference_shapes:` (rule 2).
+    #[arg(skip)]
+    #[serde(default)]
+    pub reference_shapes: Vec<Spanned<ReferenceShape>>,
+    /// The config file's `host_claims:` (rule 4).
+    #[arg(skip)]
+    #[serde(default)]
+    pub host_claims: Vec<Spanned<HostClaim>>,
+    /// The config file's `produces:` (rule 10).
+    #[arg(skip)]
+    #[serde(default)]
+    pub produces: Vec<Spanned<Reference>>,
+    /// The config file's `operator_objects:` (rule 10).
+    #[arg(skip)]
+    #[serde(default)]
+    pub operator_objects: Vec<Spanned<OperatorObjectsEntry>>,
+}
 
-    #[command(subcommand)]
-    pub command: Option<Command>,
+/// A list the way the flags spell it: one string, a list of strings, or (for
+/// `host_map`) a mapping `FROM: TO`, read as `FROM=TO`.
+fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string, a list of strings or a mapping of strings")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element::<String>()? {
+                out.push(s);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some((from, to)) = map.next_entry::<String, String>()? {
+                out.push(format!("{from}={to}"));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(V).map(Some)
 }
 
 /// What `--generate` prints.
@@ -178,70 +254,21 @@ pub enum Command {
     Generate(Generate),
 }
 
-/// The flags and environment as given: `None` where neither said anything, so the
-/// config file and the defaults can fill in (see [`crate::config::Config::resolve`]).
-#[derive(Debug, Default, Clone)]
-pub struct Given {
-    pub suffix: Option<String>,
-    pub host_map: Option<Vec<String>>,
-    pub listener: Option<String>,
-    pub drop_kind: Option<Vec<String>>,
-    pub redis_secret: Option<String>,
-    pub redis_env: Option<String>,
-    pub no_redis: Option<bool>,
-    pub no_string_refs: Option<bool>,
-    pub strict_names: Option<bool>,
-    pub strict: Option<bool>,
-    pub verbose: Option<bool>,
-    pub fork: Option<Vec<String>>,
-    pub config: Option<PathBuf>,
-}
-
-impl Given {
-    /// Parses argv (and the environment). Errors are clap's, printed by `main`.
-    pub fn parse_from<I, T>(args: I) -> Result<(Given, Option<Command>), clap::Error>
-    where
-        I: IntoIterator<Item = T>,
-        T: Into<std::ffi::OsString> + Clone,
-    {
-        use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
-        let matches = Cli::command().try_get_matches_from(args)?;
-        let cli = Cli::from_arg_matches(&matches)?;
-        // Settings are global: given before or after a subcommand.
-        let sub = matches.subcommand().map(|(_, m)| m);
-        let set = |id: &str| {
-            [Some(&matches), sub].into_iter().flatten().any(|m| {
-                matches!(
-                    m.value_source(id),
-                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-                )
-            })
-        };
-        let flag = |id: &str, v: bool| set(id).then_some(v);
-        let list = |v: Vec<String>| (!v.is_empty()).then_some(v);
-        let command = match cli.generate {
-            Some(kind) => Some(Command::Generate(kind)),
-            None => cli.command.clone(),
-        };
-        Ok((
-            Given {
-                no_redis: flag("no_redis", cli.no_redis),
-                no_string_refs: flag("no_string_refs", cli.no_string_refs),
-                strict_names: flag("strict_names", cli.strict_names),
-                strict: flag("strict", cli.strict),
-                verbose: flag("verbose", cli.verbose),
-                suffix: cli.suffix,
-                host_map: list(cli.host_map),
-                listener: cli.listener,
-                drop_kind: list(cli.drop_kind),
-                fork: list(cli.fork),
-                redis_secret: cli.redis_secret,
-                redis_env: cli.redis_env,
-                config: cli.config,
-            },
-            command,
-        ))
-    }
+/// The settings the flags and environment give, and the command. Errors are
+/// clap's, printed by `main`.
+pub fn parse_from<I, T>(
+    args: I,
+) -> Result<(Settings, Option<PathBuf>, Option<Command>), clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args)?;
+    let command = match cli.generate {
+        Some(kind) => Some(Command::Generate(kind)),
+        None => cli.command,
+    };
+    Ok((cli.settings, cli.config, command))
 }
 
 /// The man page or completion script `--generate` prints, made by clap's own

@@ -35,14 +35,10 @@
 //!     names: ["{name}-primary"]
 //! ```
 
-use crate::cli::Given;
+use crate::cli::Settings;
 use crate::error::Error;
 use crate::k8s::refs::KindSel;
-use crate::k8s::{
-    HostClaim, HostRule, K8s, OperatorObjects, OperatorObjectsEntry, Reference, ReferenceShape,
-};
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use crate::k8s::{HostRule, K8s, OperatorObjects, ReferenceShape};
 use serde_saphyr::Spanned;
 
 pub const DEFAULT_SUFFIX: &str = "-tilt";
@@ -77,69 +73,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::resolve(Given::default()).expect("the defaults are valid")
-    }
-}
-
-/// What the config file says (every key optional; unknown keys are refused).
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    suffix: Option<String>,
-    host_map: Option<StringList>,
-    listener: Option<String>,
-    drop_kind: Option<StringList>,
-    redis_secret: Option<String>,
-    redis_env: Option<String>,
-    no_redis: Option<bool>,
-    no_string_refs: Option<bool>,
-    strict_names: Option<bool>,
-    strict: Option<bool>,
-    verbose: Option<bool>,
-    fork: Option<StringList>,
-    #[serde(default)]
-    references: Vec<Spanned<Reference>>,
-    #[serde(default)]
-    reference_shapes: Vec<Spanned<ReferenceShape>>,
-    #[serde(default)]
-    host_claims: Vec<Spanned<HostClaim>>,
-    #[serde(default)]
-    produces: Vec<Spanned<Reference>>,
-    #[serde(default)]
-    operator_objects: Vec<Spanned<OperatorObjectsEntry>>,
-}
-
-/// A list the way the flags spell it: one string, a list of strings, or (for
-/// `host_map`) a mapping `FROM: TO`, read as `FROM=TO`.
-struct StringList(Vec<String>);
-
-impl<'de> Deserialize<'de> for StringList {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StringList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string, a list of strings or a mapping of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringList, E> {
-                Ok(StringList(vec![v.to_string()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
-                }
-                Ok(StringList(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringList, A::Error> {
-                let mut out = Vec::new();
-                while let Some((from, to)) = map.next_entry::<String, String>()? {
-                    out.push(format!("{from}={to}"));
-                }
-                Ok(StringList(out))
-            }
-        }
-        d.deserialize_any(V)
+        Config::resolve(Settings::default(), None).expect("the defaults are valid")
     }
 }
 
@@ -148,12 +82,12 @@ fn file_error(path: &str, line: u64, msg: impl std::fmt::Display) -> Error {
 }
 
 /// Reads the config file's text. An empty file (or only comments) sets nothing.
-fn read_file(path: &str, text: &str) -> Result<FileSettings, Error> {
+fn read_file(path: &str, text: &str) -> Result<Settings, Error> {
     let blank = text
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---");
     if blank {
-        return Ok(FileSettings::default());
+        return Ok(Settings::default());
     }
     serde_saphyr::from_str(text).map_err(|e| {
         let line = e.location().map_or(0, |l| l.line());
@@ -171,7 +105,7 @@ fn read_file(path: &str, text: &str) -> Result<FileSettings, Error> {
 /// The file's `references:`, `produces:`, `host_claims:` and `operator_objects:`
 /// as table rules, each
 /// error at its entry's line; they extend the built-in tables.
-fn file_tables(path: &str, k8s: &mut K8s, f: &FileSettings) -> Result<(), Error> {
+fn file_tables(path: &str, k8s: &mut K8s, f: &Settings) -> Result<(), Error> {
     for r in &f.references {
         let rules = k8s
             .rules_for(&r.value)
@@ -214,10 +148,11 @@ fn is_dns_chars(s: &str) -> bool {
 }
 
 impl Config {
-    /// Merges flags/env with the config file and the defaults, and validates.
-    pub fn resolve(given: Given) -> Result<Config, Error> {
-        let (path, f) = match &given.config {
-            None => (String::new(), FileSettings::default()),
+    /// Merges the flags and environment (`given`) with the config file at
+    /// `config` and the defaults, and validates.
+    pub fn resolve(given: Settings, config: Option<&std::path::Path>) -> Result<Config, Error> {
+        let (path, f) = match config {
+            None => (String::new(), Settings::default()),
             Some(p) => {
                 let shown = p.display().to_string();
                 let bytes = std::fs::read(p).map_err(|e| {
@@ -233,9 +168,8 @@ impl Config {
         let mut k8s = K8s::builtin().map_err(Error::usage)?.clone();
         file_tables(&path, &mut k8s, &f)?;
         file_shapes(&path, &mut k8s, &f.reference_shapes)?;
-        let list = |s: Option<StringList>| s.map(|l| l.0);
         let suffix = suffix(given.suffix.or(f.suffix))?;
-        let host_map = host_map(given.host_map.or(list(f.host_map)))?;
+        let host_map = host_map(given.host_map.or(f.host_map))?;
         let listener = given
             .listener
             .or(f.listener)
@@ -245,7 +179,7 @@ impl Config {
                 Error::usage("listener must not be empty").with_hint("--listener https-local")
             );
         }
-        let drop_kinds = drop_kinds(given.drop_kind.or(list(f.drop_kind)))?;
+        let drop_kinds = drop_kinds(given.drop_kind.or(f.drop_kind))?;
         let (redis_secret, redis_key) = redis_secret(given.redis_secret.or(f.redis_secret))?;
         let redis_env = given
             .redis_env
@@ -256,7 +190,7 @@ impl Config {
                 Error::usage("redis env must not be empty").with_hint("--redis-env REDIS_PASSWORD")
             );
         }
-        let fork = fork(given.fork.or(list(f.fork)))?;
+        let fork = fork(given.fork.or(f.fork))?;
         Ok(Config {
             fork,
             suffix,

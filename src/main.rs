@@ -7,7 +7,7 @@
 //! log file (see [`error_log_path`]). docs/troubleshooting.md says where to look.
 
 use ameide_tilt_render::baseline::controllers::NoteKind;
-use ameide_tilt_render::cli::{Command, Format, Given, generate};
+use ameide_tilt_render::cli::{Command, Format, generate, parse_from};
 use ameide_tilt_render::diff::diff_text;
 use ameide_tilt_render::redact::redact_secrets;
 use ameide_tilt_render::{Config, check, check_copies, json, run};
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
             "ameide-tilt-render: internal error{at}; please report this input (no value is shown)"
         );
     }));
-    let (given, command) = match Given::parse_from(std::env::args_os()) {
+    let (given, config, command) = match parse_from(std::env::args_os()) {
         Ok(g) => g,
         Err(e) => {
             if e.use_stderr() {
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     if let Some(Command::Generate(kind)) = command {
         return write_stdout(&generate(kind));
     }
-    let cfg = match Config::resolve(given) {
+    let cfg = match Config::resolve(given, config.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };

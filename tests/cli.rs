@@ -117,6 +117,13 @@ fn list_and_boolean_settings_from_env_and_file() {
         pod,
     );
     assert!(out.contains("REDIS_PASSWORD"), "{out}");
+    // A flag says false too (`--no-redis=false`), and a bare flag says true
+    // without taking the next word as its value.
+    let (_, out, _) = run(bin().arg("--config").arg(&cfg).arg("--no-redis=false"), pod);
+    assert!(out.contains("REDIS_PASSWORD"), "{out}");
+    let (code, out, err) = run(bin().args(["--no-redis", "check"]), pod);
+    assert_eq!(code, 1, "{err}");
+    assert!(!out.contains("rule 6"), "{out}");
 }
 
 #[test]
@@ -277,7 +284,13 @@ fn generate_man_page_and_completions() {
     let flags: Vec<&str> = help
         .split_whitespace()
         .filter_map(|w| w.strip_prefix("--"))
-        .map(|w| w.trim_end_matches([',', '.']))
+        // `--strict[=<BOOL>]`: the flag's name.
+        .map(|w| {
+            w.split('[')
+                .next()
+                .unwrap_or(w)
+                .trim_end_matches([',', '.'])
+        })
         .filter(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
         .collect();
     assert!(flags.len() >= 14, "{flags:?}");

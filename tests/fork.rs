@@ -188,17 +188,20 @@ fn golden_partial_copies_beside_their_inputs() {
 /// pairs; each copy holds the same objects.
 #[test]
 fn two_developers_fork_one_chart_into_one_namespace() {
-    use ameide_tilt_render::cli::Given;
+    use ameide_tilt_render::cli::Settings;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop/baseline.yaml");
     let baseline = std::fs::read(&path).unwrap();
     let mut copies = Vec::new();
     for user in ["alice", "bob"] {
-        let cfg = Config::resolve(Given {
-            fork: Some(vec!["web".into()]),
-            suffix: Some(format!("-tilt-{user}")),
-            host_map: Some(vec![format!("dev.ameide.io={user}.local.ameide.io")]),
-            ..Given::default()
-        })
+        let cfg = Config::resolve(
+            Settings {
+                fork: Some(vec!["web".into()]),
+                suffix: Some(format!("-tilt-{user}")),
+                host_map: Some(vec![format!("dev.ameide.io={user}.local.ameide.io")]),
+                ..Settings::default()
+            },
+            None,
+        )
         .unwrap();
         let out = run(&baseline, &cfg).unwrap().output;
         assert!(out.contains(&format!("  name: web-tilt-{user}\n")), "{out}");

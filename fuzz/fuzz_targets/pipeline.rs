@@ -9,7 +9,7 @@
 //! objects as it says it forked, and passes the same checks.
 #![no_main]
 
-use ameide_tilt_render::cli::Given;
+use ameide_tilt_render::cli::Settings;
 use ameide_tilt_render::yaml::{self, Doc};
 use ameide_tilt_render::redact::redact_secrets;
 use ameide_tilt_render::pipeline::plan_stream;
@@ -21,27 +21,27 @@ use std::sync::OnceLock;
 fn configs() -> &'static [Config] {
     static C: OnceLock<Vec<Config>> = OnceLock::new();
     C.get_or_init(|| {
-        let strict = Given {
+        let strict = Settings {
             strict_names: Some(true),
             no_redis: Some(true),
-            ..Given::default()
+            ..Settings::default()
         };
-        let other = Given {
+        let other = Settings {
             suffix: Some("-dev".into()),
             host_map: Some(vec!["example.com=example.test".into(), "dev.ameide.io=local.ameide.io".into()]),
             no_string_refs: Some(true),
-            ..Given::default()
+            ..Settings::default()
         };
         // A partial copy: every workload that is no hook, and what exists for it.
-        let fork = Given {
+        let fork = Settings {
             fork: Some(vec!["image=*".into()]),
-            ..Given::default()
+            ..Settings::default()
         };
         vec![
             Config::default(),
-            Config::resolve(strict).unwrap(),
-            Config::resolve(other).unwrap(),
-            Config::resolve(fork).unwrap(),
+            Config::resolve(strict, None).unwrap(),
+            Config::resolve(other, None).unwrap(),
+            Config::resolve(fork, None).unwrap(),
         ]
     })
 }

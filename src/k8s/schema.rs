@@ -209,7 +209,7 @@ pub struct PodNameLabelEntry {
 }
 
 /// One entry of `operator_objects:` as written.
-#[derive(Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperatorObjectsEntry {
     pub kind: String,
