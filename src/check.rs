@@ -9,8 +9,9 @@
 use crate::config::Config;
 use crate::edit::Edit;
 use crate::error::Error;
+use crate::index::{LabelFate, StreamIndex};
 use crate::pipeline::{plan_stream, resolve_stream};
-use crate::plan::{DocPlan, LabelFate, Status, StreamIndex, renamed_name};
+use crate::plan::{DocPlan, Status, renamed_name};
 use crate::reason::Reason;
 use crate::rules::strings;
 use crate::yaml::{self, Doc};

@@ -249,7 +249,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
         format: Format,
     },
-    /// `--generate KIND` (not a subcommand: set from the flag by [`Given::parse_from`]).
+    /// `--generate KIND` (not a subcommand: set from the flag by [`parse_from`]).
     #[command(skip)]
     Generate(Generate),
 }

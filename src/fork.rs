@@ -49,9 +49,8 @@ use crate::config::{Config, ForkSel};
 use crate::error::{Class, Error};
 use crate::k8s::refs::walk;
 use crate::k8s::{Selects, join_parts};
-use crate::plan::{
-    DocOut, DocPlan, ForkFacts, PlanCx, Requirement, Status, ns_compatible, renamed_name,
-};
+use crate::plan::{DocOut, DocPlan, ForkFacts, Requirement, Status, ns_compatible, renamed_name};
+use crate::rules::contract::PlanCx;
 use std::borrow::Cow;
 use std::collections::HashMap;
 

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod edit;
 pub mod error;
 pub mod fork;
+pub mod index;
 pub mod json;
 pub mod k8s;
 pub mod names;

@@ -2,18 +2,18 @@
 //! one pass that applies them → bytes.
 //!
 //! Phase 1 reads each document once: what it is ([`read_document`]), then every
-//! rule's [`Rule::plan`]. Phase 2 builds the stream-wide index (which objects are
+//! rule's [`Rule::plan`](crate::rules::contract::Rule::plan). Phase 2 builds the stream-wide index (which objects are
 //! emitted, which label pairs are selected, which hosts and Services are ours) and
-//! runs every rule's [`Rule::resolve`]. Rules read; only [`crate::edit::apply`]
+//! runs every rule's [`Rule::resolve`](crate::rules::contract::Rule::resolve). Rules read; only [`crate::edit::apply`]
 //! writes.
 
 use crate::config::Config;
 use crate::edit;
 use crate::error::{Error, Place};
 use crate::fork;
-use crate::plan::{
-    Aliased, DocOut, DocPlan, OperatorMade, PlanCx, ResolveCx, Status, StreamIndex, api_group,
-};
+use crate::index::StreamIndex;
+use crate::plan::{Aliased, DocOut, DocPlan, OperatorMade, Status, api_group};
+use crate::rules::contract::{PlanCx, ResolveCx};
 use crate::rules::{RULES, drop, lossless};
 use crate::yaml::{self, Doc, NodeId, NodeKind};
 use std::borrow::Cow;

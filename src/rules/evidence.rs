@@ -22,13 +22,14 @@
 use crate::config::Config;
 use crate::edit::Edit;
 use crate::error::Error;
+use crate::index::{OldName, StreamIndex};
 use crate::k8s::leftover::{self, Exempt, Form, Word, key_words};
 use crate::k8s::words::ITEM_WORDS;
 use crate::plan::{
-    DocOut, DocPlan, Holder, LeftCand, NodeSpan, OldName, PlanCx, ResolveCx, Rule, StreamIndex,
-    locate_in_scalar, ns_compatible, rewrite_scalar,
+    DocOut, DocPlan, Holder, LeftCand, NodeSpan, locate_in_scalar, ns_compatible, rewrite_scalar,
 };
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, ResolveCx, Rule};
 use crate::yaml::NodeId;
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -1,5 +1,5 @@
 //! The rules of docs/rules.md, one file each, all with the two-phase contract of
-//! [`crate::plan::Rule`]: phase 1 reads one document, phase 2 reads the stream
+//! [`contract::Rule`]: phase 1 reads one document, phase 2 reads the stream
 //! index; both add edits and report lines, none writes bytes. Documents that
 //! leave the stream whole (rule 5, and the kinds rule 1 leaves to the baseline)
 //! are [`drop`]'s; rule 8 is how edits are made ([`lossless`]).
@@ -8,6 +8,7 @@
 //! and findings carry, the keys of the built-in table it reads and the prefixes
 //! of its golden cases; a test holds it to the code, the table and `testdata/`.
 
+pub mod contract;
 pub mod drop;
 pub mod evidence;
 pub mod lossless;
@@ -20,8 +21,8 @@ pub mod routes;
 pub mod selectors;
 pub mod strings;
 
-use crate::plan::Rule;
 use crate::reason::Reason;
+use contract::Rule;
 
 /// Every rule, in the order it runs in both phases.
 pub const RULES: &[&dyn Rule] = &[

@@ -12,8 +12,9 @@
 use crate::edit;
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::plan::{DocOut, DocPlan, PlanCx, Rule};
+use crate::plan::{DocOut, DocPlan};
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, Rule};
 use crate::yaml::{NodeId, Style};
 
 pub struct Ownership;

@@ -15,8 +15,9 @@
 
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::plan::{DocOut, DocPlan, PlanCx, RefCand, RefVia, Rule, renamed_name, rewrite_scalar};
+use crate::plan::{DocOut, DocPlan, RefCand, RefVia, renamed_name, rewrite_scalar};
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, Rule};
 use crate::rules::references::candidates;
 use std::collections::HashSet;
 

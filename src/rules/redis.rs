@@ -17,8 +17,9 @@
 use crate::config::Config;
 use crate::edit::{self, Edit};
 use crate::error::Error;
-use crate::plan::{DocOut, DocPlan, Injection, PlanCx, ResolveCx, Rule, renamed_name};
+use crate::plan::{DocOut, DocPlan, Injection, renamed_name};
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, ResolveCx, Rule};
 use crate::yaml::NodeId;
 
 pub struct Redis;

@@ -32,17 +32,17 @@ use crate::edit::Edit;
 use crate::error::Error;
 use crate::k8s::refs::{Found, Rule, Shape, Target, walk};
 use crate::plan::{
-    DocOut, DocPlan, NodeSpan, PlanCx, RefCand, RefVia, ResolveCx, api_group, locate_in_scalar,
-    rewrite_scalar,
+    DocOut, DocPlan, NodeSpan, RefCand, RefVia, api_group, locate_in_scalar, rewrite_scalar,
 };
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, ResolveCx};
 use crate::yaml::{Doc, NodeId, Style};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 pub struct References;
 
-impl crate::plan::Rule for References {
+impl crate::rules::contract::Rule for References {
     fn number(&self) -> u8 {
         2
     }

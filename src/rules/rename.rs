@@ -8,8 +8,9 @@
 //! (see [`crate::names`]) or refused under `--strict-names`; `generateName` is left alone.
 
 use crate::error::Error;
-use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, Rule, renamed_name, rewrite_scalar};
+use crate::plan::{DocOut, DocPlan, NodeSpan, renamed_name, rewrite_scalar};
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, Rule};
 use crate::yaml::NodeId;
 
 pub struct Rename;

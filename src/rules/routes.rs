@@ -21,8 +21,9 @@ use crate::edit::{self, Edit};
 use crate::error::Error;
 use crate::k8s::refs::walk;
 use crate::k8s::{HostRule, hosts_in};
-use crate::plan::{DocOut, DocPlan, NodeSpan, PlanCx, Rule, locate_in_scalar, rewrite_scalar};
+use crate::plan::{DocOut, DocPlan, NodeSpan, locate_in_scalar, rewrite_scalar};
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, Rule};
 use crate::yaml::Style;
 use std::borrow::Cow;
 

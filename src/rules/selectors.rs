@@ -22,13 +22,15 @@
 
 use crate::edit::{self, Lines, Unplaceable};
 use crate::error::Error;
+use crate::index::{LabelFate, OperatorPodSet, label_value_in_copy};
 use crate::k8s::{SelectorForm, Selects, WhenAbsent};
 use crate::names::{Suffixed, suffixed};
 use crate::plan::{
-    DocOut, DocPlan, LabelFate, LabelOcc, NARROW_MARK, Narrow, NodeSpan, OperatorPodSet, PlanCx,
-    PodSelector, Requirement, ResolveCx, Rule, label_value_in_copy, rewrite_scalar,
+    DocOut, DocPlan, LabelOcc, NARROW_MARK, Narrow, NodeSpan, PodSelector, Requirement,
+    rewrite_scalar,
 };
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, ResolveCx, Rule};
 use crate::yaml::{Doc, NodeId, Style};
 use std::collections::HashSet;
 
@@ -647,7 +649,7 @@ fn narrow_off_baseline(
 /// warning on the document says so (`check --baseline` counts it a collision).
 pub fn baseline_on_copy(
     plans: &[DocPlan<'_>],
-    index: &crate::plan::StreamIndex<'_>,
+    index: &crate::index::StreamIndex<'_>,
     cfg: &crate::config::Config,
 ) -> Vec<(usize, String)> {
     use crate::plan::Status;
@@ -707,7 +709,7 @@ pub fn baseline_on_copy(
 /// policy's label pairs outside its own labels and `podSelector`.
 fn peers_lost(
     p: &DocPlan<'_>,
-    index: &crate::plan::StreamIndex<'_>,
+    index: &crate::index::StreamIndex<'_>,
     cfg: &crate::config::Config,
 ) -> Option<String> {
     if p.kind != "NetworkPolicy" || p.group() != "networking.k8s.io" {
@@ -890,7 +892,7 @@ fn narrow_edit(
         // The copy's selector acts on the baseline's pods: said whether or not
         // -v asked, as `check --baseline` reports it.
         Err(why) => {
-            let fix = if *why != crate::plan::NO_POD_TEMPLATE {
+            let fix = if *why != crate::index::NO_POD_TEMPLATE {
                 "give every pod template of the chart a label of the release (app.kubernetes.io/instance), or write a selector in the chart"
             } else {
                 "write a selector in the chart, or leave the object out of the copy"

@@ -25,15 +25,14 @@
 use crate::config::{Config, Mapped};
 use crate::edit::Edit;
 use crate::error::Error;
+use crate::index::StreamIndex;
 use crate::k8s::base64::{base64_decode, base64_encode};
 use crate::k8s::leftover::{Exempt, last_word};
 use crate::k8s::refs::walk;
 use crate::k8s::words::{FLAG_KINDS, HOST_WORDS, PUBLIC_TLDS};
-use crate::plan::{
-    DocOut, DocPlan, LeftCand, NodeSpan, PlanCx, ResolveCx, Rule, SecretField, StreamIndex,
-    renamed_name,
-};
+use crate::plan::{DocOut, DocPlan, LeftCand, NodeSpan, SecretField, renamed_name};
 use crate::reason::Reason;
+use crate::rules::contract::{PlanCx, ResolveCx, Rule};
 use crate::yaml::{NodeId, Style};
 
 pub struct Strings;
