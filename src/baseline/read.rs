@@ -561,7 +561,7 @@ fn references(
 /// (`--flag=X`, or `--flag` then `X`: `after_flag` carries the previous item's
 /// flag), the name part of `namespace/name` (with that namespace), or all of it.
 fn entry_name<'t>(
-    r: &refs::Rule,
+    r: &refs::TableRef,
     text: &'t str,
     after_flag: &mut bool,
 ) -> Option<(&'t str, Option<&'t str>)> {

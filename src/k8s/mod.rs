@@ -23,7 +23,7 @@ pub use schema::{
 };
 
 use crate::yaml::{Doc, NodeId};
-use refs::{KindSel, Rule, Shape};
+use refs::{KindSel, Shape, TableRef};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -487,7 +487,7 @@ pub struct K8s {
     /// Rule 4: fields that claim (or describe) hostnames.
     pub host_claims: Vec<HostRule>,
     /// The reference table: built-in entries, then the config file's.
-    pub references: Vec<Rule>,
+    pub references: Vec<TableRef>,
     /// API groups of Kubernetes itself; an object of any other group is a custom
     /// resource.
     pub builtin_groups: Vec<String>,
@@ -498,7 +498,7 @@ pub struct K8s {
     /// entries, then the config file's.
     pub shapes: Vec<Shape>,
     /// Rule 10: fields and flags that name what an object makes at run time.
-    pub produces: Vec<Rule>,
+    pub produces: Vec<TableRef>,
 }
 
 static BUILTIN: LazyLock<Result<K8s, String>> = LazyLock::new(|| {
@@ -634,8 +634,8 @@ impl K8s {
     }
 
     /// The table rules one reference entry stands for (a `@c` path gives several).
-    pub fn rules_for(&self, r: &Reference) -> Result<Vec<Rule>, String> {
-        Rule::build(r, &self.container_lists)
+    pub fn rules_for(&self, r: &Reference) -> Result<Vec<TableRef>, String> {
+        TableRef::build(r, &self.container_lists)
     }
 
     /// Documents of this kind are owned by the baseline and never emitted.

@@ -79,8 +79,11 @@ impl GroupDefault {
     }
 }
 
+/// One entry of the `references:` or `produces:` table, compiled: the kinds it
+/// applies to, its path, and what it names (a `@c` path gives one per container
+/// list).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rule {
+pub struct TableRef {
     pub from: Vec<KindSel>,
     /// Set for `@pod` rules: the path is relative to the pod spec.
     pub in_pod_spec: bool,
@@ -227,9 +230,9 @@ fn parse_target(s: &str) -> Result<Target, String> {
     Ok(Target::Kind(s.to_string()))
 }
 
-impl Rule {
+impl TableRef {
     /// Builds rules from one table entry (a `@c` path gives several rules).
-    pub fn build(r: &Reference, containers: &[String]) -> Result<Vec<Rule>, String> {
+    pub fn build(r: &Reference, containers: &[String]) -> Result<Vec<TableRef>, String> {
         let in_pod_spec = r.kind == "@pod";
         let from = kind_list(&r.kind, in_pod_spec)?;
         // `Kind.group`: a fixed kind of one API group.
@@ -264,7 +267,7 @@ impl Rule {
         }
         Ok(parse_path(&r.path, containers)?
             .into_iter()
-            .map(|path| Rule {
+            .map(|path| TableRef {
                 from: from.clone(),
                 in_pod_spec,
                 shown: {
@@ -292,7 +295,7 @@ impl Rule {
     }
 }
 
-impl Rule {
+impl TableRef {
     /// Whether the object, with its `metadata.annotations` map `annotations`,
     /// meets the rule's `when_annotation` (carries one of them, if any are given).
     pub fn annotations_allow(&self, doc: &Doc<'_>, annotations: Option<NodeId>) -> bool {
@@ -519,8 +522,8 @@ mod tests {
             group_default: Some(super::super::GroupDefaultSpec(d.clone())),
             ..Reference::default()
         };
-        assert!(Rule::build(&entry("Secret"), &[]).is_err());
-        assert!(Rule::build(&entry("<kind>"), &[]).is_ok());
+        assert!(TableRef::build(&entry("Secret"), &[]).is_err());
+        assert!(TableRef::build(&entry("<kind>"), &[]).is_ok());
     }
 
     #[test]

@@ -30,7 +30,7 @@
 
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::k8s::refs::{Found, Rule, Shape, Target, walk};
+use crate::k8s::refs::{Found, Shape, TableRef, Target, walk};
 use crate::plan::{
     DocOut, DocPlan, NodeSpan, RefCand, RefVia, api_group, locate_in_scalar, rewrite_scalar,
 };
@@ -104,7 +104,7 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
 pub fn candidates<'a>(
     cx: &PlanCx<'_, 'a>,
     plan: &DocPlan<'a>,
-    rules: &[Rule],
+    rules: &[TableRef],
     via: impl Fn(usize) -> RefVia,
 ) -> Vec<RefCand<'a>> {
     let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
@@ -167,7 +167,7 @@ pub fn candidates<'a>(
 /// One target, but for RBAC `resourceNames`, one per resource of the rule.
 fn targets<'a>(
     doc: &Doc<'a>,
-    rule: &Rule,
+    rule: &TableRef,
     holder: NodeId,
 ) -> Vec<(Cow<'a, str>, bool, Option<Cow<'a, str>>)> {
     match &rule.target {
@@ -332,7 +332,7 @@ fn group_text(group: &str) -> String {
 /// text names, if any. `None`: the scalar holds no name for this rule.
 fn name_at<'a>(
     cx: &PlanCx<'_, 'a>,
-    rule: &Rule,
+    rule: &TableRef,
     leaf: NodeId,
 ) -> Option<(NodeSpan<'a>, bool, Option<Cow<'a, str>>)> {
     let doc = cx.doc;
