@@ -13,7 +13,7 @@ use crate::baseline::selector::{Selector, label_pairs};
 use crate::config::Config;
 use crate::error::{self, Error};
 use crate::k8s::OperatorObjects;
-use crate::k8s::refs::{self, Found, Target};
+use crate::k8s::refs::{self, Target};
 use crate::k8s::words::POD_KEYS;
 use crate::plan::api_group;
 use crate::yaml::{self, Doc, NodeId, NodeKind};
@@ -271,58 +271,43 @@ fn hosts(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
 fn made(cx: &Cx<'_, '_>, cfg: &Config, meta: NodeId, s: &mut Stream) -> HashSet<NodeId> {
     let mut holding = HashSet::new();
     let doc = cx.doc;
-    let spec = cfg.k8s.pod_spec(doc, cx.root, cx.kind);
-    let annotations = doc.get(meta, "annotations").filter(|&a| doc.is_map(a));
-    let mut found: Vec<Found> = Vec::new();
-    for rule in &cfg.k8s.produces {
-        let start = if rule.in_pod_spec {
-            match spec {
-                Some(p) => p,
-                None => continue,
-            }
-        } else if rule.from.iter().any(|k| k.matches(cx.kind, cx.group)) {
-            cx.root
-        } else {
-            continue;
+    let obj = refs::TableObject {
+        doc,
+        root: cx.root,
+        kind: cx.kind,
+        group: cx.group,
+        pod_spec: cfg.k8s.pod_spec(doc, cx.root, cx.kind),
+        annotations: doc.get(meta, "annotations").filter(|&a| doc.is_map(a)),
+    };
+    refs::for_each_table_hit(&obj, &cfg.k8s.produces, |_, rule, f| {
+        let Some((node, at)) = rule.name_place(doc, f.leaf) else {
+            return;
         };
-        if !rule.annotations_allow(doc, annotations) {
-            continue;
-        }
-        found.clear();
-        refs::walk(doc, start, &rule.path, start, &mut found);
-        for f in &found {
-            if doc.is_null(f.leaf) || !rule.first_arg_allows(doc, f.holder) {
-                continue;
-            }
-            let Some((node, at)) = rule.name_place(doc, f.leaf) else {
-                continue;
-            };
-            let Some(text) = cx.text(node) else { continue };
-            let name = &text[at.unwrap_or(0)..];
-            let kind = match &rule.target {
-                Target::Kind(k) => Some(k.clone()),
-                Target::Sibling { key, default } => doc
-                    .get(f.holder, key)
-                    .and_then(|k| cx.text(k))
-                    .map(str::to_string)
-                    .or_else(|| default.clone()),
-                Target::Resources => None,
-            };
-            let (Some(kind), false) = (kind, name.is_empty()) else {
-                continue;
-            };
-            let how = rule.flag.as_deref().unwrap_or(&rule.shown);
-            holding.insert(node);
-            s.made.push(Made {
-                kind,
-                ns: cx.ns.clone(),
-                name: name.to_string(),
-                how: format!("{how} of {}", cx.object),
-                place: cx.place(node),
-                operator: None,
-            });
-        }
-    }
+        let Some(text) = cx.text(node) else { return };
+        let name = &text[at.unwrap_or(0)..];
+        let kind = match &rule.target {
+            Target::Kind(k) => Some(k.clone()),
+            Target::Sibling { key, default } => doc
+                .get(f.holder, key)
+                .and_then(|k| cx.text(k))
+                .map(str::to_string)
+                .or_else(|| default.clone()),
+            Target::Resources => None,
+        };
+        let (Some(kind), false) = (kind, name.is_empty()) else {
+            return;
+        };
+        let how = rule.flag.as_deref().unwrap_or(&rule.shown);
+        holding.insert(node);
+        s.made.push(Made {
+            kind,
+            ns: cx.ns.clone(),
+            name: name.to_string(),
+            how: format!("{how} of {}", cx.object),
+            place: cx.place(node),
+            operator: None,
+        });
+    });
     holding
 }
 
@@ -589,83 +574,82 @@ fn table_references(
     s: &mut Stream,
 ) {
     let doc = cx.doc;
-    let pod_spec = cfg.k8s.pod_spec(doc, cx.root, cx.kind);
-    let mut found: Vec<Found> = Vec::new();
-    for r in &cfg.k8s.references {
-        let start = if r.in_pod_spec {
-            match pod_spec {
-                Some(p) => p,
-                None => continue,
-            }
-        } else if r.from.iter().any(|k| k.matches(cx.kind, cx.group)) {
-            cx.root
-        } else {
-            continue;
-        };
-        found.clear();
-        refs::walk(doc, start, &r.path, start, &mut found);
-        let mut after_flag = false;
-        for f in &found {
-            let Some(text) = cx.text(f.leaf) else {
-                continue;
-            };
-            let Some((name, text_ns)) = entry_name(r, text, &mut after_flag) else {
-                continue;
-            };
-            let kind = match &r.target {
-                Target::Kind(k) => Some(k.clone()),
-                Target::Sibling { key, default } => doc
-                    .get_str(f.holder, key)
-                    .map(str::to_string)
-                    .or_else(|| default.clone()),
-                Target::Resources => {
-                    // RBAC `resourceNames`: objects of the kinds `resources` names
-                    // beside them (for the leftover scan; no reference of one kind).
-                    let list = doc
-                        .get(f.holder, "resources")
-                        .filter(|&l| doc.is_seq(l))
-                        .map(|l| {
-                            doc.children(l)
-                                .filter_map(|i| cx.text(i))
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    resources.insert(f.leaf, list);
-                    None
-                }
-            };
-            let Some(kind) = kind else { continue };
-            let ns = text_ns
-                .map(str::to_string)
-                .or_else(|| {
-                    r.ns_key
-                        .as_deref()
-                        .and_then(|k| doc.get_str(f.holder, k))
-                        .map(str::to_string)
-                })
-                .or_else(|| cx.ns.clone());
-            seen.insert(f.leaf);
-            // An empty or absent group is what the API server stores for it
-            // (`group_default`, as rule 2 reads it).
-            let group = match (&r.target, given_group(doc, f.holder)) {
-                (Target::Sibling { .. }, Some(g)) if !g.trim().is_empty() => Some(g),
-                (Target::Sibling { .. }, given) => r
-                    .group_default
-                    .for_kind(&kind)
-                    .map(str::to_string)
-                    .or(given),
-                _ => r.target_group.clone(),
-            };
-            s.refs.push(Ref {
-                group,
-                kind,
-                ns,
-                name: name.to_string(),
-                place: cx.place(f.leaf),
-            });
+    let obj = refs::TableObject {
+        doc,
+        root: cx.root,
+        kind: cx.kind,
+        group: cx.group,
+        pod_spec: cfg.k8s.pod_spec(doc, cx.root, cx.kind),
+        annotations: doc
+            .get(cx.root, "metadata")
+            .and_then(|m| doc.get(m, "annotations"))
+            .filter(|&a| doc.is_map(a)),
+    };
+    // A flag's value may be the next item: that state belongs to one entry.
+    let (mut entry, mut after_flag) = (usize::MAX, false);
+    refs::for_each_table_hit(&obj, &cfg.k8s.references, |ri, r, f| {
+        if ri != entry {
+            (entry, after_flag) = (ri, false);
         }
-    }
+        let Some(text) = cx.text(f.leaf) else {
+            return;
+        };
+        let Some((name, text_ns)) = entry_name(r, text, &mut after_flag) else {
+            return;
+        };
+        let kind = match &r.target {
+            Target::Kind(k) => Some(k.clone()),
+            Target::Sibling { key, default } => doc
+                .get_str(f.holder, key)
+                .map(str::to_string)
+                .or_else(|| default.clone()),
+            Target::Resources => {
+                // RBAC `resourceNames`: objects of the kinds `resources` names
+                // beside them (for the leftover scan; no reference of one kind).
+                let list = doc
+                    .get(f.holder, "resources")
+                    .filter(|&l| doc.is_seq(l))
+                    .map(|l| {
+                        doc.children(l)
+                            .filter_map(|i| cx.text(i))
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                resources.insert(f.leaf, list);
+                None
+            }
+        };
+        let Some(kind) = kind else { return };
+        let ns = text_ns
+            .map(str::to_string)
+            .or_else(|| {
+                r.ns_key
+                    .as_deref()
+                    .and_then(|k| doc.get_str(f.holder, k))
+                    .map(str::to_string)
+            })
+            .or_else(|| cx.ns.clone());
+        seen.insert(f.leaf);
+        // An empty or absent group is what the API server stores for it
+        // (`group_default`, as rule 2 reads it).
+        let group = match (&r.target, given_group(doc, f.holder)) {
+            (Target::Sibling { .. }, Some(g)) if !g.trim().is_empty() => Some(g),
+            (Target::Sibling { .. }, given) => r
+                .group_default
+                .for_kind(&kind)
+                .map(str::to_string)
+                .or(given),
+            _ => r.target_group.clone(),
+        };
+        s.refs.push(Ref {
+            group,
+            kind,
+            ns,
+            name: name.to_string(),
+            place: cx.place(f.leaf),
+        });
+    });
 }
 
 /// Typed references (`{kind, name}` anywhere) and the familiar shapes in a

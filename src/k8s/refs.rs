@@ -427,6 +427,58 @@ pub fn display_path(path: &[Seg]) -> String {
     out
 }
 
+/// The object a table is read in: where it is, what it is, and the parts the
+/// entries start from or ask about.
+pub struct TableObject<'d, 'a> {
+    pub doc: &'d Doc<'a>,
+    pub root: NodeId,
+    pub kind: &'d str,
+    pub group: &'d str,
+    /// Its pod spec, for entries whose path starts there (`@pod`).
+    pub pod_spec: Option<NodeId>,
+    /// Its `metadata.annotations`, for `when_annotation`.
+    pub annotations: Option<NodeId>,
+}
+
+/// Every name the table `entries` find in one object: each entry that applies
+/// to it (its kinds include the object's, or its path starts at the pod spec
+/// and the object has one) and whose `when_annotation` the object meets, then
+/// each non-null leaf its path reaches whose container's first argument
+/// `when_first_arg` allows; `each` gets the entry's index, the entry and the
+/// leaf. The one reading of `references:` and `produces:`, for the rules and
+/// for the cluster model alike: what a table says is read the same way by both.
+pub fn for_each_table_hit(
+    obj: &TableObject<'_, '_>,
+    entries: &[TableRef],
+    mut each: impl FnMut(usize, &TableRef, Found),
+) {
+    let doc = obj.doc;
+    let mut found = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let start = if entry.in_pod_spec {
+            match obj.pod_spec {
+                Some(p) => p,
+                None => continue,
+            }
+        } else if entry.from.iter().any(|k| k.matches(obj.kind, obj.group)) {
+            obj.root
+        } else {
+            continue;
+        };
+        if !entry.annotations_allow(doc, obj.annotations) {
+            continue;
+        }
+        found.clear();
+        walk(doc, start, &entry.path, start, &mut found);
+        for f in found.drain(..) {
+            if doc.is_null(f.leaf) || !entry.first_arg_allows(doc, f.holder) {
+                continue;
+            }
+            each(i, entry, f);
+        }
+    }
+}
+
 /// One name found at a rule's path.
 pub struct Found {
     /// The scalar holding the name.

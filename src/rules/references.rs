@@ -30,7 +30,7 @@
 
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::k8s::refs::{Found, Shape, TableRef, Target, walk};
+use crate::k8s::refs::{Found, Shape, TableObject, TableRef, Target, for_each_table_hit};
 use crate::plan::{
     DocOut, DocPlan, NodeSpan, RefCand, RefVia, api_group, locate_in_scalar, rewrite_scalar,
 };
@@ -108,58 +108,39 @@ pub fn candidates<'a>(
     via: impl Fn(usize) -> RefVia,
 ) -> Vec<RefCand<'a>> {
     let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
-    let group = plan.group().to_string();
-    let spec = cfg.k8s.pod_spec(doc, root, &plan.kind);
-    let annotations = doc
-        .get(cx.metadata, "annotations")
-        .filter(|&a| doc.is_map(a));
+    let obj = TableObject {
+        doc,
+        root,
+        kind: &plan.kind,
+        group: plan.group(),
+        pod_spec: cfg.k8s.pod_spec(doc, root, &plan.kind),
+        annotations: doc
+            .get(cx.metadata, "annotations")
+            .filter(|&a| doc.is_map(a)),
+    };
     let mut out = Vec::new();
-    let mut found = Vec::new();
-    for (ri, rule) in rules.iter().enumerate() {
-        let start = if rule.in_pod_spec {
-            match spec {
-                Some(s) => s,
-                None => continue,
-            }
-        } else if rule.from.iter().any(|k| k.matches(&plan.kind, &group)) {
-            root
-        } else {
-            continue;
+    for_each_table_hit(&obj, rules, |ri, rule, Found { leaf, holder }| {
+        let Some((span, inside, text_ns)) = name_at(cx, rule, leaf) else {
+            return;
         };
-        if !rule.annotations_allow(doc, annotations) {
-            continue;
+        let ns = match (&text_ns, &rule.ns_key) {
+            (Some(n), _) => Some(n.clone()),
+            (None, Some(k)) => text(doc, doc.get(holder, k)).or_else(|| plan.ns.clone()),
+            (None, None) => plan.ns.clone(),
+        };
+        for (kind, plural, group) in targets(doc, rule, holder) {
+            out.push(RefCand {
+                leaf: span.clone(),
+                kind,
+                plural,
+                group,
+                ns: ns.clone(),
+                via: via(ri),
+                pinned: false,
+                inside,
+            });
         }
-        found.clear();
-        walk(doc, start, &rule.path, start, &mut found);
-        for &Found { leaf, holder } in &found {
-            if doc.is_null(leaf) {
-                continue;
-            }
-            if !rule.first_arg_allows(doc, holder) {
-                continue;
-            }
-            let Some((span, inside, text_ns)) = name_at(cx, rule, leaf) else {
-                continue;
-            };
-            let ns = match (&text_ns, &rule.ns_key) {
-                (Some(n), _) => Some(n.clone()),
-                (None, Some(k)) => text(doc, doc.get(holder, k)).or_else(|| plan.ns.clone()),
-                (None, None) => plan.ns.clone(),
-            };
-            for (kind, plural, group) in targets(doc, rule, holder) {
-                out.push(RefCand {
-                    leaf: span.clone(),
-                    kind,
-                    plural,
-                    group,
-                    ns: ns.clone(),
-                    via: via(ri),
-                    pinned: false,
-                    inside,
-                });
-            }
-        }
-    }
+    });
     out
 }
 
