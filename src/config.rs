@@ -166,8 +166,12 @@ impl Config {
             }
         };
         let mut k8s = K8s::builtin().map_err(Error::usage)?.clone();
-        file_tables(&path, &mut k8s, &f)?;
-        file_shapes(&path, &mut k8s, &f.reference_shapes)?;
+        // Tables come from the file; a caller of the library may give some in
+        // `given` too (the flags have none): both extend the built-in ones.
+        for (from, tables) in [(path.as_str(), &f), ("the settings given", &given)] {
+            file_tables(from, &mut k8s, tables)?;
+            file_shapes(from, &mut k8s, &tables.reference_shapes)?;
+        }
         let suffix = suffix(given.suffix.or(f.suffix))?;
         let host_map = host_map(given.host_map.or(f.host_map))?;
         let listener = given
