@@ -405,17 +405,27 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
     };
     // In a pod set of resource `own`, a name other than its own (`{label:…}`,
     // `{field:…}`: the Kafka a KafkaNodePool belongs to, a Pooler's Cluster) is
-    // a reference: the copy's pods carry it renamed only when an object of a kind
-    // that owns pods (`label_owner_kinds`) has it, as the reference then follows
-    // too; anything else of that name is not what the operator names.
-    let copy_value = |parts: &[Part], own: &str| -> Result<String, usize> {
+    // a reference: the copy's pods carry it renamed exactly when rule 2 follows
+    // that reference, i.e. when an object of the kind (and group) the reference
+    // names has that name in the stream. Anything else of that name (a Kafka
+    // `db` beside a Pooler of Cluster `db`) is not what the operator names.
+    let follows = |p: &DocPlan<'_>, n: &str| {
+        p.refs.iter().any(|c| {
+            !c.plural
+                && c.leaf.value == n
+                && objects().any(|q| {
+                    q.name.as_deref() == Some(n)
+                        && q.kind == c.kind
+                        && c.group.as_deref().is_none_or(|g| g.trim() == q.group())
+                })
+        })
+    };
+    let copy_value = |p: &DocPlan<'_>, parts: &[Part], own: &str| -> Result<String, usize> {
         let mut out = String::new();
         for part in parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Name(n) if n != own && owners.get(n.as_str()).is_none_or(|&(r, _)| r > 0) => {
-                    out.push_str(n)
-                }
+                Part::Name(n) if n != own && !follows(p, n) => out.push_str(n),
                 Part::Name(n) => out.push_str(&copy_of(n)?),
             }
         }
@@ -446,7 +456,7 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
                         .or_insert_with(|| LabelFate::Owner {
                             kind,
                             name: n,
-                            new: copy_value(parts, name),
+                            new: copy_value(p, parts, name),
                         });
                 }
             }
@@ -455,7 +465,7 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
                 kind: &p.kind,
                 name,
                 labels,
-                owner: (owner_key.as_str(), copy_value(owner_parts, name)),
+                owner: (owner_key.as_str(), copy_value(p, owner_parts, name)),
             });
         }
     }
