@@ -166,12 +166,21 @@ fn read_doc(doc: &Doc<'_>, cfg: &Config, watch: Option<&HashSet<String>>, s: &mu
     hosts(&cx, cfg, s);
     // The strings that name an object by a known field (a reference, a name made
     // at run time) are judged by kind there; the leftover scan leaves them alone.
-    let mut judged = made(&cx, cfg, meta, s);
+    // Where the `produces:` and `references:` tables are read, once for both.
+    let table = refs::TableObject {
+        doc,
+        root,
+        kind,
+        group: cx.group,
+        pod_spec: cfg.k8s.pod_spec(doc, root, kind),
+        annotations: doc.get(meta, "annotations").filter(|&a| doc.is_map(a)),
+    };
+    let mut judged = made(&cx, cfg, &table, s);
     pods(&cx, cfg, s);
     operator_pods(&cx, cfg, &s.objects[cx.obj].name.clone(), s);
     operator_objects(&cx, cfg, s);
     judged.extend(selectors(&cx, cfg, s).into_iter().flatten());
-    let (referenced, resources) = references(&cx, cfg, s);
+    let (referenced, resources) = references(&cx, cfg, &table, s);
     judged.extend(referenced);
     bindings(&cx, s);
     node_ports(&cx, s);
@@ -268,18 +277,15 @@ fn hosts(cx: &Cx<'_, '_>, cfg: &Config, s: &mut Stream) {
 /// The names the object makes at run time: the `produces` table rule 10 reads,
 /// read the same way (its flags, `when_annotation`, `when_first_arg`, formats).
 /// Returns the strings that hold them.
-fn made(cx: &Cx<'_, '_>, cfg: &Config, meta: NodeId, s: &mut Stream) -> HashSet<NodeId> {
+fn made(
+    cx: &Cx<'_, '_>,
+    cfg: &Config,
+    table: &refs::TableObject<'_, '_>,
+    s: &mut Stream,
+) -> HashSet<NodeId> {
     let mut holding = HashSet::new();
     let doc = cx.doc;
-    let obj = refs::TableObject {
-        doc,
-        root: cx.root,
-        kind: cx.kind,
-        group: cx.group,
-        pod_spec: cfg.k8s.pod_spec(doc, cx.root, cx.kind),
-        annotations: doc.get(meta, "annotations").filter(|&a| doc.is_map(a)),
-    };
-    refs::for_each_table_hit(&obj, &cfg.k8s.produces, |_, rule, f| {
+    refs::for_each_table_hit(table, &cfg.k8s.produces, |_, rule, f| {
         let Some((node, at)) = rule.name_place(doc, f.leaf) else {
             return;
         };
@@ -533,11 +539,12 @@ fn given_group(doc: &Doc<'_>, holder: NodeId) -> Option<String> {
 fn references(
     cx: &Cx<'_, '_>,
     cfg: &Config,
+    table: &refs::TableObject<'_, '_>,
     s: &mut Stream,
 ) -> (HashSet<NodeId>, HashMap<NodeId, Vec<String>>) {
     let mut seen = HashSet::new();
     let mut resources = HashMap::new();
-    table_references(cx, cfg, &mut seen, &mut resources, s);
+    table_references(cx, cfg, table, &mut seen, &mut resources, s);
     shape_references(cx, cfg, &mut seen, s);
     (seen, resources)
 }
@@ -569,25 +576,15 @@ fn entry_name<'t>(
 fn table_references(
     cx: &Cx<'_, '_>,
     cfg: &Config,
+    table: &refs::TableObject<'_, '_>,
     seen: &mut HashSet<NodeId>,
     resources: &mut HashMap<NodeId, Vec<String>>,
     s: &mut Stream,
 ) {
     let doc = cx.doc;
-    let obj = refs::TableObject {
-        doc,
-        root: cx.root,
-        kind: cx.kind,
-        group: cx.group,
-        pod_spec: cfg.k8s.pod_spec(doc, cx.root, cx.kind),
-        annotations: doc
-            .get(cx.root, "metadata")
-            .and_then(|m| doc.get(m, "annotations"))
-            .filter(|&a| doc.is_map(a)),
-    };
     // A flag's value may be the next item: that state belongs to one entry.
     let (mut entry, mut after_flag) = (usize::MAX, false);
-    refs::for_each_table_hit(&obj, &cfg.k8s.references, |ri, r, f| {
+    refs::for_each_table_hit(table, &cfg.k8s.references, |ri, r, f| {
         if ri != entry {
             (entry, after_flag) = (ri, false);
         }
