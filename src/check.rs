@@ -9,11 +9,12 @@
 use crate::config::Config;
 use crate::edit::Edit;
 use crate::error::Error;
-use crate::index::{LabelFate, StreamIndex};
+use crate::index::StreamIndex;
 use crate::pipeline::{plan_stream, resolve_stream};
-use crate::plan::{DocPlan, Status, renamed_name};
+use crate::plan::{DocPlan, Status};
 use crate::reason::Reason;
-use crate::rules::strings;
+use crate::rules::RULES;
+use crate::rules::contract::ResolveCx;
 use crate::yaml::{self, Doc};
 use std::fmt;
 
@@ -108,8 +109,13 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
         fixable(input, plan, &doc_out.edits, &mut out);
     }
     let index = StreamIndex::build(&planned.plans, cfg);
+    let cx = ResolveCx {
+        input,
+        index: &index,
+        cfg,
+    };
     for plan in planned.plans.iter().filter(|p| p.status == Status::Object) {
-        stale_names(input, plan, &index, cfg, &mut out);
+        stale_names(&cx, plan, &mut out);
     }
     out.sort_by_key(|v| (v.doc, v.offset));
     // One finding per place: an old name the filter would also rewrite (a host
@@ -177,55 +183,18 @@ fn fixable(input: &str, plan: &DocPlan<'_>, edits: &[Edit], out: &mut Vec<Violat
 }
 
 /// What the filter cannot repair by itself: references, hosts and Service URLs
-/// that still use the old name of something this stream emits.
-fn stale_names(
-    input: &str,
-    plan: &DocPlan<'_>,
-    index: &StreamIndex<'_>,
-    cfg: &Config,
-    out: &mut Vec<Violation>,
-) {
-    // A pinned reference (it carries a uid) stays with its object on purpose.
-    for c in plan.refs.iter().filter(|c| !c.plural && !c.pinned) {
-        let name = c.leaf.value.as_ref();
-        let group = c.group.as_deref().map(str::trim);
-        if index.emits(&c.kind, group, c.ns.as_deref(), name) {
-            continue;
-        }
-        if let Ok(Some(new)) = renamed_name(cfg, &c.kind, name)
-            && index.emits(&c.kind, group, c.ns.as_deref(), &new)
-        {
-            let detail = format!("{}/{name} is emitted as {new}", c.kind);
-            out.push(violation(
-                plan,
-                c.leaf.start,
-                Reason::StaleReference,
-                detail,
-            ));
-        }
+/// that still use the old name of something this stream emits. Each rule says
+/// what of its own it finds ([`crate::rules::contract::StaleFn`]).
+fn stale_names(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut Vec<Violation>) {
+    let mut found = Vec::new();
+    for rule in RULES.iter().filter(|r| (r.enabled)(cx.cfg)) {
+        (rule.stale)(cx, plan, &mut found);
     }
-    // A label value kept shared that is the old name of an owner of this stream.
-    for occ in plan.labels.iter().filter(|o| o.selects.is_some()) {
-        let value = occ.value.value.as_ref();
-        if index.labels.get(&(occ.key.as_ref(), value)) != Some(&LabelFate::Shared) {
-            continue;
-        }
-        let new = format!("{value}{}", cfg.suffix);
-        if let Some(kind) = index.label_owners.get(new.as_str()) {
-            let detail = format!("{kind}/{value} is emitted as {new}");
-            out.push(violation(plan, occ.value.start, Reason::StaleLabel, detail));
-        }
-    }
-    if cfg.string_refs {
-        for (at, found, should) in strings::stale(input, plan, index, cfg) {
-            let detail = if is_secret(plan) {
-                "in a Secret value (not shown)".to_string()
-            } else {
-                format!("`{found}` should be `{should}`")
-            };
-            out.push(violation(plan, at, Reason::StaleString, detail));
-        }
-    }
+    out.extend(
+        found
+            .into_iter()
+            .map(|s| violation(plan, s.at, s.why, s.detail)),
+    );
 }
 
 fn fill_paths(input: &str, violations: &mut [Violation]) {

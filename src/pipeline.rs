@@ -168,8 +168,8 @@ pub fn read_document<'a>(
     if !cfg.fork.is_empty() {
         fork::read_facts(&cx, &mut plan);
     }
-    for rule in RULES.iter().filter(|r| r.enabled(cfg)) {
-        match rule.plan(&cx, &mut plan, &mut out) {
+    for rule in RULES.iter().filter(|r| (r.enabled)(cfg)) {
+        match (rule.plan)(&cx, &mut plan, &mut out) {
             Err(e) if hold => {
                 out.held.get_or_insert(e);
             }
@@ -310,8 +310,8 @@ pub fn resolve_stream(
             Status::Object => {
                 let resolved = RULES
                     .iter()
-                    .filter(|r| r.enabled(cfg))
-                    .try_for_each(|r| r.resolve(&cx, plan, out))
+                    .filter(|r| (r.enabled)(cfg))
+                    .try_for_each(|r| (r.resolve)(&cx, plan, out))
                     .and_then(|()| lossless::aliases_kept(plan, out));
                 if let Err(e) = resolved {
                     refuse(&mut refused, e)?;

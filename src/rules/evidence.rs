@@ -34,109 +34,97 @@ use crate::yaml::NodeId;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-pub struct Evidence;
+pub const RULE: Rule = Rule {
+    plan,
+    resolve,
+    ..Rule::new(11)
+};
 
-impl Rule for Evidence {
-    fn number(&self) -> u8 {
-        11
-    }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        _: &mut DocOut,
-    ) -> Result<(), Error> {
-        let doc = cx.doc;
-        let secret = plan.kind == "Secret" && plan.group().is_empty();
-        // A key is almost always text of the input itself: borrow it from there
-        // (found by address, then sliced safely), copy it otherwise.
-        let input = cx.input;
-        let cow = |s: &str| -> Cow<'a, str> {
-            let at = (s.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
-            match input.get(at..at.wrapping_add(s.len())) {
-                Some(t) if t.as_ptr() == s.as_ptr() => Cow::Borrowed(t),
-                _ => Cow::Owned(s.to_string()),
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, _: &mut DocOut) -> Result<(), Error> {
+    let doc = cx.doc;
+    let secret = plan.kind == "Secret" && plan.group().is_empty();
+    // A key is almost always text of the input itself: borrow it from there
+    // (found by address, then sliced safely), copy it otherwise.
+    let input = cx.input;
+    let cow = |s: &str| -> Cow<'a, str> {
+        let at = (s.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+        match input.get(at..at.wrapping_add(s.len())) {
+            Some(t) if t.as_ptr() == s.as_ptr() => Cow::Borrowed(t),
+            _ => Cow::Owned(s.to_string()),
+        }
+    };
+    // Leaves come in document order: most share the holder of the one before.
+    let mut last: Option<(NodeId, usize)> = None;
+    let mut seen: HashMap<NodeId, usize> = HashMap::new();
+    let (leftovers, holders) = (&mut plan.leftovers, &mut plan.holders);
+    leftovers.reserve(doc.nodes.len() / 3);
+    leftover::leaves(doc, cx.root, secret, &mut |l| {
+        // Only a value that is one name-like word is judged by its holder
+        // (`type: topic` beside `name: orders`); read holders for those only.
+        let v = doc.node(l.id).value.as_bytes();
+        let one_name = v.len() <= 253
+            && v.iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        let holder = l.holder.filter(|_| one_name).map(|h| match last {
+            Some((id, i)) if id == h => i,
+            _ => {
+                let i = *seen.entry(h).or_insert_with(|| {
+                    holders.push(holder_of(doc, h));
+                    holders.len() - 1
+                });
+                last = Some((h, i));
+                i
             }
-        };
-        // Leaves come in document order: most share the holder of the one before.
-        let mut last: Option<(NodeId, usize)> = None;
-        let mut seen: HashMap<NodeId, usize> = HashMap::new();
-        let (leftovers, holders) = (&mut plan.leftovers, &mut plan.holders);
-        leftovers.reserve(doc.nodes.len() / 3);
-        leftover::leaves(doc, cx.root, secret, &mut |l| {
-            // Only a value that is one name-like word is judged by its holder
-            // (`type: topic` beside `name: orders`); read holders for those only.
-            let v = doc.node(l.id).value.as_bytes();
-            let one_name = v.len() <= 253
-                && v.iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-            let holder = l.holder.filter(|_| one_name).map(|h| match last {
-                Some((id, i)) if id == h => i,
-                _ => {
-                    let i = *seen.entry(h).or_insert_with(|| {
-                        holders.push(holder_of(doc, h));
-                        holders.len() - 1
-                    });
-                    last = Some((h, i));
-                    i
-                }
-            });
-            leftovers.push(LeftCand {
-                at: NodeSpan::of(doc, l.id),
-                key: cow(l.key),
-                parent_key: cow(l.parent_key),
-                flag: l.flag.map(cow),
-                exempt: l.exempt,
-                env: l.env,
-                secret: l.secret,
-                base64: l.base64,
-                holder,
-            });
         });
-        Ok(())
-    }
+        leftovers.push(LeftCand {
+            at: NodeSpan::of(doc, l.id),
+            key: cow(l.key),
+            parent_key: cow(l.parent_key),
+            flag: l.flag.map(cow),
+            exempt: l.exempt,
+            env: l.env,
+            secret: l.secret,
+            base64: l.base64,
+            holder,
+        });
+    });
+    Ok(())
+}
 
-    /// Runs last: what another rule already rewrote is followed.
-    fn resolve(
-        &self,
-        cx: &ResolveCx<'_, '_>,
-        plan: &DocPlan<'_>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        if cx.index.old_names.is_empty() {
-            return Ok(());
-        }
-        // Most strings hold no old name: a quick look finds those that may, and
-        // only they are judged (what their mapping says was read in phase 1; a
-        // path is read again from the document only for a line that shows one).
-        let hits: Vec<&LeftCand<'_>> = plan
-            .leftovers
-            .iter()
-            // An exception's verdict is only ever a `-v` line.
-            .filter(|c| cx.cfg.verbose || c.exempt.is_none())
-            .filter(|c| {
-                let decoded = decoded(c);
-                let value = decoded.as_deref().unwrap_or(&c.at.value);
-                may_hold_old_name(cx.index, value)
-            })
-            .collect();
-        if hits.is_empty() {
-            return Ok(());
-        }
-        let empty = Holder::default();
-        let mut edits = Vec::new();
-        let mut paths = Paths {
-            starts: hits.iter().map(|c| c.at.start).collect(),
-            found: None,
-        };
-        for c in hits {
-            let a = c.holder.map_or(&empty, |h| &plan.holders[h]);
-            judge_value(cx, plan, c, a, &mut paths, out, &mut edits)?;
-        }
-        out.edits.extend(edits);
-        Ok(())
+/// Runs last: what another rule already rewrote is followed.
+fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {
+    if cx.index.old_names.is_empty() {
+        return Ok(());
     }
+    // Most strings hold no old name: a quick look finds those that may, and
+    // only they are judged (what their mapping says was read in phase 1; a
+    // path is read again from the document only for a line that shows one).
+    let hits: Vec<&LeftCand<'_>> = plan
+        .leftovers
+        .iter()
+        // An exception's verdict is only ever a `-v` line.
+        .filter(|c| cx.cfg.verbose || c.exempt.is_none())
+        .filter(|c| {
+            let decoded = decoded(c);
+            let value = decoded.as_deref().unwrap_or(&c.at.value);
+            may_hold_old_name(cx.index, value)
+        })
+        .collect();
+    if hits.is_empty() {
+        return Ok(());
+    }
+    let empty = Holder::default();
+    let mut edits = Vec::new();
+    let mut paths = Paths {
+        starts: hits.iter().map(|c| c.at.start).collect(),
+        found: None,
+    };
+    for c in hits {
+        let a = c.holder.map_or(&empty, |h| &plan.holders[h]);
+        judge_value(cx, plan, c, a, &mut paths, out, &mut edits)?;
+    }
+    out.edits.extend(edits);
+    Ok(())
 }
 
 /// What rule 11 decided about one old name in one string.

@@ -25,18 +25,18 @@ use crate::reason::Reason;
 use contract::Rule;
 
 /// Every rule, in the order it runs in both phases.
-pub const RULES: &[&dyn Rule] = &[
-    &rename::Rename,
-    &ownership::Ownership,
-    &routes::Routes,
-    &redis::Redis,
+pub const RULES: &[Rule] = &[
+    rename::RULE,
+    ownership::RULE,
+    routes::RULE,
+    redis::RULE,
     // Before rule 2: a name the object makes is edited as such, not as a reference.
-    &produced::Produced,
-    &references::References,
-    &selectors::Selectors,
-    &strings::Strings,
+    produced::RULE,
+    references::RULE,
+    selectors::RULE,
+    strings::RULE,
     // Last: an old name no other rule followed needs a verdict (rule 11).
-    &evidence::Evidence,
+    evidence::RULE,
 ];
 
 /// One rule of docs/rules.md, as the repository holds it.
@@ -218,17 +218,14 @@ mod tests {
             assert_eq!(rows, want, "{reason:?} is in {rows} rows");
         }
         for rule in RULES {
-            let row = RULE_DOCS
-                .iter()
-                .find(|r| r.number == rule.number())
-                .unwrap();
+            let row = RULE_DOCS.iter().find(|r| r.number == rule.number).unwrap();
             let name = row.files[0].trim_end_matches(".rs");
             let source =
                 std::fs::read_to_string(root.join("src/rules").join(row.files[0])).unwrap();
             assert!(
-                source.contains(&format!("        {}\n    }}", rule.number())),
+                source.contains(&format!("..Rule::new({})\n}};", rule.number)),
                 "rule {}: {name}.rs does not say its number",
-                rule.number()
+                rule.number
             );
         }
     }

@@ -17,21 +17,13 @@ use crate::reason::Reason;
 use crate::rules::contract::{PlanCx, Rule};
 use crate::yaml::{NodeId, Style};
 
-pub struct Ownership;
+pub const RULE: Rule = Rule {
+    plan,
+    ..Rule::new(7)
+};
 
-impl Rule for Ownership {
-    fn number(&self) -> u8 {
-        7
-    }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        untrack(cx, plan, out)
-    }
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, out: &mut DocOut) -> Result<(), Error> {
+    untrack(cx, plan, out)
 }
 
 fn untrack(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {

@@ -21,30 +21,22 @@ use crate::rules::contract::{PlanCx, Rule};
 use crate::rules::references::candidates;
 use std::collections::HashSet;
 
-pub struct Produced;
+pub const RULE: Rule = Rule {
+    plan,
+    ..Rule::new(10)
+};
 
-impl Rule for Produced {
-    fn number(&self) -> u8 {
-        10
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, out: &mut DocOut) -> Result<(), Error> {
+    let mut seen = HashSet::new();
+    let found: Vec<RefCand<'a>> = candidates(cx, plan, &cx.cfg.k8s.produces, RefVia::Produced)
+        .into_iter()
+        .filter(|c| !c.plural && seen.insert(c.leaf.start))
+        .collect();
+    for c in &found {
+        produce(cx, plan, c, out)?;
     }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        let mut seen = HashSet::new();
-        let found: Vec<RefCand<'a>> = candidates(cx, plan, &cx.cfg.k8s.produces, RefVia::Produced)
-            .into_iter()
-            .filter(|c| !c.plural && seen.insert(c.leaf.start))
-            .collect();
-        for c in &found {
-            produce(cx, plan, c, out)?;
-        }
-        plan.produced.extend(found);
-        Ok(())
-    }
+    plan.produced.extend(found);
+    Ok(())
 }
 
 fn produce(

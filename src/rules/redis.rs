@@ -22,46 +22,29 @@ use crate::reason::Reason;
 use crate::rules::contract::{PlanCx, ResolveCx, Rule};
 use crate::yaml::NodeId;
 
-pub struct Redis;
-
-impl Rule for Redis {
-    fn number(&self) -> u8 {
-        6
-    }
-
-    fn enabled(&self, cfg: &Config) -> bool {
-        cfg.redis
-    }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        let Some(spec) = cx.cfg.k8s.pod_spec(cx.doc, cx.root, &plan.kind) else {
-            return Ok(());
-        };
-        for list in ["containers", "initContainers"] {
-            let Some(cs) = cx.doc.get(spec, list).filter(|&s| cx.doc.is_seq(s)) else {
-                continue;
-            };
-            for c in cx.doc.children(cs).filter(|&c| cx.doc.is_map(c)) {
-                container(cx, c, plan, out)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn resolve(
-        &self,
-        cx: &ResolveCx<'_, '_>,
-        plan: &DocPlan<'_>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
+pub const RULE: Rule = Rule {
+    enabled: |cfg| cfg.redis,
+    plan,
+    resolve: |cx, plan, out| {
         resolve(cx, plan, out);
         Ok(())
+    },
+    ..Rule::new(6)
+};
+
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, out: &mut DocOut) -> Result<(), Error> {
+    let Some(spec) = cx.cfg.k8s.pod_spec(cx.doc, cx.root, &plan.kind) else {
+        return Ok(());
+    };
+    for list in ["containers", "initContainers"] {
+        let Some(cs) = cx.doc.get(spec, list).filter(|&s| cx.doc.is_seq(s)) else {
+            continue;
+        };
+        for c in cx.doc.children(cs).filter(|&c| cx.doc.is_map(c)) {
+            container(cx, c, plan, out)?;
+        }
     }
+    Ok(())
 }
 
 /// Stands where the Secret's name goes until phase 2 knows it.

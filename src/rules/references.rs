@@ -32,39 +32,44 @@ use crate::edit::Edit;
 use crate::error::Error;
 use crate::k8s::refs::{Found, Shape, TableObject, TableRef, Target, for_each_table_hit};
 use crate::plan::{
-    DocOut, DocPlan, NodeSpan, RefCand, RefVia, api_group, locate_in_scalar, rewrite_scalar,
+    DocOut, DocPlan, NodeSpan, RefCand, RefVia, api_group, locate_in_scalar, renamed_name,
+    rewrite_scalar,
 };
 use crate::reason::Reason;
-use crate::rules::contract::{PlanCx, ResolveCx};
+use crate::rules::contract::{PlanCx, ResolveCx, Rule, Stale};
 use crate::yaml::{Doc, NodeId, Style};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-pub struct References;
-
-impl crate::rules::contract::Rule for References {
-    fn number(&self) -> u8 {
-        2
-    }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        _: &mut DocOut,
-    ) -> Result<(), Error> {
+pub const RULE: Rule = Rule {
+    plan: |cx, plan, _| {
         collect(cx, plan);
         collect_shapes(cx, plan);
         Ok(())
-    }
+    },
+    resolve,
+    stale,
+    ..Rule::new(2)
+};
 
-    fn resolve(
-        &self,
-        cx: &ResolveCx<'_, '_>,
-        plan: &DocPlan<'_>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        resolve(cx, plan, out)
+/// `check`: a reference to the old name of an object this stream emits renamed.
+/// A pinned reference (it carries a uid) stays with its object on purpose.
+fn stale(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut Vec<Stale>) {
+    for c in plan.refs.iter().filter(|c| !c.plural && !c.pinned) {
+        let name = c.leaf.value.as_ref();
+        let group = c.group.as_deref().map(str::trim);
+        if cx.index.emits(&c.kind, group, c.ns.as_deref(), name) {
+            continue;
+        }
+        if let Ok(Some(new)) = renamed_name(cx.cfg, &c.kind, name)
+            && cx.index.emits(&c.kind, group, c.ns.as_deref(), &new)
+        {
+            out.push(Stale {
+                at: c.leaf.start,
+                why: Reason::StaleReference,
+                detail: format!("{}/{name} is emitted as {new}", c.kind),
+            });
+        }
     }
 }
 

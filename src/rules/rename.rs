@@ -13,21 +13,13 @@ use crate::reason::Reason;
 use crate::rules::contract::{PlanCx, Rule};
 use crate::yaml::NodeId;
 
-pub struct Rename;
+pub const RULE: Rule = Rule {
+    plan,
+    ..Rule::new(1)
+};
 
-impl Rule for Rename {
-    fn number(&self) -> u8 {
-        1
-    }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        rename(cx, plan, out)
-    }
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, out: &mut DocOut) -> Result<(), Error> {
+    rename(cx, plan, out)
 }
 
 fn rename(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Result<(), Error> {

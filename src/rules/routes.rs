@@ -27,25 +27,17 @@ use crate::rules::contract::{PlanCx, Rule};
 use crate::yaml::Style;
 use std::borrow::Cow;
 
-pub struct Routes;
+pub const RULE: Rule = Rule {
+    plan,
+    ..Rule::new(4)
+};
 
-impl Rule for Routes {
-    fn number(&self) -> u8 {
-        4
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, out: &mut DocOut) -> Result<(), Error> {
+    hostnames(cx, plan, out)?;
+    if cx.cfg.k8s.is_route(&plan.kind, plan.group()) {
+        listeners(cx, plan, out)?;
     }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        hostnames(cx, plan, out)?;
-        if cx.cfg.k8s.is_route(&plan.kind, plan.group()) {
-            listeners(cx, plan, out)?;
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 /// Rule 4: every hostname a field of the `host_claims` table holds goes through

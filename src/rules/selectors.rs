@@ -30,34 +30,38 @@ use crate::plan::{
     rewrite_scalar,
 };
 use crate::reason::Reason;
-use crate::rules::contract::{PlanCx, ResolveCx, Rule};
+use crate::rules::contract::{PlanCx, ResolveCx, Rule, Stale};
 use crate::yaml::{Doc, NodeId, Style};
 use std::collections::HashSet;
 
-pub struct Selectors;
+pub const RULE: Rule = Rule {
+    plan,
+    resolve,
+    stale,
+    ..Rule::new(3)
+};
 
-impl Rule for Selectors {
-    fn number(&self) -> u8 {
-        3
+/// `check`: a label value kept shared that is the old name of an owner this
+/// stream emits renamed.
+fn stale(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut Vec<Stale>) {
+    for occ in plan.labels.iter().filter(|o| o.selects.is_some()) {
+        let value = occ.value.value.as_ref();
+        if cx.index.labels.get(&(occ.key.as_ref(), value)) != Some(&LabelFate::Shared) {
+            continue;
+        }
+        let new = format!("{value}{}", cx.cfg.suffix);
+        if let Some(kind) = cx.index.label_owners.get(new.as_str()) {
+            out.push(Stale {
+                at: occ.value.start,
+                why: Reason::StaleLabel,
+                detail: format!("{kind}/{value} is emitted as {new}"),
+            });
+        }
     }
+}
 
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        _: &mut DocOut,
-    ) -> Result<(), Error> {
-        collect(cx, plan)
-    }
-
-    fn resolve(
-        &self,
-        cx: &ResolveCx<'_, '_>,
-        plan: &DocPlan<'_>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
-        resolve(cx, plan, out)
-    }
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, _: &mut DocOut) -> Result<(), Error> {
+    collect(cx, plan)
 }
 
 /// Where a label pair was found.

@@ -32,45 +32,43 @@ use crate::k8s::refs::walk;
 use crate::k8s::words::{FLAG_KINDS, HOST_WORDS, PUBLIC_TLDS};
 use crate::plan::{DocOut, DocPlan, LeftCand, NodeSpan, SecretField, renamed_name};
 use crate::reason::Reason;
-use crate::rules::contract::{PlanCx, ResolveCx, Rule};
+use crate::rules::contract::{PlanCx, ResolveCx, Rule, Stale};
 use crate::yaml::{NodeId, Style};
 
-pub struct Strings;
-
-impl Rule for Strings {
-    fn number(&self) -> u8 {
-        9
-    }
-
-    fn enabled(&self, cfg: &Config) -> bool {
-        cfg.string_refs
-    }
-
-    fn plan<'a>(
-        &self,
-        cx: &PlanCx<'_, 'a>,
-        plan: &mut DocPlan<'a>,
-        _: &mut DocOut,
-    ) -> Result<(), Error> {
-        // The strings themselves are read once for rules 9 and 11
-        // (`leftover::leaves`, into `plan.leftovers`).
-        plan.described = described_hosts(cx, plan)
-            .into_iter()
-            .map(|id| cx.doc.node(id).start)
-            .collect();
-        Ok(())
-    }
-
-    /// Runs last: what another rule already rewrites is that rule's business.
-    fn resolve(
-        &self,
-        cx: &ResolveCx<'_, '_>,
-        plan: &DocPlan<'_>,
-        out: &mut DocOut,
-    ) -> Result<(), Error> {
+pub const RULE: Rule = Rule {
+    enabled: |cfg| cfg.string_refs,
+    plan,
+    // Runs last: what another rule already rewrites is that rule's business.
+    resolve: |cx, plan, out| {
         resolve(cx, plan, out);
         Ok(())
-    }
+    },
+    stale: |cx, plan, out| {
+        let secret = plan.kind == "Secret" && plan.group().is_empty();
+        for (at, found, should) in stale(cx.input, plan, cx.index, cx.cfg) {
+            let detail = if secret {
+                "in a Secret value (not shown)".to_string()
+            } else {
+                format!("`{found}` should be `{should}`")
+            };
+            out.push(Stale {
+                at,
+                why: Reason::StaleString,
+                detail,
+            });
+        }
+    },
+    ..Rule::new(9)
+};
+
+fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, _: &mut DocOut) -> Result<(), Error> {
+    // The strings themselves are read once for rules 9 and 11
+    // (`leftover::leaves`, into `plan.leftovers`).
+    plan.described = described_hosts(cx, plan)
+        .into_iter()
+        .map(|id| cx.doc.node(id).start)
+        .collect();
+    Ok(())
 }
 
 /// Does a key, env var or flag name say that its value is a host?
@@ -577,7 +575,7 @@ fn secret_data(
 
 /// For `check`: own hosts and Services still written under their old names
 /// (offset in the input, what was found, what it should be).
-pub fn stale(
+fn stale(
     input: &str,
     plan: &DocPlan<'_>,
     index: &StreamIndex<'_>,
