@@ -146,7 +146,7 @@ pub fn glob_matches(glob: &str, text: &str) -> bool {
 
 /// A workload: it makes pods, by a pod template or through an operator.
 pub fn is_workload(p: &DocPlan<'_>) -> bool {
-    p.pod_template || !p.pod_sets.is_empty()
+    p.selectors.pod_template || !p.selectors.pod_sets.is_empty()
 }
 
 /// Does `sel` choose `p`? A name matches the baseline's name or the copy's (a
@@ -193,10 +193,10 @@ fn reused(p: &DocPlan<'_>) -> bool {
 /// template's (of a repeated key the last), or each set an operator makes.
 fn pods_of<'p>(p: &'p DocPlan<'_>) -> Vec<Vec<(&'p str, String)>> {
     let mut out = Vec::new();
-    if p.pod_template {
+    if p.selectors.pod_template {
         out.push(p.labels_kept(false));
     }
-    for set in &p.pod_sets {
+    for set in &p.selectors.pod_sets {
         out.push(
             set.labels
                 .iter()
@@ -423,7 +423,7 @@ impl Link<'_, '_, '_> {
                         && t.name.as_deref() == Some(name)
                         && ns_compatible(p.ns.as_deref(), t.ns.as_deref());
                     let made = t
-                        .produced
+                        .made.names
                         .iter()
                         .find(|c| k8s.plural(&c.kind) == r.kind && c.leaf.value == name);
                     if own {
@@ -489,7 +489,7 @@ impl Link<'_, '_, '_> {
             });
         }
         // What selects the chosen pods; an empty selector (every pod) is none.
-        for ps in &p.pod_selectors {
+        for ps in &p.selectors.pod_selectors {
             if let Some((j, _)) = self
                 .pods
                 .iter()
@@ -551,7 +551,7 @@ impl Link<'_, '_, '_> {
             return Some(format!("claims {host} with {}", object(*j)));
         }
         // The Certificates forked hosts need.
-        for c in &p.produced {
+        for c in &p.made.names {
             let name = c.leaf.value.as_ref();
             let reader = self.why.iter().enumerate().find(|&(j, w)| {
                 let t = &self.plans[j];
@@ -596,9 +596,10 @@ fn belongs_to(member: &DocPlan<'_>, owner: &DocPlan<'_>) -> bool {
     let (Some(own), Some(theirs)) = (member.name.as_deref(), owner.name.as_deref()) else {
         return false;
     };
-    !owner.pod_sets.is_empty()
+    !owner.selectors.pod_sets.is_empty()
         && own != theirs
         && member
+            .selectors
             .pod_sets
             .iter()
             .flat_map(|set| &set.labels)

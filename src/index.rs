@@ -41,7 +41,7 @@ pub struct StreamIndex<'p> {
     pub services: HashMap<&'p str, Vec<Option<&'p str>>>,
     /// (kind, name) of what operators make for the stream's custom resources →
     /// the name the copy's resource makes instead (rule 10).
-    operator_made: HashMap<(&'p str, &'p str), Option<&'p str>>,
+    made_by_operator: HashMap<(&'p str, &'p str), Option<&'p str>>,
     /// Lengths (capped at 255) that a host or a Service name has: rule 9 looks at
     /// every word of every string, and most words can be ruled out by length alone.
     pub host_lens: LenSet,
@@ -140,7 +140,7 @@ impl<'p> StreamIndex<'p> {
             baseline_pods: Vec::new(),
             hosts: HashSet::new(),
             services: HashMap::new(),
-            operator_made: HashMap::new(),
+            made_by_operator: HashMap::new(),
             host_lens: LenSet::default(),
             service_lens: LenSet::default(),
             old_names: HashMap::new(),
@@ -158,7 +158,7 @@ impl<'p> StreamIndex<'p> {
                 }
             }
             // What the object makes at run time counts as emitted (rule 10).
-            for c in &p.produced {
+            for c in &p.made.names {
                 let group = c.group.as_deref().unwrap_or("");
                 idx.add_object(&c.kind, group, c.ns.as_deref().or(ns), &c.leaf.value);
             }
@@ -173,12 +173,12 @@ impl<'p> StreamIndex<'p> {
         // object of that identity itself.
         for p in plans.iter().filter(|p| p.status == Status::Object) {
             let ns = p.ns.as_deref();
-            for m in &p.operator_made {
+            for m in &p.made.by_operator {
                 let id = (m.kind.as_str(), m.name.as_str());
-                if idx.objects.contains_key(&id) && !idx.operator_made.contains_key(&id) {
+                if idx.objects.contains_key(&id) && !idx.made_by_operator.contains_key(&id) {
                     continue;
                 }
-                idx.operator_made.insert(id, m.new.as_deref());
+                idx.made_by_operator.insert(id, m.new.as_deref());
                 idx.add_object(&m.kind, "", ns, &m.name);
                 if m.kind == "Service" {
                     idx.add_service(ns, &m.name);
@@ -191,7 +191,9 @@ impl<'p> StreamIndex<'p> {
         idx.narrow = narrowing_pair(plans, cfg, &idx.labels);
         idx.baseline_pods = plans
             .iter()
-            .filter(|p| matches!(p.status, Status::Object | Status::Shared) && p.pod_template)
+            .filter(|p| {
+                matches!(p.status, Status::Object | Status::Shared) && p.selectors.pod_template
+            })
             .filter(|p| !p.named_as_copy(cfg))
             .map(|p| p.labels_kept(false))
             .collect();
@@ -219,10 +221,10 @@ impl<'p> StreamIndex<'p> {
             for name in p.other_names.iter().chain(&p.name).map(Cow::as_ref) {
                 add(self, &p.kind, ns, name);
             }
-            for c in &p.produced {
+            for c in &p.made.names {
                 add(self, &c.kind, c.ns.as_deref().or(ns), &c.leaf.value);
             }
-            for m in &p.operator_made {
+            for m in &p.made.by_operator {
                 add(self, &m.kind, ns, &m.name);
             }
         }
@@ -251,7 +253,7 @@ impl<'p> StreamIndex<'p> {
     /// resource: `db-rw` → `db-tilt-rw`). `Ok(None)`: it keeps its name; `Err`:
     /// too long (see [`renamed_name`]).
     pub fn renamed(&self, kind: &str, name: &str) -> Result<Option<String>, usize> {
-        match self.operator_made.get(&(kind, name)) {
+        match self.made_by_operator.get(&(kind, name)) {
             Some(new) => Ok(new.filter(|n| *n != name).map(str::to_string)),
             None => renamed_name(self.cfg, kind, name),
         }
@@ -342,7 +344,7 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
     // (pod name label, controller's name) → its kind (`pod_name_labels`).
     let mut controllers: HashMap<(&str, &str), &str> = HashMap::new();
     for p in objects() {
-        for o in &p.labels {
+        for o in &p.selectors.labels {
             let (k, v) = pair(o);
             if o.pod {
                 pods.insert((k, v));
@@ -374,7 +376,7 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
         .iter()
         .filter(|p| matches!(p.status, Status::Object | Status::Shared));
     for p in selecting {
-        for o in &p.labels {
+        for o in &p.selectors.labels {
             let Some(sel) = o.selects.map(|i| &k8s.selectors[i]) else {
                 continue;
             };
@@ -440,7 +442,7 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
         let Some(name) = p.name.as_deref() else {
             continue;
         };
-        for set in &p.pod_sets {
+        for set in &p.selectors.pod_sets {
             let labels: Vec<(&str, String)> = set
                 .labels
                 .iter()
@@ -550,11 +552,11 @@ fn narrowing_pair<'p>(
     let mut common: Option<Vec<(&'p str, String)>> = None;
     for p in plans
         .iter()
-        .filter(|p| p.status == Status::Object && p.pod_template)
+        .filter(|p| p.status == Status::Object && p.selectors.pod_template)
     {
         // The pod's labels as Kubernetes keeps them: of a repeated key, the last.
         let mut pod_labels: Vec<(&'p str, &'p str)> = Vec::new();
-        for o in p.labels.iter().filter(|o| o.pod) {
+        for o in p.selectors.labels.iter().filter(|o| o.pod) {
             let (k, v) = (o.key.as_ref(), o.value.value.as_ref());
             pod_labels.retain(|(key, _)| *key != k);
             pod_labels.push((k, v));

@@ -68,19 +68,12 @@ fn empty_plan<'a>(doc: &Doc<'a>) -> DocPlan<'a> {
         line: 0,
         at: doc.region_start,
         refs: Vec::new(),
-        produced: Vec::new(),
-        labels: Vec::new(),
-        pod_template: false,
-        narrow: None,
-        pod_selectors: Vec::new(),
-        pod_sets: Vec::new(),
-        injections: Vec::new(),
-        described: Vec::new(),
+        selectors: Default::default(),
         hosts: Vec::new(),
+        injections: Vec::new(),
         aliased: Vec::new(),
-        operator_made: Vec::new(),
-        leftovers: Vec::new(),
-        holders: Vec::new(),
+        strings: Default::default(),
+        made: Default::default(),
         fork: Default::default(),
     }
 }
@@ -139,7 +132,7 @@ pub fn read_document<'a>(
         })
         .collect();
     if let Some(name) = plan.name.as_deref() {
-        plan.operator_made = OperatorMade::of(cfg, &plan.kind, plan.group(), name);
+        plan.made.by_operator = OperatorMade::of(cfg, &plan.kind, plan.group(), name);
     }
     // Helm and the API server accept a repeated key (the last one wins); every
     // rule treats each occurrence alike, so whichever a reader keeps is isolated.

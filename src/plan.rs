@@ -66,7 +66,7 @@ pub enum RefVia {
     /// An entry of the reference table (index into `cfg.k8s.references`).
     Table(usize),
     /// An entry of the table of names made at run time (`cfg.k8s.produces`).
-    Produced(usize),
+    Made(usize),
     /// A mapping with `kind` and `name` (a typed reference by its shape), or a
     /// familiar reference shape in a custom resource: the path where it was found.
     Shape(String),
@@ -77,7 +77,7 @@ impl RefVia {
     pub fn shown<'c>(&'c self, cfg: &'c Config) -> &'c str {
         match self {
             RefVia::Table(i) => &cfg.k8s.references[*i].shown,
-            RefVia::Produced(i) => &cfg.k8s.produces[*i].shown,
+            RefVia::Made(i) => &cfg.k8s.produces[*i].shown,
             RefVia::Shape(p) => p,
         }
     }
@@ -247,35 +247,58 @@ pub struct DocPlan<'a> {
     pub line: usize,
     /// Byte offset of the `kind` value (where whole-document findings point).
     pub at: usize,
+    /// Rule 2's: the references it found, followed in phase 2.
     pub refs: Vec<RefCand<'a>>,
-    /// Names this object makes at run time (rule 10), as found.
-    pub produced: Vec<RefCand<'a>>,
+    /// Rule 3's.
+    pub selectors: SelectorState<'a>,
+    /// Rule 4's: hostnames this object claims, as written (before the host map).
+    pub hosts: Vec<Cow<'a, str>>,
+    /// Rule 6's: the `REDIS_PASSWORD` entries it adds, named in phase 2.
+    pub injections: Vec<Injection<'a>>,
+    /// Rule 8's: every alias of the document and where its anchor is defined.
+    pub aliased: Vec<Aliased>,
+    /// Rules 9 and 11's.
+    pub strings: StringState<'a>,
+    /// Rule 10's.
+    pub made: MadeState<'a>,
+    /// What `--fork` reads to decide what a partial copy takes (read only then).
+    pub fork: ForkFacts<'a>,
+}
+
+/// Rule 3's state: the label pairs of the object and of its selectors, and what
+/// the pods it makes or selects need.
+#[derive(Debug, Default)]
+pub struct SelectorState<'a> {
     pub labels: Vec<LabelOcc<'a>>,
     /// The object has a pod template (its labels are the `pod` occurrences).
     pub pod_template: bool,
     pub narrow: Option<Narrow>,
-    /// Its pod selectors, for the operator's owner pair (rule 3).
+    /// Its pod selectors, for the operator's owner pair.
     pub pod_selectors: Vec<PodSelector>,
     /// The sets of pods an operator makes for this custom resource
     /// (`operator_pods`), with the labels it gives them.
     pub pod_sets: Vec<FilledPodSet>,
-    pub injections: Vec<Injection<'a>>,
+}
+
+/// Rules 9 and 11's state: every string of the object with where it sits, read
+/// once (`leftover::leaves`, by rule 11's phase 1): rule 9 looks for own hosts
+/// and Services in them, rule 11 for old names.
+#[derive(Debug, Default)]
+pub struct StringState<'a> {
+    pub leftovers: Vec<LeftCand<'a>>,
+    pub holders: Vec<Holder<'a>>,
     /// Byte offsets of the values of fields that describe hosts (a Certificate's
     /// `dnsNames`): rule 9 reads them as host-keyed.
     pub described: Vec<usize>,
-    /// Hostnames this object claims, as written (before the host map).
-    pub hosts: Vec<Cow<'a, str>>,
-    /// Every alias of the document and where its anchor is defined.
-    pub aliased: Vec<Aliased>,
-    /// What an operator makes for this custom resource (rule 10,
-    /// `operator_objects`).
-    pub operator_made: Vec<OperatorMade>,
-    /// Every string of the object with where it sits (`leftover::leaves`): rule 9
-    /// looks for own hosts and Services in them, rule 11 for old names.
-    pub leftovers: Vec<LeftCand<'a>>,
-    pub holders: Vec<Holder<'a>>,
-    /// What `--fork` reads to decide what a partial copy takes (read only then).
-    pub fork: ForkFacts<'a>,
+}
+
+/// Rule 10's state: what this object makes at run time.
+#[derive(Debug, Default)]
+pub struct MadeState<'a> {
+    /// Names it makes (the `produces` table), as found.
+    pub names: Vec<RefCand<'a>>,
+    /// What an operator makes for this custom resource (`operator_objects`).
+    pub by_operator: Vec<OperatorMade>,
 }
 
 /// What a partial copy (`--fork`) needs to know of an object beyond what the
@@ -310,7 +333,7 @@ pub struct LeftCand<'a> {
     /// A Secret's `data` or `stringData`: never printed.
     pub secret: bool,
     pub base64: bool,
-    /// The mapping that holds it (index into [`DocPlan::holders`]).
+    /// The mapping that holds it (index into [`StringState::holders`]).
     pub holder: Option<usize>,
 }
 
@@ -396,6 +419,7 @@ impl<'a> DocPlan<'a> {
     pub fn labels_kept(&self, object: bool) -> Vec<(&str, String)> {
         let mut labels: Vec<(&str, String)> = Vec::new();
         for o in self
+            .selectors
             .labels
             .iter()
             .filter(|o| if object { o.object } else { o.pod })

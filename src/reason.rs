@@ -32,7 +32,7 @@ pub enum Reason {
     /// Rule 4: a Certificate's DNS name under a mapped domain, not mapped.
     CertificateHost,
     /// Rule 10: a name the object makes at run time, shared with the baseline.
-    Produced,
+    MadeName,
     /// Rule 3: a selected label value without the suffix.
     Selector,
     /// Rule 3: a selector that selects every pod of the namespace (a
@@ -77,7 +77,7 @@ impl Reason {
         Reason::Reference,
         Reason::NameInText,
         Reason::CertificateHost,
-        Reason::Produced,
+        Reason::MadeName,
         Reason::Selector,
         Reason::EmptySelector,
         Reason::SelectsBaseline,
@@ -108,7 +108,7 @@ impl Reason {
             Reason::CertificateHost => {
                 "rule 4: certificate name under a mapped domain does not follow the host map"
             }
-            Reason::Produced => {
+            Reason::MadeName => {
                 "rule 10: name made at run time lacks the suffix (both copies would make it)"
             }
             Reason::Selector => "rule 3: selected label value lacks the suffix",
@@ -191,7 +191,7 @@ mod tests {
                 | Reason::Reference
                 | Reason::NameInText
                 | Reason::CertificateHost
-                | Reason::Produced
+                | Reason::MadeName
                 | Reason::Selector
                 | Reason::EmptySelector
                 | Reason::SelectsBaseline

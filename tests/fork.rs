@@ -48,11 +48,11 @@ fn read(text: &str, cfg: &Config) -> Read {
         r.objects.insert(id);
         r.owned.insert(name.to_string());
         r.owned
-            .extend(p.produced.iter().map(|c| c.leaf.value.to_string()));
+            .extend(p.made.names.iter().map(|c| c.leaf.value.to_string()));
         r.owned
-            .extend(p.operator_made.iter().map(|m| m.name.clone()));
+            .extend(p.made.by_operator.iter().map(|m| m.name.clone()));
         r.strings
-            .extend(p.leftovers.iter().map(|l| l.at.value.to_string()));
+            .extend(p.strings.leftovers.iter().map(|l| l.at.value.to_string()));
         r.strings
             .extend(p.refs.iter().map(|c| c.leaf.value.to_string()));
     }

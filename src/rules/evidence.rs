@@ -56,7 +56,7 @@ fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, _: &mut DocOut) -> Resu
     // Leaves come in document order: most share the holder of the one before.
     let mut last: Option<(NodeId, usize)> = None;
     let mut seen: HashMap<NodeId, usize> = HashMap::new();
-    let (leftovers, holders) = (&mut plan.leftovers, &mut plan.holders);
+    let (leftovers, holders) = (&mut plan.strings.leftovers, &mut plan.strings.holders);
     leftovers.reserve(doc.nodes.len() / 3);
     leftover::leaves(doc, cx.root, secret, &mut |l| {
         // Only a value that is one name-like word is judged by its holder
@@ -100,6 +100,7 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
     // only they are judged (what their mapping says was read in phase 1; a
     // path is read again from the document only for a line that shows one).
     let hits: Vec<&LeftCand<'_>> = plan
+        .strings
         .leftovers
         .iter()
         // An exception's verdict is only ever a `-v` line.
@@ -120,7 +121,7 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
         found: None,
     };
     for c in hits {
-        let a = c.holder.map_or(&empty, |h| &plan.holders[h]);
+        let a = c.holder.map_or(&empty, |h| &plan.strings.holders[h]);
         judge_value(cx, plan, c, a, &mut paths, out, &mut edits)?;
     }
     out.edits.extend(edits);
@@ -570,7 +571,7 @@ fn judge<'i>(
     // namespace it names: what they kept names an object the copy does not emit.
     let judged =
         |r: &crate::plan::RefCand<'_>| r.leaf.start >= c.at.start && r.leaf.end <= c.at.end;
-    if plan.refs.iter().chain(&plan.produced).any(judged) {
+    if plan.refs.iter().chain(&plan.made.names).any(judged) {
         return Some(Verdict::Keep(Cow::Borrowed(
             "a reference rule 2 judged by its kind, group and namespace: its target is not emitted",
         )));

@@ -12,8 +12,8 @@ pub mod contract;
 pub mod drop;
 pub mod evidence;
 pub mod lossless;
+pub mod made;
 pub mod ownership;
-pub mod produced;
 pub mod redis;
 pub mod references;
 pub mod rename;
@@ -31,7 +31,7 @@ pub const RULES: &[Rule] = &[
     routes::RULE,
     redis::RULE,
     // Before rule 2: a name the object makes is edited as such, not as a reference.
-    produced::RULE,
+    made::RULE,
     references::RULE,
     selectors::RULE,
     strings::RULE,
@@ -142,8 +142,8 @@ pub const RULE_DOCS: &[RuleDoc] = &[
     },
     RuleDoc {
         number: 10,
-        files: &["produced.rs"],
-        reasons: &[Reason::Produced],
+        files: &["made.rs"],
+        reasons: &[Reason::MadeName],
         tables: &["produces", "operator_objects"],
         golden: &["produced-", "produces-", "operator-objects-"],
     },

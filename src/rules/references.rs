@@ -98,14 +98,14 @@ fn given_group<'a>(doc: &Doc<'a>, holder: NodeId) -> Option<Cow<'a, str>> {
 /// The reference table's entries.
 fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     // A name the object makes (rule 10) is edited as such, not as a reference.
-    let produced: HashSet<usize> = plan.produced.iter().map(|c| c.leaf.start).collect();
+    let made: HashSet<usize> = plan.made.names.iter().map(|c| c.leaf.start).collect();
     let mut found = candidates(cx, plan, &cx.cfg.k8s.references, RefVia::Table);
-    found.retain(|c| !produced.contains(&c.leaf.start));
+    found.retain(|c| !made.contains(&c.leaf.start));
     plan.refs.extend(found);
 }
 
 /// Every name the table `rules` finds in this object, with the kind, group and
-/// namespace of what it names (rule 2's references, rule 10's produced names).
+/// namespace of what it names (rule 2's references, rule 10's made names).
 pub fn candidates<'a>(
     cx: &PlanCx<'_, 'a>,
     plan: &DocPlan<'a>,
@@ -208,7 +208,7 @@ fn collect_shapes<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) {
     let mut covered: HashSet<usize> = plan
         .refs
         .iter()
-        .chain(&plan.produced)
+        .chain(&plan.made.names)
         .map(|c| c.leaf.start)
         .collect();
     let mut found = Vec::new();

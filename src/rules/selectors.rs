@@ -44,7 +44,7 @@ pub const RULE: Rule = Rule {
 /// `check`: a label value kept shared that is the old name of an owner this
 /// stream emits renamed.
 fn stale(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut Vec<Stale>) {
-    for occ in plan.labels.iter().filter(|o| o.selects.is_some()) {
+    for occ in plan.selectors.labels.iter().filter(|o| o.selects.is_some()) {
         let value = occ.value.value.as_ref();
         if cx.index.labels.get(&(occ.key.as_ref(), value)) != Some(&LabelFate::Shared) {
             continue;
@@ -128,11 +128,11 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
     let template = k8s
         .pod_spec(doc, root, &plan.kind)
         .and_then(|spec| doc.parent(spec));
-    plan.pod_template = template.is_some();
+    plan.selectors.pod_template = template.is_some();
     // Label selectors of this object's kind: (selector mapping, table index).
     let mut sources: Vec<(NodeId, usize)> = Vec::new();
     if let Some(name) = plan.name.clone() {
-        plan.pod_sets = k8s.operator_pod_sets(doc, root, &plan.kind, plan.group(), &name);
+        plan.selectors.pod_sets = k8s.operator_pod_sets(doc, root, &plan.kind, plan.group(), &name);
     }
     for (i, sel) in k8s.selectors.iter().enumerate() {
         if !sel.from.iter().any(|f| f.matches(&plan.kind, plan.group())) {
@@ -140,7 +140,7 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
         }
         let keys: Vec<&str> = sel.path.iter().map(String::as_str).collect();
         if sel.narrow_empty {
-            plan.narrow = narrow(cx, plan, &keys, sel.when_absent)?;
+            plan.selectors.narrow = narrow(cx, plan, &keys, sel.when_absent)?;
         }
         let Some(node) = doc.path(root, &keys).filter(|&n| doc.is_map(n)) else {
             continue;
@@ -148,7 +148,7 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
         if sel.selects == Selects::Pods
             && let Some(ps) = pod_selector(cx, node, sel.form)
         {
-            plan.pod_selectors.push(ps);
+            plan.selectors.pod_selectors.push(ps);
         }
         let at = Found {
             selects: Some(i),
@@ -156,7 +156,7 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
             object: false,
         };
         match sel.form {
-            SelectorForm::Map => pairs_of(doc, node, at, None, &mut plan.labels),
+            SelectorForm::Map => pairs_of(doc, node, at, None, &mut plan.selectors.labels),
             SelectorForm::LabelSelector => sources.push((node, i)),
         }
     }
@@ -188,14 +188,14 @@ fn collect<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>) -> Result<(), Error>
                             pod: kept && Some(id) == template,
                             object: kept && id == root,
                         };
-                        pairs_of(doc, labels, at, skip, &mut plan.labels);
+                        pairs_of(doc, labels, at, skip, &mut plan.selectors.labels);
                     }
                 }
                 Some("matchLabels") if !in_ns_selector && doc.is_map(v) => {
-                    pairs_of(doc, v, at, None, &mut plan.labels);
+                    pairs_of(doc, v, at, None, &mut plan.selectors.labels);
                 }
                 Some("matchExpressions") if !in_ns_selector && doc.is_seq(v) => {
-                    expressions(doc, v, at, &mut plan.labels);
+                    expressions(doc, v, at, &mut plan.selectors.labels);
                 }
                 _ => {}
             }
@@ -427,7 +427,7 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
         }
     };
     let mut n = 0;
-    for occ in &plan.labels {
+    for occ in &plan.selectors.labels {
         let value = occ.value.value.as_ref();
         let Some(fate) = cx.index.labels.get(&(occ.key.as_ref(), value)) else {
             continue;
@@ -443,10 +443,10 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
     if n > 0 {
         say(format!("isolated {n} label value(s) in {}", plan.object()));
     }
-    if let Some(nw) = &plan.narrow {
+    if let Some(nw) = &plan.selectors.narrow {
         narrow_edit(cx, plan, nw, out, &mut say);
     }
-    for ps in &plan.pod_selectors {
+    for ps in &plan.selectors.pod_selectors {
         if !owner_pair(cx, plan, ps, out, &mut say)? {
             narrow_off_baseline(cx, plan, ps, out, &mut say)?;
         }
@@ -660,7 +660,7 @@ pub fn baseline_on_copy(
     let of_baseline = |p: &DocPlan<'_>| !p.named_as_copy(cfg);
     let pods: Vec<(String, Vec<(&str, String)>)> = plans
         .iter()
-        .filter(|p| p.status == Status::Object && p.pod_template && of_baseline(p))
+        .filter(|p| p.status == Status::Object && p.selectors.pod_template && of_baseline(p))
         .map(|p| {
             let labels = p
                 .labels_kept(false)
@@ -683,7 +683,7 @@ pub fn baseline_on_copy(
         {
             out.push((i, note));
         }
-        for ps in &p.pod_selectors {
+        for ps in &p.selectors.pod_selectors {
             let Some((pod, _)) = pods
                 .iter()
                 .find(|(_, labels)| ps.reqs.iter().all(|r| r.holds(labels)))
@@ -720,6 +720,7 @@ fn peers_lost(
         return None;
     }
     let lost: Vec<String> = p
+        .selectors
         .labels
         .iter()
         .filter(|o| o.selects.is_none() && !o.object && !o.pod)

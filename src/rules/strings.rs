@@ -63,8 +63,8 @@ pub const RULE: Rule = Rule {
 
 fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, _: &mut DocOut) -> Result<(), Error> {
     // The strings themselves are read once for rules 9 and 11
-    // (`leftover::leaves`, into `plan.leftovers`).
-    plan.described = described_hosts(cx, plan)
+    // (`leftover::leaves`, into `plan.strings.leftovers`).
+    plan.strings.described = described_hosts(cx, plan)
         .into_iter()
         .map(|id| cx.doc.node(id).start)
         .collect();
@@ -135,7 +135,7 @@ fn candidate<'p, 'a>(
         || c.flag
             .as_deref()
             .is_some_and(|f| matches!(f, "-h" | "-H") || (f.starts_with("--") && says_host(f)))
-        || plan.described.contains(&c.at.start);
+        || plan.strings.described.contains(&c.at.start);
     let secret = c.secret.then_some(if c.base64 {
         SecretField::Data
     } else {
@@ -515,6 +515,7 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
     let mut new_edits = Vec::new();
     let mut secret_values = 0;
     for (s, host_key, secret) in plan
+        .strings
         .leftovers
         .iter()
         .filter_map(|c| candidate(c, plan, cfg))
@@ -583,6 +584,7 @@ fn stale(
 ) -> Vec<(usize, String, String)> {
     let mut out = Vec::new();
     for (s, host_key, _) in plan
+        .strings
         .leftovers
         .iter()
         .filter_map(|c| candidate(c, plan, cfg))

@@ -28,14 +28,14 @@ pub const RULE: Rule = Rule {
 
 fn plan<'a>(cx: &PlanCx<'_, 'a>, plan: &mut DocPlan<'a>, out: &mut DocOut) -> Result<(), Error> {
     let mut seen = HashSet::new();
-    let found: Vec<RefCand<'a>> = candidates(cx, plan, &cx.cfg.k8s.produces, RefVia::Produced)
+    let found: Vec<RefCand<'a>> = candidates(cx, plan, &cx.cfg.k8s.produces, RefVia::Made)
         .into_iter()
         .filter(|c| !c.plural && seen.insert(c.leaf.start))
         .collect();
     for c in &found {
         produce(cx, plan, c, out)?;
     }
-    plan.produced.extend(found);
+    plan.made.names.extend(found);
     Ok(())
 }
 
@@ -77,7 +77,7 @@ fn produce(
         let what = format!("the name made at {path}");
         rewrite_scalar(plan, &c.leaf, &what, &new)?
     };
-    out.edits.push(e.because(Reason::Produced));
+    out.edits.push(e.because(Reason::MadeName));
     out.report.push(format!(
         "rewrote {} {path}: {}/{name} is made at run time -> {new}",
         plan.object(),
