@@ -80,7 +80,7 @@ pub const RULE_DOCS: &[RuleDoc] = &[
     },
     RuleDoc {
         number: 3,
-        files: &["selectors.rs"],
+        files: &["selectors.rs", "selectors/narrow.rs", "selectors/pods.rs"],
         reasons: &[
             Reason::Selector,
             Reason::EmptySelector,
@@ -149,7 +149,7 @@ pub const RULE_DOCS: &[RuleDoc] = &[
     },
     RuleDoc {
         number: 11,
-        files: &["evidence.rs"],
+        files: &["evidence.rs", "evidence/judge.rs"],
         reasons: &[Reason::Evidence],
         tables: &[],
         golden: &["evidence-"],
