@@ -7,7 +7,7 @@ use super::*;
 
 impl Model<'_> {
     /// 5. A reference of the copy to the baseline's object where the copy has its own.
-    pub(in crate::baseline) fn stale_references(&self, out: &mut Vec<Collision>) {
+    pub(in super::super) fn stale_references(&self, out: &mut Vec<Collision>) {
         for r in &self.t.s.refs {
             let (group, ns) = (r.group.as_deref(), r.ns.as_deref());
             if self.t.has(&r.kind, group, ns, &r.name).is_some() {
@@ -48,7 +48,7 @@ impl Model<'_> {
     /// what lives outside both streams (CoreDNS, the kubelet, another release:
     /// rule 3 keeps such pairs shared on purpose); the copy lost nothing, and
     /// nothing is said.
-    pub(in crate::baseline) fn lost_targets(
+    pub(in super::super) fn lost_targets(
         &self,
         out: &mut Vec<Collision>,
         notes: &mut Vec<Note>,
@@ -124,7 +124,7 @@ impl Model<'_> {
     }
 
     /// 7. Old names left in the copy's strings ([`leftovers`]).
-    pub(in crate::baseline) fn leftovers(&self, out: &mut Vec<Collision>) {
+    pub(in super::super) fn leftovers(&self, out: &mut Vec<Collision>) {
         use leftovers::OldName;
         let (b, t) = (&self.b, &self.t);
         if t.s.mentions.is_empty() {
@@ -297,7 +297,7 @@ impl Model<'_> {
     /// make none: a note for every custom resource would bury the few that matter.
     /// ("Selected by nothing" does not tell them apart: the model sees no pods of
     /// such a kind, so nothing in it ever selects them.)
-    pub(in crate::baseline) fn unproven(&self, notes: &mut Vec<Note>) {
+    pub(in super::super) fn unproven(&self, notes: &mut Vec<Note>) {
         let k8s = &self.cfg.k8s;
         let named = |from: &[crate::k8s::refs::KindSel], kind: &str, group: &str| {
             from.iter().any(|k| k.kind != "*" && k.matches(kind, group))
