@@ -40,7 +40,7 @@ pub struct Cli {
 
 /// Every setting, declared once: a flag (with its `AMEIDE_TILT_*` variable) and
 /// a key of the config file (the field's name). `None` where nothing said
-/// anything, so [`crate::config::Config::resolve`] takes the flag or variable,
+/// anything, so [`crate::config::Config::from_settings`] takes the flag or variable,
 /// else the file, else the default. The tables of your CRDs come from the file
 /// only.
 #[derive(Debug, Default, Clone, clap::Args, Deserialize)]

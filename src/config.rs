@@ -73,7 +73,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::resolve(Settings::default(), None).expect("the defaults are valid")
+        Config::from_settings(Settings::default(), None).expect("the defaults are valid")
     }
 }
 
@@ -150,7 +150,10 @@ fn is_dns_chars(s: &str) -> bool {
 impl Config {
     /// Merges the flags and environment (`given`) with the config file at
     /// `config` and the defaults, and validates.
-    pub fn resolve(given: Settings, config: Option<&std::path::Path>) -> Result<Config, Error> {
+    pub fn from_settings(
+        given: Settings,
+        config: Option<&std::path::Path>,
+    ) -> Result<Config, Error> {
         let (path, f) = match config {
             None => (String::new(), Settings::default()),
             Some(p) => {

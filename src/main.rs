@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     if let Some(Command::Generate(kind)) = command {
         return write_stdout(&generate(kind));
     }
-    let cfg = match Config::resolve(given, config.as_deref()) {
+    let cfg = match Config::from_settings(given, config.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
     };

@@ -193,7 +193,7 @@ fn two_developers_fork_one_chart_into_one_namespace() {
     let baseline = std::fs::read(&path).unwrap();
     let mut copies = Vec::new();
     for user in ["alice", "bob"] {
-        let cfg = Config::resolve(
+        let cfg = Config::from_settings(
             Settings {
                 fork: Some(vec!["web".into()]),
                 suffix: Some(format!("-tilt-{user}")),

@@ -39,9 +39,9 @@ fn configs() -> &'static [Config] {
         };
         vec![
             Config::default(),
-            Config::resolve(strict, None).unwrap(),
-            Config::resolve(other, None).unwrap(),
-            Config::resolve(fork, None).unwrap(),
+            Config::from_settings(strict, None).unwrap(),
+            Config::from_settings(other, None).unwrap(),
+            Config::from_settings(fork, None).unwrap(),
         ]
     })
 }

@@ -65,20 +65,20 @@ impl Selector {
     /// A LabelSelector (`{matchLabels, matchExpressions}`).
     pub fn from_label_selector(doc: &Doc<'_>, sel: NodeId) -> Selector {
         let mut s = Selector::default();
-        if let Some(m) = doc.get(sel, "matchLabels").map(|m| doc.resolve(m)) {
+        if let Some(m) = doc.get(sel, "matchLabels").map(|m| doc.unalias(m)) {
             match scalar_pairs(doc, m) {
                 Some(labels) => s.labels = labels,
                 None => return Selector::invalid(),
             }
         }
-        if let Some(list) = doc.get(sel, "matchExpressions").map(|l| doc.resolve(l)) {
+        if let Some(list) = doc.get(sel, "matchExpressions").map(|l| doc.unalias(l)) {
             if doc.is_null(list) {
                 return s;
             }
-            if !doc.is_seq(list) || doc.children(list).any(|e| !doc.is_map(doc.resolve(e))) {
+            if !doc.is_seq(list) || doc.children(list).any(|e| !doc.is_map(doc.unalias(e))) {
                 return Selector::invalid();
             }
-            for e in doc.children(list).map(|e| doc.resolve(e)) {
+            for e in doc.children(list).map(|e| doc.unalias(e)) {
                 match expression(doc, e) {
                     Some(x) => s.exprs.push(x),
                     None => return Selector::invalid(),
@@ -166,7 +166,7 @@ impl Selector {
 /// key, values that are not a list of strings, In/NotIn without values,
 /// Exists/DoesNotExist with some. An unknown operator is `Op::Unknown`.
 fn expression(doc: &Doc<'_>, e: NodeId) -> Option<Expr> {
-    let text = |k| doc.get(e, k).map(|v| doc.resolve(v));
+    let text = |k| doc.get(e, k).map(|v| doc.unalias(v));
     let key = doc.str(text("key")?)?.to_string();
     let op = match text("operator").and_then(|o| doc.str(o)).unwrap_or("") {
         "In" => Op::In,
@@ -180,7 +180,7 @@ fn expression(doc: &Doc<'_>, e: NodeId) -> Option<Expr> {
         Some(v) if doc.is_null(v) => Vec::new(),
         Some(v) if doc.is_seq(v) => doc
             .children(v)
-            .map(|i| doc.str(doc.resolve(i)).map(str::to_string))
+            .map(|i| doc.str(doc.unalias(i)).map(str::to_string))
             .collect::<Option<Vec<String>>>()?,
         Some(_) => return None,
     };
@@ -196,7 +196,7 @@ fn expression(doc: &Doc<'_>, e: NodeId) -> Option<Expr> {
 /// `map[string]string`: `None` when it is no mapping or a key or value is no
 /// scalar (the object is refused). Aliases stand for what they name.
 fn scalar_pairs(doc: &Doc<'_>, map: NodeId) -> Option<Vec<(String, String)>> {
-    let map = doc.resolve(map);
+    let map = doc.unalias(map);
     if doc.is_null(map) {
         return Some(Vec::new());
     }
@@ -204,7 +204,7 @@ fn scalar_pairs(doc: &Doc<'_>, map: NodeId) -> Option<Vec<(String, String)>> {
         return None;
     }
     let all = doc.pairs(map).all(|(k, v)| {
-        let (k, v) = (doc.resolve(k), doc.resolve(v));
+        let (k, v) = (doc.unalias(k), doc.unalias(v));
         doc.str(k).is_some() && (doc.is_null(v) || doc.str(v).is_some())
     });
     all.then(|| label_pairs(doc, map))
@@ -214,9 +214,9 @@ fn scalar_pairs(doc: &Doc<'_>, map: NodeId) -> Option<Vec<(String, String)>> {
 /// for what they name.
 pub fn label_pairs(doc: &Doc<'_>, map: NodeId) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    let map = doc.resolve(map);
+    let map = doc.unalias(map);
     for (k, v) in doc.pairs(map) {
-        let (k, v) = (doc.resolve(k), doc.resolve(v));
+        let (k, v) = (doc.unalias(k), doc.unalias(v));
         let Some(key) = doc.str(k) else { continue };
         let value = if doc.is_null(v) { Some("") } else { doc.str(v) };
         let Some(value) = value else { continue };

@@ -217,7 +217,7 @@ impl<'a> Doc<'a> {
 
     /// The node an alias stands for (the last node before it that defines its
     /// anchor); any other node is itself.
-    pub fn resolve(&self, id: NodeId) -> NodeId {
+    pub fn unalias(&self, id: NodeId) -> NodeId {
         if self.nodes[id].kind != NodeKind::Alias {
             return id;
         }

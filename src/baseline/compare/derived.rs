@@ -48,11 +48,7 @@ impl Model<'_> {
     /// what lives outside both streams (CoreDNS, the kubelet, another release:
     /// rule 3 keeps such pairs shared on purpose); the copy lost nothing, and
     /// nothing is said.
-    pub(in super::super) fn lost_targets(
-        &self,
-        out: &mut Vec<Collision>,
-        notes: &mut Vec<Note>,
-    ) {
+    pub(in super::super) fn lost_targets(&self, out: &mut Vec<Collision>, notes: &mut Vec<Note>) {
         // Every baseline object the copy's object may stand for (a stream can
         // hold one identity twice: a hook and a template of the same object).
         let mut counterparts: HashMap<(&str, String), Vec<usize>> = HashMap::new();
