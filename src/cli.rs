@@ -222,10 +222,15 @@ pub enum Format {
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Show what the tilt copy will differ in: a unified diff of input vs output,
-    /// coloured on a terminal (not with NO_COLOR), Secret values redacted
+    /// each hunk headed by the document it is in, coloured on a terminal (not with
+    /// NO_COLOR); Secret values, secret env values and URL passwords redacted
     Diff {
         /// The rendered stream to read (default: stdin)
         file: Option<PathBuf>,
+        /// One line per changed document with its count of changed lines, and a
+        /// summary, instead of the diff
+        #[arg(long)]
+        stat: bool,
     },
     /// Verify that a stream is already a correct tilt copy (rules 1-7, 9 and 10): list
     /// each violation with its document and path, exit 1 if there is any. With

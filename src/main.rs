@@ -8,8 +8,7 @@
 
 use ameide_tilt_render::baseline::controllers::NoteKind;
 use ameide_tilt_render::cli::{Command, Format, generate, parse_from};
-use ameide_tilt_render::diff::diff_text;
-use ameide_tilt_render::redact::redact_secrets;
+use ameide_tilt_render::diff::{self, diff_stream};
 use ameide_tilt_render::{Config, check, check_copies, json, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -81,20 +80,21 @@ fn main() -> ExitCode {
                 Err(code) => code,
             }
         }
-        Some(Command::Diff { file }) => match read_input(file.as_ref()) {
-            Ok(input) => filter(&input, &cfg, true),
+        Some(Command::Diff { file, stat }) => match read_input(file.as_ref()) {
+            Ok(input) => filter(&input, &cfg, Some(stat)),
             Err(code) => code,
         },
         Some(Command::Generate(_)) | None => match read_input(None) {
-            Ok(input) => filter(&input, &cfg, false),
+            Ok(input) => filter(&input, &cfg, None),
             Err(code) => code,
         },
     }
 }
 
-/// The filter (or, with `diff`, what it changed): notes and the -v report on
-/// stderr, the output on stdout only when the whole stream succeeded.
-fn filter(input: &[u8], cfg: &Config, diff: bool) -> ExitCode {
+/// The filter (or, with `diff`, what it changed; `Some(true)`: `--stat`): notes
+/// and the -v report on stderr, the output on stdout only when the whole stream
+/// succeeded.
+fn filter(input: &[u8], cfg: &Config, diff: Option<bool>) -> ExitCode {
     let rendered = match run(input, cfg) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string(), e.exit_code()),
@@ -108,13 +108,17 @@ fn filter(input: &[u8], cfg: &Config, diff: bool) -> ExitCode {
             let _ = writeln!(err, "{NAME}: {line}");
         }
     }
-    if diff {
-        // run() succeeded, so the input is UTF-8.
-        let before = redact_secrets(&String::from_utf8_lossy(input), &cfg.redis_env);
-        let after = redact_secrets(&rendered.output, &cfg.redis_env);
-        write_stdout(diff_text(&before, &after, use_colour()).as_bytes())
-    } else {
-        write_stdout(rendered.output.as_bytes())
+    match diff {
+        Some(stat) => {
+            let opts = diff::Options {
+                colour: use_colour(),
+                stat,
+            };
+            // run() succeeded, so the input is UTF-8.
+            let input = String::from_utf8_lossy(input);
+            write_stdout(diff_stream(&input, &rendered, &cfg.redis_env, opts).as_bytes())
+        }
+        None => write_stdout(rendered.output.as_bytes()),
     }
 }
 

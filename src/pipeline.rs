@@ -29,6 +29,9 @@ pub struct Rendered {
     /// Byte ranges of the input that some rule replaced, deleted or inserted at,
     /// sorted: everything outside them was copied unchanged.
     pub touched: Vec<(usize, usize)>,
+    /// The length of the text written in place of each range of `touched` (0:
+    /// deleted), so an offset of the output can be traced to the input.
+    pub written: Vec<usize>,
 }
 
 /// Every document's plan and what the rules wrote for it, in stream order.
@@ -351,6 +354,7 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     }
     let applied = edit::apply(input, &mut edits);
     out.touched = edits.iter().map(|e| (e.start, e.end)).collect();
+    out.written = edits.iter().map(|e| e.text.len()).collect();
     out.output = applied.map_err(|(a, b)| {
         Error::input(
             Place {

@@ -473,6 +473,339 @@ fn documented_config_example_is_accepted() {
     fs::remove_dir_all(dir).unwrap();
 }
 
+/// `diff`'s hunk headers name the document (and object) of their first
+/// changed line, numbered as `check` and error messages number documents.
+#[test]
+fn diff_hunk_headers_name_the_document() {
+    let ports: String = (0..8).map(|i| format!("    - port: 8{i}\n")).collect();
+    let input = format!(
+        "{SVC}spec:\n  ports:\n{ports}---\n# a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  URL: http://web:80\n"
+    );
+    let (code, out, err) = run(bin().arg("diff"), &input);
+    assert_eq!(code, 0, "{err}");
+    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with("@@")).collect();
+    assert_eq!(
+        headers,
+        [
+            "@@ -1,7 +1,7 @@ document 1 (Service/web)",
+            "@@ -18,6 +18,6 @@ document 3 (ConfigMap/app)",
+        ],
+        "{out}"
+    );
+}
+
+/// A Secret value the filter rewrote is a changed line (`<redacted>` against
+/// `<redacted, changed>`); one it left alone is `<redacted>` context.
+#[test]
+fn diff_marks_a_changed_secret_value() {
+    let ports: String = (0..8).map(|i| format!("    - port: 8{i}\n")).collect();
+    let input = format!(
+        "{SVC}spec:\n  ports:\n{ports}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  url: http://web:80/?token=S3CRET\n  pw: S3CRET\ndata:\n  URL: aHR0cDovL3dlYjo4MC8=\n"
+    );
+    let (code, out, err) = run(bin().arg("diff"), &input);
+    assert_eq!(code, 0, "{err}");
+    let secret_hunk: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.ends_with("document 2 (Secret/creds)"))
+        .collect();
+    assert_eq!(
+        secret_hunk,
+        [
+            "@@ -16,9 +16,9 @@ document 2 (Secret/creds)",
+            " apiVersion: v1",
+            " kind: Secret",
+            " metadata:",
+            "-  name: creds",
+            "+  name: creds-tilt",
+            " stringData:",
+            "-  url: <redacted>",
+            "+  url: <redacted, changed>",
+            "   pw: <redacted>",
+            " data:",
+            "-  URL: <redacted>",
+            "+  URL: <redacted, changed>",
+        ],
+        "{out}"
+    );
+    assert!(!out.contains("S3CRET") && !err.contains("S3CRET"), "{out}");
+}
+
+/// A URL's password and the value of an env var named like a secret are
+/// redacted; `KEYCLOAK_URL` and `REDIS_HOST` are no secrets, and a password
+/// file's path shows.
+#[test]
+fn diff_redacts_url_passwords_and_secret_env_values() {
+    let input = format!(
+        "{SVC}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: DATABASE_URL\n              value: postgres://app:hunter2@web:5432/app\n            - name: DB_PASSWORD\n              value: hunter3\n            - {{name: apiKey, value: hunter4}}\n            - name: KEYCLOAK_URL\n              value: http://web:80\n            - name: REDIS_HOST\n              value: web\n            - name: POSTGRES_PASSWORD_FILE\n              value: /run/secrets/pw\n"
+    );
+    let (code, out, err) = run(bin().args(["diff", "--no-redis"]), &input);
+    assert_eq!(code, 0, "{err}");
+    let env: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.contains("- name: DATABASE_URL"))
+        .collect();
+    assert_eq!(
+        env,
+        [
+            "             - name: DATABASE_URL",
+            "-              value: postgres://app:<redacted>@web:5432/app",
+            "+              value: postgres://app:<redacted>@web-tilt:5432/app",
+            "             - name: DB_PASSWORD",
+            "               value: <redacted>",
+            "             - {name: apiKey, value: <redacted>}",
+            "             - name: KEYCLOAK_URL",
+            "-              value: http://web:80",
+            "+              value: http://web-tilt:80",
+            "             - name: REDIS_HOST",
+            "-              value: web",
+            "+              value: web-tilt",
+            "             - name: POSTGRES_PASSWORD_FILE",
+            "               value: /run/secrets/pw",
+        ],
+        "{out}"
+    );
+    for secret in ["hunter2", "hunter3", "hunter4"] {
+        assert!(!out.contains(secret), "{secret}: {out}");
+    }
+}
+
+/// `diff --stat`: one line per changed document, redacted values counted as
+/// the lines they show as, and a summary.
+#[test]
+fn diff_stat_counts_changed_lines_per_document() {
+    let input = format!(
+        "{SVC}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  url: http://web:80/?token=S3CRET\n  pw: S3CRET\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: creds\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same-tilt\n"
+    );
+    let (code, out, err) = run(bin().args(["diff", "--stat"]), &input);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        concat!(
+            " document 1 (Service/web)          | 2 +-\n",
+            " document 2 (Secret/creds)         | 4 ++--\n",
+            " document 3 (ExternalSecret/creds) | 5 -----\n",
+            " 3 documents changed, 3 insertions(+), 8 deletions(-)\n",
+        )
+    );
+    let (code, out, _) = run(
+        bin().args(["diff", "--stat"]),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web-tilt\n",
+    );
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+/// The values of every Secret's `data` and `stringData` in a stream, read line
+/// by line as the corpus writes them (block mappings; a value on its key's line
+/// or a block scalar below it), as written and, for `data`, decoded; and the
+/// stream's other lines.
+fn secret_values(stream: &str) -> (Vec<String>, String) {
+    let (mut values, mut elsewhere) = (Vec::new(), String::new());
+    for doc in stream.split("\n---") {
+        let secret = doc.lines().any(|l| l.trim_end() == "kind: Secret");
+        let mut section: Option<&str> = None;
+        let mut block: Option<(bool, String)> = None;
+        for line in doc.lines() {
+            if !line.starts_with(' ') {
+                section = ["data:", "stringData:"]
+                    .into_iter()
+                    .find(|s| secret && line.trim_end() == *s);
+                values.extend(
+                    block
+                        .take()
+                        .map(|(data, v)| decoded(data, &v))
+                        .into_iter()
+                        .flatten(),
+                );
+                if section.is_none() {
+                    elsewhere.push_str(line);
+                    elsewhere.push('\n');
+                }
+                continue;
+            }
+            let Some(sec) = section else {
+                elsewhere.push_str(line);
+                elsewhere.push('\n');
+                continue;
+            };
+            let data = sec == "data:";
+            if let Some((_, v)) = block.as_mut().filter(|_| line.starts_with("    ")) {
+                v.push_str(line.trim());
+                v.push('\n');
+                continue;
+            }
+            values.extend(
+                block
+                    .take()
+                    .map(|(data, v)| decoded(data, &v))
+                    .into_iter()
+                    .flatten(),
+            );
+            let value = line.split_once(": ").map_or("", |(_, v)| v.trim());
+            if value.starts_with(['|', '>']) {
+                block = Some((data, String::new()));
+            } else {
+                values.extend(decoded(data, value.trim_matches(['"', '\''])));
+            }
+        }
+        values.extend(
+            block
+                .take()
+                .map(|(data, v)| decoded(data, &v))
+                .into_iter()
+                .flatten(),
+        );
+    }
+    (values, elsewhere)
+}
+
+/// A value as written, and decoded when it is `data` (base64), with each line
+/// of a decoded text of more than one line.
+fn decoded(data: bool, value: &str) -> Vec<String> {
+    let mut out = vec![value.trim_end().to_string()];
+    let text = data
+        .then(|| ameide_tilt_render::k8s::base64::base64_text(value.trim()))
+        .flatten();
+    if let Some(text) = text {
+        out.extend(
+            text.lines()
+                .filter(|l| l.trim().len() >= 16)
+                .map(|l| l.trim().to_string()),
+        );
+        out.push(text);
+    }
+    out
+}
+
+/// The passwords of the URLs in `text` (`scheme://user:PASSWORD@host`), but
+/// variables (`$(DB_PASSWORD)`), which are no values.
+fn url_passwords(text: &str) -> Vec<String> {
+    text.match_indices("://")
+        .filter_map(|(at, _)| {
+            let rest = &text[at + 3..];
+            let authority = rest.split(['/', ' ', '"', '\n', '?', '#']).next()?;
+            let info = &authority[..authority.rfind('@')?];
+            let password = info.split_once(':')?.1;
+            (!password.is_empty() && !password.starts_with('$')).then(|| password.to_string())
+        })
+        .collect()
+}
+
+/// `stream` with every one-line Secret value made to name the stream's first
+/// Service, by URL with a password (`data` decoded, extended, encoded again),
+/// so the filter rewrites each and `diff` shows each line as changed; and how
+/// many it changed. None without a Service.
+fn with_secret_values_changed(stream: &str) -> Option<(String, usize)> {
+    use ameide_tilt_render::k8s::base64::{base64_encode, base64_text};
+    let service = stream
+        .split("\n---")
+        .filter(|doc| doc.lines().any(|l| l.trim_end() == "kind: Service"))
+        .find_map(|doc| doc.lines().find_map(|l| l.strip_prefix("  name: ")))?
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    let (mut out, mut changed) = (String::new(), 0);
+    for (i, doc) in stream.split_inclusive("\n---").enumerate() {
+        let secret = doc.lines().any(|l| l.trim_end() == "kind: Secret");
+        let mut section = None;
+        for line in doc.split_inclusive('\n') {
+            if !line.starts_with(' ') {
+                section = ["data:", "stringData:"]
+                    .into_iter()
+                    .find(|s| secret && line.trim_end() == *s);
+            }
+            let pair = line
+                .strip_prefix("  ")
+                .and_then(|l| l.trim_end().split_once(": "));
+            let Some((key, value)) = pair.filter(|(k, v)| {
+                section.is_some() && !k.starts_with(' ') && !v.starts_with(['|', '>'])
+            }) else {
+                out.push_str(line);
+                continue;
+            };
+            let url = format!(" postgres://app:S3cret-{i}-{changed}@{service}:5432/db");
+            let value = value.trim_matches(['"', '\'']);
+            let new = if section == Some("data:") {
+                base64_encode(format!("{}{url}", base64_text(value).unwrap_or_default()).as_bytes())
+            } else {
+                format!("{value}{url}")
+            };
+            out.push_str(&format!("  {key}: \"{new}\"\n"));
+            changed += 1;
+        }
+    }
+    (changed > 0).then_some((out, changed))
+}
+
+/// `diff` and `diff --stat` of `input` show no Secret value of the input or
+/// of the copy (as written, decoded, and each long line of a decoded text) and
+/// no URL password, but where the same text stands in the stream outside every
+/// Secret value (a name, a placeholder), where a diff may show it as itself.
+/// Returns how many values it checked, and how many values `diff` marks changed.
+fn assert_diff_hides_secrets(name: &str, input: &str) -> (usize, usize) {
+    let (_, copy, _) = run(&mut bin(), input);
+    let (mut values, elsewhere) = secret_values(input);
+    let (copy_values, copy_elsewhere) = secret_values(&copy);
+    values.extend(copy_values);
+    let mut urls = url_passwords(input);
+    urls.extend(url_passwords(&copy));
+    urls.extend(values.iter().flat_map(|v| url_passwords(v)));
+    let values: Vec<&String> = values
+        .iter()
+        .filter(|v| v.len() >= 4 && !elsewhere.contains(v.as_str()))
+        .filter(|v| !copy_elsewhere.contains(v.as_str()))
+        .collect();
+    let mut changed = 0;
+    for args in [&["diff"][..], &["diff", "--stat"]] {
+        let (code, out, err) = run(bin().args(args), input);
+        assert_eq!(code, 0, "{name} {args:?}: {err}");
+        for v in &values {
+            assert!(
+                !out.contains(v.as_str()),
+                "{name} {args:?} shows a Secret value"
+            );
+        }
+        for p in &urls {
+            assert!(
+                !out.contains(&format!(":{p}@")),
+                "{name} {args:?} shows a URL password"
+            );
+        }
+        changed += out.matches("<redacted, changed>").count();
+    }
+    (values.len() * 2, changed)
+}
+
+/// Over every corpus stream, and the same stream with every Secret value
+/// rewritten by the filter (so every value is a changed line of the diff),
+/// `diff` and `diff --stat` show no Secret value and no URL password.
+#[test]
+fn diff_never_shows_a_secret_value_or_a_url_password() {
+    let (mut checked, mut changed_streams) = (0, 0);
+    for path in common::corpus_files() {
+        let name = path.display().to_string();
+        let input = fs::read_to_string(&path).unwrap();
+        checked += assert_diff_hides_secrets(&name, &input).0;
+        let Some((variant, rewritten)) = with_secret_values_changed(&input) else {
+            continue;
+        };
+        let (n, changed) = assert_diff_hides_secrets(&format!("{name} (values changed)"), &variant);
+        assert!(
+            changed >= rewritten,
+            "{name}: {changed} of {rewritten} values marked changed"
+        );
+        checked += n;
+        changed_streams += 1;
+    }
+    assert!(
+        changed_streams >= 6,
+        "only {changed_streams} corpus streams hold Secrets"
+    );
+    assert!(
+        checked > 1000,
+        "only {checked} Secret values checked over the corpus"
+    );
+}
+
 fn tempdir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);

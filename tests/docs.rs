@@ -46,7 +46,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const MIN_EXAMPLES: usize = 24;
+const MIN_EXAMPLES: usize = 26;
 const BIN: &str = env!("CARGO_BIN_EXE_ameide-tilt-render");
 const NAME: &str = "ameide-tilt-render";
 

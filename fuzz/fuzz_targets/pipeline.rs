@@ -1,6 +1,6 @@
 //! The whole pipeline on arbitrary bytes: never a panic; a success writes a stream
-//! that parses, that a second run leaves unchanged and that `check` accepts; `check`
-//! and the `diff` redaction never panic on the input either. Objects are neither
+//! that parses, that a second run leaves unchanged and that `check` accepts; `check`,
+//! `diff` and `diff --stat` never panic on the input either. Objects are neither
 //! lost nor made up: the output holds one object for every input object that is
 //! not dropped (two documents joined into one would pass every other assertion),
 //! and `check --baseline` finds no collision between the input and its copy but
@@ -11,6 +11,7 @@
 
 use ameide_tilt_render::cli::Settings;
 use ameide_tilt_render::yaml::{self, Doc};
+use ameide_tilt_render::diff::{self, diff_stream};
 use ameide_tilt_render::redact::redact_secrets;
 use ameide_tilt_render::pipeline::plan_stream;
 use ameide_tilt_render::plan::Status;
@@ -87,6 +88,10 @@ fuzz_target!(|data: &[u8]| {
         let second = run(first.output.as_bytes(), cfg).expect("a second run of our own output succeeds");
         assert_eq!(first.output, second.output, "not idempotent");
         let input_text = std::str::from_utf8(input).expect("a stream that ran is UTF-8");
+        for stat in [false, true] {
+            let opts = diff::Options { colour: stat, stat };
+            let _ = diff_stream(input_text, &first, &cfg.redis_env, opts);
+        }
         if cfg.fork.is_empty() {
             assert_eq!(objects(input_text, cfg), objects(&first.output, cfg), "objects lost or joined");
         } else {

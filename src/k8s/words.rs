@@ -92,13 +92,29 @@ pub const ITEM_WORDS: &[&str] = &["Container", "Volume", "Port", "Label", "Alias
 /// Keys of a custom resource's `spec` that size or run pods.
 pub const POD_KEYS: &[&str] = &["replicas", "instances", "image", "resources", "storage"];
 
-/// Words that say an env var's literal value is a secret (`diff` and `-v` show
-/// `<redacted>` instead): compared upper-case, anywhere in the name.
+/// Parts of a word of an env var's name that say its value is a secret
+/// (`diff`, `-v` and messages show `<redacted>` instead): compared upper case,
+/// anywhere in a word (`PGPASSWORD`, `CLIENTSECRET`, `GITHUB_TOKEN`).
+/// `crate::redact::is_secret_name` holds the whole rule.
+pub const SECRET_PARTS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN"];
+
+/// Words of an env var's name that say its value is a secret only as a whole
+/// word: `API_KEY` and `DB_PASS` are secrets, `KEYCLOAK_URL` and `PASSTHROUGH`
+/// are not.
 pub const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "PRIVATE_KEY",
+    "KEY",
+    "KEYS",
+    "APIKEY",
+    "PRIVATEKEY",
+    "PASS",
+    "PWD",
+    "PASSPHRASE",
+    "CREDENTIAL",
+    "CREDENTIALS",
+];
+
+/// Last words of an env var's name that say its value is where a secret is, not
+/// the secret: `POSTGRES_PASSWORD_FILE`, `TLS_SECRET_NAME`, `TOKEN_URL` show.
+pub const SECRET_LOCATOR_WORDS: &[&str] = &[
+    "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HOST", "NAME", "REF",
 ];
