@@ -54,7 +54,10 @@ pub struct Config {
     /// (from, to) hostname suffixes, longest `from` first.
     pub host_map: Vec<(String, String)>,
     pub listener: String,
-    pub drop_kinds: Vec<KindSel>,
+    pub drop_kinds: Vec<DropKind>,
+    /// The drop kinds were given (flag, env or file), not the default: one that
+    /// matches no document is worth a warning.
+    pub drop_kinds_given: bool,
     pub redis_secret: String,
     pub redis_key: String,
     pub redis_env: String,
@@ -186,7 +189,9 @@ impl Config {
                 Error::usage("listener must not be empty").with_hint("--listener https-local")
             );
         }
-        let drop_kinds = drop_kinds(given.drop_kind.or(f.drop_kind))?;
+        let drop_kind = given.drop_kind.or(f.drop_kind);
+        let drop_kinds_given = drop_kind.is_some();
+        let drop_kinds = drop_kinds(drop_kind)?;
         let (redis_secret, redis_key) = redis_secret(given.redis_secret.or(f.redis_secret))?;
         let redis_env = given
             .redis_env
@@ -204,6 +209,7 @@ impl Config {
             host_map,
             listener,
             drop_kinds,
+            drop_kinds_given,
             redis_secret,
             redis_key,
             redis_env,
@@ -281,19 +287,65 @@ fn host_map(given: Option<Vec<String>>) -> Result<Vec<(String, String)>, Error> 
     Ok(host_map)
 }
 
-fn drop_kinds(given: Option<Vec<String>>) -> Result<Vec<KindSel>, Error> {
+fn drop_kinds(given: Option<Vec<String>>) -> Result<Vec<DropKind>, Error> {
     let mut out = Vec::new();
     for k in given.unwrap_or_else(|| vec![DEFAULT_DROP_KIND.into()]) {
-        let sel = KindSel::parse(k.trim());
-        if sel.kind.is_empty() || !sel.kind.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(
-                Error::usage(format!("drop kind {k:?} is not KIND or KIND.GROUP"))
-                    .with_hint("--drop-kind ExternalSecret.external-secrets.io"),
-            );
-        }
-        out.push(sel);
+        out.push(DropKind::parse(k.trim()).ok_or_else(|| {
+            Error::usage(format!(
+                "drop kind {k:?} is not KIND, KIND.GROUP or KIND.VERSION.GROUP"
+            ))
+            .with_hint("--drop-kind ExternalSecret.external-secrets.io")
+        })?);
     }
     Ok(out)
+}
+
+/// A kind to drop, matched the way `kubectl get` matches a resource:
+/// case-insensitive, by kind (`ExternalSecret`, `externalsecret`) or plural
+/// (`externalsecrets`), optionally with its group (`externalsecrets.external-secrets.io`)
+/// or version and group (`externalsecrets.v1beta1.external-secrets.io`; the
+/// version is not compared: one object is served under each).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DropKind {
+    /// As given, for messages.
+    pub given: String,
+    word: String,
+    group: Option<String>,
+}
+
+impl DropKind {
+    pub fn parse(s: &str) -> Option<DropKind> {
+        let (word, rest) = match s.split_once('.') {
+            Some((w, r)) => (w, Some(r)),
+            None => (s, None),
+        };
+        let version = |v: &str| {
+            v.strip_prefix('v').is_some_and(|r| {
+                r.starts_with(|c: char| c.is_ascii_digit())
+                    && r.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
+        };
+        let group = rest.map(|r| match r.split_once('.') {
+            Some((v, g)) if version(v) => g,
+            _ => r,
+        });
+        let ok = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric());
+        ok.then(|| DropKind {
+            given: s.to_string(),
+            word: word.to_ascii_lowercase(),
+            group: group.map(str::to_ascii_lowercase),
+        })
+    }
+
+    pub fn matches(&self, kind: &str, group: &str, k8s: &K8s) -> bool {
+        self.group
+            .as_deref()
+            .is_none_or(|g| g.eq_ignore_ascii_case(group))
+            && (kind.eq_ignore_ascii_case(&self.word)
+                || (self.word.len() > kind.len()
+                    && k8s.plural(kind).eq_ignore_ascii_case(&self.word)))
+    }
 }
 
 /// What `--fork` chooses (docs/fork.md).

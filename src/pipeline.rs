@@ -342,6 +342,7 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     }
     resolve_stream(input, &mut planned, cfg, None)?;
     out.notes.extend(drop::baseline_note(&planned.plans));
+    out.notes.extend(drop::unmatched(&planned.plans, cfg));
     let mut edits = Vec::new();
     for o in planned.outs {
         out.notes.extend(o.notes);

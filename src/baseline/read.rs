@@ -34,17 +34,11 @@ pub fn read_stream(
     watch: Option<&HashSet<String>>,
 ) -> Result<Stream, Error> {
     let mut s = Stream::default();
-    // Of the documents the copy never emits (a CRD can be megabytes; drop kinds)
-    // only the identity matters here: glanced at. Which kinds those are is a fact
-    // of the configuration (the kinds the baseline owns, the drop kinds), read
-    // here directly rather than asked of the filter.
-    let skip = |g: &yaml::Glance<'_>| {
-        cfg.k8s.is_not_emitted(g.kind)
-            || cfg
-                .drop_kinds
-                .iter()
-                .any(|d| d.matches(g.kind, api_group(g.api_version)))
-    };
+    // Of the documents the copy never emits (a CRD can be megabytes) only the
+    // identity matters here: glanced at. Which kinds those are is a fact of the
+    // table (the kinds the baseline owns). Drop kinds are read like any object:
+    // a copy that kept one (a drop kind that matched nothing) gets it applied.
+    let skip = |g: &yaml::Glance<'_>| cfg.k8s.is_not_emitted(g.kind);
     let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), Error> {
         read_doc(doc, cfg, watch, &mut s);
         Ok(())

@@ -24,7 +24,11 @@ use crate::yaml;
 pub fn not_emitted(cfg: &Config, kind: &str, group: &str) -> Option<Status> {
     if cfg.k8s.is_not_emitted(kind) {
         Some(Status::Baseline)
-    } else if cfg.drop_kinds.iter().any(|d| d.matches(kind, group)) {
+    } else if cfg
+        .drop_kinds
+        .iter()
+        .any(|d| d.matches(kind, group, &cfg.k8s))
+    {
         Some(Status::Dropped)
     } else {
         None
@@ -48,6 +52,30 @@ pub fn report(plan: &DocPlan<'_>, out: &mut DocOut) {
     } else {
         format!("dropped {} (drop kind)", plan.object())
     });
+}
+
+/// A warning for each drop kind the user gave that no document of the stream
+/// matches: a misspelt kind must not silently keep what it meant to drop.
+pub fn unmatched(plans: &[DocPlan<'_>], cfg: &Config) -> Vec<String> {
+    if !cfg.drop_kinds_given {
+        return Vec::new();
+    }
+    let kinds: Vec<(&str, &str)> = plans
+        .iter()
+        .filter(|p| !p.kind.is_empty())
+        .map(|p| (p.kind.as_ref(), p.group()))
+        .collect();
+    let mut out = Vec::new();
+    for d in &cfg.drop_kinds {
+        if kinds.iter().any(|&(k, g)| d.matches(k, g, &cfg.k8s)) {
+            continue;
+        }
+        out.push(format!(
+            "warning: drop kind `{}` (--drop-kind, drop_kind) matches no document; kinds match as kubectl matches them: Kind, kind, plural, Kind.group",
+            d.given
+        ));
+    }
+    out
 }
 
 /// The edit that removes a document's region.
