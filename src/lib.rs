@@ -23,6 +23,7 @@ pub mod plan;
 pub mod reason;
 pub mod redact;
 pub mod rules;
+pub mod verbose;
 pub mod yaml;
 
 pub use config::Config;

@@ -15,6 +15,7 @@ use crate::index::StreamIndex;
 use crate::plan::{Aliased, DocOut, DocPlan, OperatorMade, Status, api_group};
 use crate::rules::contract::{PlanCx, ResolveCx};
 use crate::rules::{RULES, drop, lossless};
+use crate::verbose;
 use crate::yaml::{self, Doc, NodeId, NodeKind};
 use std::borrow::Cow;
 
@@ -102,7 +103,6 @@ pub fn read_document<'a>(
         plan.at = g.at;
         plan.status =
             drop::not_emitted(cfg, g.kind, api_group(g.api_version)).unwrap_or(Status::Empty);
-        drop::report(&plan, &mut out);
         return Ok((plan, out));
     }
     let Some(root) = doc.root().filter(|&r| !doc.is_null(r)) else {
@@ -117,7 +117,6 @@ pub fn read_document<'a>(
     }
     if let Some(status) = drop::not_emitted(cfg, &plan.kind, plan.group()) {
         plan.status = status;
-        drop::report(&plan, &mut out);
         return Ok((plan, out));
     }
     plan.status = Status::Object;
@@ -343,10 +342,19 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     resolve_stream(input, &mut planned, cfg, None)?;
     out.notes.extend(drop::baseline_note(&planned.plans));
     out.notes.extend(drop::unmatched(&planned.plans, cfg));
+    if cfg.verbose {
+        let warnings = out.notes.len() + planned.outs.iter().map(|o| o.notes.len()).sum::<usize>();
+        out.report = verbose::report(
+            input,
+            &planned.plans,
+            &planned.outs,
+            &cfg.redis_env,
+            warnings,
+        );
+    }
     let mut edits = Vec::new();
     for o in planned.outs {
         out.notes.extend(o.notes);
-        out.report.extend(o.report);
         edits.extend(o.edits);
     }
     if !planned.plans.iter().any(|p| p.status == Status::Object) {

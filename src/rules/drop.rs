@@ -15,7 +15,7 @@
 
 use crate::config::Config;
 use crate::edit::Edit;
-use crate::plan::{DocOut, DocPlan, Status};
+use crate::plan::{DocPlan, Status};
 use crate::reason::Reason;
 use crate::yaml;
 
@@ -43,15 +43,6 @@ pub fn remove(input: &str, plan: &DocPlan<'_>) -> Edit {
         _ => Reason::DropKind,
     };
     remove_region(input, plan.region).because(why)
-}
-
-/// The `-v` line of a document that leaves the stream.
-pub fn report(plan: &DocPlan<'_>, out: &mut DocOut) {
-    out.report.push(if plan.status == Status::Baseline {
-        format!("not emitted {}: owned by the baseline", plan.object())
-    } else {
-        format!("dropped {} (drop kind)", plan.object())
-    });
 }
 
 /// A warning for each drop kind the user gave that no document of the stream

@@ -78,10 +78,5 @@ fn produce(
         rewrite_scalar(plan, &c.leaf, &what, &new)?
     };
     out.edits.push(e.because(Reason::MadeName));
-    out.report.push(format!(
-        "rewrote {} {path}: {}/{name} is made at run time -> {new}",
-        plan.object(),
-        c.kind
-    ));
     Ok(())
 }

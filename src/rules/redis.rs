@@ -103,7 +103,7 @@ fn container(
         .map(|&(i, _)| i)
         .collect();
     let Some(&first) = pw.first() else {
-        return inject(cx, env, &container, plan, out);
+        return inject(cx, env, plan);
     };
     wire(cx, first, &container, plan, out)?;
     for &extra in &pw[1..] {
@@ -115,22 +115,12 @@ fn container(
             .with_hint("keep one entry in the chart, or pass --no-redis")
         })?;
         out.edits.push(e.because(Reason::RedisPassword));
-        out.report.push(format!(
-            "removed a duplicate {} from {container}",
-            cfg.redis_env
-        ));
     }
     Ok(())
 }
 
 /// No password entry yet: a new one at the end of the env list.
-fn inject(
-    cx: &PlanCx<'_, '_>,
-    env: NodeId,
-    container: &str,
-    plan: &mut DocPlan<'_>,
-    out: &mut DocOut,
-) -> Result<(), Error> {
+fn inject(cx: &PlanCx<'_, '_>, env: NodeId, plan: &mut DocPlan<'_>) -> Result<(), Error> {
     let cfg = cx.cfg;
     let mut lines = vec![(0, "name", edit::quote(&cfg.redis_env))];
     lines.extend(secret_lines(cfg, 0));
@@ -143,8 +133,6 @@ fn inject(
     })?;
     let inj = injection(plan, e);
     plan.injections.push(inj);
-    out.report
-        .push(format!("injected {} into {container}", cfg.redis_env));
     Ok(())
 }
 

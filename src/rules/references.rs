@@ -416,10 +416,6 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             let what = format!("the reference at {path}");
             edits.push(rewrite_scalar(plan, &c.leaf, &what, &new)?.because(Reason::Reference));
         }
-        report.push(format!(
-            "rewrote {} {path}: {kind}/{name} -> {new}",
-            plan.object()
-        ));
     }
     Ok(())
 }

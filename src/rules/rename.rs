@@ -58,7 +58,6 @@ fn rename_one(
     out: &mut DocOut,
 ) -> Result<(), Error> {
     let (doc, cfg) = (cx.doc, cx.cfg);
-    let report = &mut out.report;
     let Some(name) = doc.str(name_node) else {
         return Err(Error::input(
             plan.place(doc.node(name_node).line),
@@ -83,15 +82,6 @@ fn rename_one(
         }
     };
     let e = rewrite_scalar(plan, &NodeSpan::of(doc, name_node), "metadata.name", &new)?;
-    let object = format!("{}/{name}", plan.kind);
-    if new.starts_with(name) {
-        report.push(format!("renamed {object} -> {new}"));
-    } else {
-        report.push(format!(
-            "renamed {object} -> {new} (shortened to {} characters)",
-            new.len()
-        ));
-    }
     out.edits.push(e.because(Reason::Rename));
     Ok(())
 }

@@ -129,11 +129,6 @@ fn claim<'a>(
             }
         };
         out.edits.push(e.because(why));
-        out.report.push(format!(
-            "rewrote {} {}: {host} -> {new}",
-            plan.object(),
-            rule.shown
-        ));
     }
     if rule.claims {
         plan.hosts.push(Cow::Owned(host.to_string()));

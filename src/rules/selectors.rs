@@ -337,7 +337,6 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
             said.push(line);
         }
     };
-    let mut n = 0;
     for occ in &plan.selectors.labels {
         let value = occ.value.value.as_ref();
         let Some(fate) = cx.index.labels.get(&(occ.key.as_ref(), value)) else {
@@ -349,10 +348,6 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resu
         let what = format!("label {}", occ.key);
         out.edits
             .push(rewrite_scalar(plan, &occ.value, &what, &new)?.because(Reason::Selector));
-        n += 1;
-    }
-    if n > 0 {
-        say(format!("isolated {n} label value(s) in {}", plan.object()));
     }
     if let Some(nw) = &plan.selectors.narrow {
         narrow_edit(cx, plan, nw, out, &mut say);

@@ -513,7 +513,6 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
         return;
     }
     let mut new_edits = Vec::new();
-    let mut secret_values = 0;
     for (s, host_key, secret) in plan
         .strings
         .leftovers
@@ -525,7 +524,6 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
                 secret_data(s, host_key, index, cfg).filter(|e| !taken(&out.edits, e.start, e.end))
             {
                 new_edits.push(e);
-                secret_values += 1;
             }
             continue;
         }
@@ -538,24 +536,8 @@ fn resolve(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) {
             if taken(&out.edits, start, end) || taken(&new_edits, start, end) {
                 continue;
             }
-            if secret.is_some() {
-                secret_values += 1;
-            } else {
-                let line = s.line + raw[..from].matches('\n').count();
-                out.report.push(format!(
-                    "rewrote {} line {line}: {} -> {new}",
-                    plan.object(),
-                    &raw[from..to]
-                ));
-            }
             new_edits.push(Edit::replace(start, end, new).because(Reason::StringRef));
         }
-    }
-    if secret_values > 0 {
-        out.report.push(format!(
-            "rewrote {secret_values} own host(s) or Service(s) in Secret values of {} (values not shown)",
-            plan.object()
-        ));
     }
     out.edits.extend(new_edits);
 }

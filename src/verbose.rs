@@ -1,0 +1,153 @@
+//! `-v`: one line per edit the filter makes, read from the edits themselves (so
+//! no edit goes unreported, whichever rule made it), then a one-line summary.
+//!
+//! ```text
+//! document 3 (Deployment/web) line 12 at spec.selector.matchLabels.app: `web` -> `web-tilt` (selector)
+//! summary: 9 names renamed, 14 references followed, 22 label edits, 1 host edit, 1 document dropped, 3 other edits, 0 warnings
+//! ```
+//!
+//! What no output may show stays hidden: a value inside a Secret's data or a
+//! secret env value reads `(hidden value)`, an inline password `an inline
+//! password`, and URL passwords are masked ([`crate::redact`]).
+
+use crate::edit::Edit;
+use crate::plan::{DocOut, DocPlan, Status};
+use crate::reason::Reason;
+use crate::redact::{self, Span};
+use crate::yaml::{self, Doc};
+
+/// The change lines of every document (edits in input order), each document's
+/// own report lines after its changes, and the summary line.
+pub fn report(
+    input: &str,
+    plans: &[DocPlan<'_>],
+    outs: &[DocOut],
+    redis_env: &str,
+    warnings: usize,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut counts = Counts::default();
+    let mut next = 0;
+    let _ = yaml::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
+        // Plans and documents come in the same order; a document without a plan
+        // (an empty one) has no edits.
+        while next < plans.len() && plans[next].index < doc.index {
+            next += 1;
+        }
+        let Some((plan, out)) = plans.get(next).zip(outs.get(next)) else {
+            return Ok(());
+        };
+        if plan.index != doc.index || (out.edits.is_empty() && out.report.is_empty()) {
+            return Ok(());
+        }
+        let hidden = redact::document_spans(doc, redis_env);
+        let mut edits: Vec<&Edit> = out.edits.iter().filter(|e| e.why.is_some()).collect();
+        edits.sort_by_key(|e| (e.start, e.end));
+        for e in edits {
+            let why = e.why.unwrap_or(Reason::Rename);
+            counts.add(why);
+            lines.push(change_line(input, doc, plan, e, why, &hidden));
+        }
+        lines.extend(out.report.iter().cloned());
+        Ok(())
+    });
+    lines.push(format!(
+        "{}, {warnings} warning{}",
+        counts.summary(),
+        if warnings == 1 { "" } else { "s" }
+    ));
+    lines
+}
+
+fn change_line(
+    input: &str,
+    doc: &Doc<'_>,
+    plan: &DocPlan<'_>,
+    e: &Edit,
+    why: Reason,
+    hidden: &[Span],
+) -> String {
+    let head = format!("document {} ({})", plan.index, plan.object());
+    if plan.status != Status::Object {
+        return format!("{head}: removed ({})", why.key());
+    }
+    let line = 1 + input[..e.start].matches('\n').count();
+    let path = doc.path_at(e.start);
+    let at = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at {path}")
+    };
+    let old = &input[e.start..e.end];
+    let covered = hidden
+        .iter()
+        .any(|s| s.start < e.end.max(e.start + 1) && e.start < s.end);
+    let what = if why == Reason::RedisPassword && !old.trim().is_empty() {
+        "an inline password replaced by the Redis Secret".to_string()
+    } else if covered {
+        "a hidden value changed (not shown)".to_string()
+    } else {
+        match (old.trim().is_empty(), e.text.trim().is_empty()) {
+            (true, _) => format!("added `{}`", short(&e.text)),
+            (false, true) => format!("removed `{}`", short(old)),
+            (false, false) => format!("`{}` -> `{}`", short(old), short(&e.text)),
+        }
+    };
+    format!("{head} line {line}{at}: {what} ({})", why.key())
+}
+
+/// The first line of `s`, trimmed, URL passwords masked, cut to a readable
+/// length.
+fn short(s: &str) -> String {
+    let line = s.trim().lines().next().unwrap_or("").trim();
+    let line = redact::redact_text(line);
+    if line.chars().count() > 70 {
+        format!("{}…", line.chars().take(70).collect::<String>())
+    } else {
+        line.into_owned()
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    renamed: usize,
+    references: usize,
+    labels: usize,
+    hosts: usize,
+    dropped: usize,
+    other: usize,
+}
+
+impl Counts {
+    fn add(&mut self, why: Reason) {
+        let n = match why {
+            Reason::Rename | Reason::MadeName => &mut self.renamed,
+            Reason::Reference | Reason::NameInText | Reason::StringRef | Reason::Evidence => {
+                &mut self.references
+            }
+            Reason::Selector
+            | Reason::EmptySelector
+            | Reason::SelectsBaseline
+            | Reason::OwnerLabel => &mut self.labels,
+            Reason::Hostname | Reason::CertificateHost | Reason::Listener => &mut self.hosts,
+            Reason::BaselineKind | Reason::DropKind | Reason::NotForked => &mut self.dropped,
+            _ => &mut self.other,
+        };
+        *n += 1;
+    }
+
+    fn summary(&self) -> String {
+        let n = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        format!(
+            "summary: {}, {}, {}, {}, {}, {}",
+            n(self.renamed, "name renamed", "names renamed"),
+            n(self.references, "reference followed", "references followed"),
+            n(self.labels, "label edit", "label edits"),
+            n(self.hosts, "host edit", "host edits"),
+            n(self.dropped, "document dropped", "documents dropped"),
+            n(self.other, "other edit", "other edits"),
+        )
+    }
+}
