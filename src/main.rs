@@ -10,7 +10,7 @@ use ameide_tilt_render::baseline::controllers::NoteKind;
 use ameide_tilt_render::cli::{Command, Format, generate, parse_from};
 use ameide_tilt_render::diff::diff_text;
 use ameide_tilt_render::redact::redact_secrets;
-use ameide_tilt_render::{Config, check, check_copies, json, run};
+use ameide_tilt_render::{Config, Error, check, check_copies, json, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,10 +71,17 @@ fn main() -> ExitCode {
         }
         Some(Command::Check { files, format, .. }) => {
             if files.len() > 1 {
-                return fail(
-                    "check takes one FILE; to check several copies beside their baseline, give --baseline BASELINE",
-                    2,
-                );
+                let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                let e = Error::usage(format!(
+                    "check takes one FILE, not {}: several copies are checked beside their baseline",
+                    shown.len()
+                ))
+                .with_hint(format!(
+                    "if {} is the baseline: check --baseline {}",
+                    shown[0],
+                    shown.join(" ")
+                ));
+                return fail(&e.to_string(), e.exit_code());
             }
             match read_input(files.first()) {
                 Ok(input) => check_stream(&input, &cfg, format),
@@ -83,6 +90,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Diff { file }) => match read_input(file.as_ref()) {
             Ok(input) => filter(&input, &cfg, true),
+            Err(code) => code,
+        },
+        Some(Command::Filter(file)) => match read_input(Some(&file)) {
+            Ok(input) => filter(&input, &cfg, false),
             Err(code) => code,
         },
         Some(Command::Generate(_)) | None => match read_input(None) {
@@ -129,7 +140,11 @@ fn write_stdout(bytes: &[u8]) -> ExitCode {
     }
 }
 
+/// The file at `path`; `-` is stdin.
 fn read_file(path: &Path) -> Result<Vec<u8>, ExitCode> {
+    if path == Path::new("-") {
+        return read_stdin();
+    }
     std::fs::read(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display()), 2))
 }
 

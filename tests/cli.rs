@@ -154,51 +154,163 @@ fn usage_errors_exit_2_with_nothing_on_stdout() {
 fn bad_config_file_names_file_and_line() {
     let dir = tempdir();
     let cfg = dir.join("c.yaml");
-    // (file, line, what the message must say): an unknown key, a wrong type, an
-    // unknown reference field, a reference whose path does not read, a reference
-    // shape that says which keys it needs but not which holds the name, an unknown
-    // shape field, a group default that is neither a group nor a mapping.
-    for (text, line, says) in [
-        ("suffix: -x\nsufix: -typo\n", 2, "unknown field `sufix`"),
-        ("suffix: -x\nno_redis: maybe\n", 2, "invalid boolean"),
+    // (file, line and key, what the message must say): an unknown key, a wrong
+    // type, an unknown reference field, a reference whose path does not read, a
+    // reference shape that says which keys it needs but not which holds the name,
+    // an unknown shape field, a group default that is neither a group nor a
+    // mapping, values the settings refuse.
+    for (text, at, says) in [
+        (
+            "suffix: -x\nsufix: -typo\n",
+            "line 2",
+            "unknown key `sufix`",
+        ),
+        (
+            "suffix: -x\nno_redis: maybe\n",
+            "line 2 at no_redis",
+            "invalid boolean",
+        ),
         (
             "references:\n  - kind: A\n    path: a.b\n    target: Secret\n    tagret: x\n",
-            5,
+            "line 5 at references",
             "unknown field `tagret`",
         ),
         (
             "suffix: -x\nreferences:\n  - {kind: A, path: a..b, target: Secret}\n",
-            3,
+            "line 3 at references",
             "empty key in path",
         ),
         (
             "reference_shapes:\n  - {key: passwordSecret, target: Secret, requires: [password]}\n",
-            2,
+            "line 2 at reference_shapes",
             "needs `name`",
         ),
         (
             "reference_shapes:\n  - key: passwordSecret\n    target: Secret\n    nmae: secretName\n",
-            4,
+            "line 4 at reference_shapes",
             "unknown field `nmae`",
         ),
         (
             "references:\n  - {kind: A, path: a.b, target: Secret, group_default: x}\n",
-            2,
+            "line 2 at references",
             "group_default needs a <key>",
         ),
         (
             "references:\n  - {kind: A, path: a.b, target: <kind>, group_default: [x]}\n",
-            2,
+            "line 2 at references",
             "an API group, or a mapping of kinds to API groups",
+        ),
+        (
+            "# the copy's settings\nlistener: \"\"\n",
+            "line 2 at listener",
+            "must not be empty",
+        ),
+        (
+            "host_map:\n  - dev.ameide.io=local.ameide.io\n  - example.com\n",
+            "line 1 at host_map",
+            "\"example.com\" is not FROM=TO",
         ),
     ] {
         fs::write(&cfg, text).unwrap();
         let (code, out, err) = run(bin().arg("--config").arg(&cfg), SVC);
         assert_eq!(code, 2, "{text}: {err}");
         assert!(out.is_empty());
-        let at = format!("config file {} line {line}: ", cfg.display());
+        let at = format!("config file {} {at}: ", cfg.display());
         assert!(err.contains(&at) && err.contains(says), "{text}: {err}");
+        // The file, the line and the key once each; the parser's own position
+        // is not repeated.
+        let message = err.lines().next().unwrap();
+        assert_eq!(message.matches("line ").count(), 1, "{message}");
+        assert_eq!(message.matches(&*cfg.display().to_string()).count(), 1);
+        assert!(!message.contains("column"), "{message}");
     }
+}
+
+/// A mistyped key is named once, with the key it seems to mean; renaming it as
+/// the fix says makes the file one the binary accepts.
+#[test]
+fn config_key_typo_says_did_you_mean_and_the_fix_works() {
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    let shown = cfg.display().to_string();
+    for (typo, key) in [
+        ("hostmap", "host_map"),
+        ("host-map", "host_map"),
+        ("sufix", "suffix"),
+        ("no_strng_refs", "no_string_refs"),
+    ] {
+        let value = if key == "host_map" {
+            "[dev.ameide.io=alice.local.ameide.io]"
+        } else if key == "suffix" {
+            "-dev"
+        } else {
+            "true"
+        };
+        fs::write(&cfg, format!("listener: https-local\n{typo}: {value}\n")).unwrap();
+        let (code, out, err) = run(bin().arg("--config").arg(&cfg), ROUTE);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert_eq!(
+            err,
+            format!(
+                "ameide-tilt-render: error: config file {shown} line 2: unknown key `{typo}`; did you mean `{key}`?\n  fix: in {shown}, rename `{typo}` to `{key}`\n"
+            )
+        );
+        fs::write(&cfg, format!("listener: https-local\n{key}: {value}\n")).unwrap();
+        let (code, _, err) = run(bin().arg("--config").arg(&cfg), ROUTE);
+        assert_eq!(code, 0, "{err}");
+    }
+    // A key nothing is near: the keys there are.
+    fs::write(&cfg, "colour: blue\n").unwrap();
+    let (code, _, err) = run(bin().arg("--config").arg(&cfg), SVC);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!(
+            "ameide-tilt-render: error: config file {shown} line 1: unknown key `colour`\n  fix: in {shown}, use one of the keys suffix, host_map, listener,"
+        )),
+        "{err}"
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// A value the file gives is refused with the file, its line and key, and a fix
+/// that edits the file, not a flag.
+#[test]
+fn config_value_errors_name_the_file_and_key_not_a_flag() {
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    let shown = cfg.display().to_string();
+    for (text, says, fix) in [
+        (
+            "suffix: tilt\n",
+            "line 1 at suffix: \"tilt\" must start with `-`: it is appended to every name (`web` would become `webtilt`)",
+            "write `suffix: -tilt`",
+        ),
+        (
+            "listener: https-local\nhost_map: [example.com]\n",
+            "line 2 at host_map: \"example.com\" is not FROM=TO with two different lowercase domain names",
+            "write the entry as `example.com=local.example.com`",
+        ),
+        (
+            "redis_secret: redis-auth\n",
+            "line 1 at redis_secret: \"redis-auth\" is not NAME/KEY",
+            "write `redis_secret: redis-auth/password` (NAME/KEY)",
+        ),
+    ] {
+        fs::write(&cfg, text).unwrap();
+        let (code, out, err) = run(bin().arg("--config").arg(&cfg), SVC);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert_eq!(
+            err,
+            format!(
+                "ameide-tilt-render: error: config file {shown} {says}\n  fix: in {shown}, {fix}\n"
+            )
+        );
+    }
+    // The same value from a flag names the flag.
+    let (code, _, err) = run(bin().args(["--suffix", "tilt"]), SVC);
+    assert_eq!(code, 2);
+    assert!(err.ends_with("\n  fix: --suffix -tilt\n"), "{err}");
+    fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -470,6 +582,100 @@ fn documented_config_example_is_accepted() {
     let (code, out, err) = run(bin().arg("--config").arg(&cfg), input);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("DB_HOST: orders-tilt-primary"), "{out}");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// A route with a host outside the default map and one inside it.
+const SHOP_ROUTE: &str = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\nspec:\n  hostnames:\n    - shop.example.com\n    - www.dev.ameide.io\n";
+
+/// A host map entry for a new FROM adds to the map; one for a FROM already
+/// mapped replaces that entry, whichever of the default, the file, the
+/// environment and the flags it comes from (flag > environment > file >
+/// default, per FROM).
+#[test]
+fn host_map_entries_add_or_replace_by_from() {
+    let hosts = |cmd: &mut Command| -> Vec<String> {
+        let (code, out, err) = run(cmd, SHOP_ROUTE);
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .filter_map(|l| l.trim().strip_prefix("- "))
+            .map(str::to_string)
+            .collect()
+    };
+    let shop = "example.com=local.example.com";
+    // Per developer: the default's FROM, replaced.
+    assert_eq!(
+        hosts(bin().args([
+            "--host-map",
+            shop,
+            "--host-map",
+            "dev.ameide.io=alice.local.ameide.io"
+        ])),
+        ["shop.local.example.com", "www.alice.local.ameide.io"]
+    );
+    // The environment's entry stays beside a flag for another FROM, and a flag
+    // for the same FROM wins over it.
+    assert_eq!(
+        hosts(
+            bin()
+                .env(
+                    "AMEIDE_TILT_HOST_MAP",
+                    "dev.ameide.io=alice.local.ameide.io"
+                )
+                .args(["--host-map", shop])
+        ),
+        ["shop.local.example.com", "www.alice.local.ameide.io"]
+    );
+    assert_eq!(
+        hosts(
+            bin()
+                .env(
+                    "AMEIDE_TILT_HOST_MAP",
+                    format!("{shop},dev.ameide.io=alice.local.ameide.io")
+                )
+                .args(["--host-map", "dev.ameide.io=bob.local.ameide.io"])
+        ),
+        ["shop.local.example.com", "www.bob.local.ameide.io"]
+    );
+    // The file's entries stay beside the flags'.
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    fs::write(&cfg, "host_map: {dev.ameide.io: carol.local.ameide.io}\n").unwrap();
+    assert_eq!(
+        hosts(bin().arg("--config").arg(&cfg).args(["--host-map", shop])),
+        ["shop.local.example.com", "www.carol.local.ameide.io"]
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// The filter reads FILE instead of stdin; `-` is stdin. Helm gives no
+/// argument, and then it is stdin.
+#[test]
+fn filter_reads_a_file_argument_and_dash_is_stdin() {
+    let dir = tempdir();
+    let file = dir.join("in.yaml");
+    fs::write(&file, SVC).unwrap();
+    let expected = SVC.replace("name: web", "name: web-tilt");
+    let (code, out, err) = run(bin().arg(&file), "");
+    assert_eq!((code, out.as_str()), (0, expected.as_str()), "{err}");
+    let (code, out, err) = run(bin().arg("-"), SVC);
+    assert_eq!((code, out.as_str()), (0, expected.as_str()), "{err}");
+    let (code, out, err) = run(bin().args(["diff", "-"]), SVC);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("+  name: web-tilt"), "{out}");
+    // FILE before a command would be ignored by it: refused.
+    let (code, out, err) = run(bin().arg(&file).arg("check"), SVC);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with(&format!(
+            "error: FILE comes after the command: `check {}`",
+            file.display()
+        )),
+        "{err}"
+    );
+    let (code, out, err) = run(bin().arg(dir.join("missing.yaml")), SVC);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("cannot read"), "{err}");
     fs::remove_dir_all(dir).unwrap();
 }
 
