@@ -588,6 +588,50 @@ fn documented_config_example_is_accepted() {
 /// A route with a host outside the default map and one inside it.
 const SHOP_ROUTE: &str = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\nspec:\n  hostnames:\n    - shop.example.com\n    - www.dev.ameide.io\n";
 
+/// The `fix:` line of a failed run, without `  fix: `.
+fn fix_of(err: &str) -> &str {
+    err.lines()
+        .find_map(|l| l.strip_prefix("  fix: "))
+        .unwrap_or_else(|| panic!("no fix line: {err}"))
+}
+
+/// The unmapped host's fix names the entry (no placeholder), and following it
+/// as written, as a flag, a variable or a config file entry, makes the run
+/// succeed: the entry adds to the default map instead of replacing it.
+#[test]
+fn unmapped_host_fix_works_when_followed_as_written() {
+    let (code, out, err) = run(&mut bin(), SHOP_ROUTE);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(
+        err,
+        "ameide-tilt-render: error: document 1 (HTTPRoute/shop) line 7: hostname \"shop.example.com\" is not covered by the host map (dev.ameide.io=local.ameide.io): keeping it would make the tilt route compete with the baseline for the same host\n  fix: add --host-map example.com=local.example.com (or that entry to host_map in the config file)\n"
+    );
+    let fix = fix_of(&err);
+    let words: Vec<&str> = fix.split_whitespace().collect();
+    assert_eq!(words[..2], ["add", "--host-map"], "{fix}");
+    let entry = words[2];
+    let hosts = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter_map(|l| l.trim().strip_prefix("- "))
+            .map(str::to_string)
+            .collect()
+    };
+    let expected = ["shop.local.example.com", "www.local.ameide.io"];
+    let (code, out, err) = run(bin().args(["--host-map", entry]), SHOP_ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hosts(&out), expected);
+    let (code, out, err) = run(bin().env("AMEIDE_TILT_HOST_MAP", entry), SHOP_ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hosts(&out), expected);
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    fs::write(&cfg, format!("host_map:\n  - {entry}\n")).unwrap();
+    let (code, out, err) = run(bin().arg("--config").arg(&cfg), SHOP_ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hosts(&out), expected);
+    fs::remove_dir_all(dir).unwrap();
+}
+
 /// A host map entry for a new FROM adds to the map; one for a FROM already
 /// mapped replaces that entry, whichever of the default, the file, the
 /// environment and the flags it comes from (flag > environment > file >
@@ -646,6 +690,89 @@ fn host_map_entries_add_or_replace_by_from() {
         ["shop.local.example.com", "www.carol.local.ameide.io"]
     );
     fs::remove_dir_all(dir).unwrap();
+}
+
+/// The other fixes that name a flag work as written too: a suffix, a workload
+/// to fork, the baseline of several copies.
+#[test]
+fn flag_fixes_work_when_followed_as_written() {
+    let shop = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/shop/baseline.yaml"
+    ))
+    .unwrap();
+    for (refused, says) in [
+        (vec!["--suffix", "tilt"], "must start with `-`"),
+        (vec!["--suffix", ".tilt"], "must not hold a `.`"),
+        (vec!["--suffix", "-Tilt_Alice"], "must be lowercase"),
+        (
+            vec!["--suffix", "-tilt-"],
+            "must end with a letter or digit",
+        ),
+        (vec!["--host-map", "example.com"], "is not FROM=TO"),
+        (vec!["--fork", "wbe"], "no workload of the stream matches"),
+    ] {
+        let (code, out, err) = run(bin().args(&refused), &shop);
+        assert!(code != 0 && out.is_empty(), "{refused:?}: {err}");
+        assert!(err.contains(says), "{refused:?}: {err}");
+        let fix = fix_of(&err);
+        // `--flag VALUE`, maybe after a few words.
+        let words: Vec<&str> = fix.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == refused[0]).expect(fix);
+        let applied = [refused[0], words[at + 1]];
+        let (code, _, err) = run(bin().args(applied), &shop);
+        assert_eq!(code, 0, "{refused:?} → {applied:?}: {err}");
+    }
+    // `check a b`: the fix names the files.
+    let dir = tempdir();
+    fs::write(dir.join("base.yaml"), &shop).unwrap();
+    let (_, copy, _) = run(&mut bin(), &shop);
+    fs::write(dir.join("copy.yaml"), copy).unwrap();
+    let (code, _, err) = run(
+        bin()
+            .current_dir(&dir)
+            .args(["check", "base.yaml", "copy.yaml"]),
+        "",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "ameide-tilt-render: error: check takes one FILE, not 2: several copies are checked beside their baseline\n  fix: if base.yaml is the baseline: check --baseline base.yaml copy.yaml\n"
+    );
+    let fix = fix_of(&err);
+    let args: Vec<&str> = fix.split_once(": ").unwrap().1.split(' ').collect();
+    let (code, _, err) = run(bin().current_dir(&dir).args(args), "");
+    assert_eq!(code, 0, "{err}");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// No `fix:` line of any golden case holds a placeholder (`<its domain>`) or
+/// an ellipsis where a value belongs.
+#[test]
+fn no_fix_line_holds_a_placeholder() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+    let mut seen = 0;
+    for case in fs::read_dir(root).unwrap().flatten() {
+        for file in ["expected.stderr", "expected.stdout"] {
+            let Ok(text) = fs::read_to_string(case.path().join(file)) else {
+                continue;
+            };
+            for fix in text.split("fix: ").skip(1) {
+                let fix = fix.lines().next().unwrap_or("");
+                seen += 1;
+                let placeholder = fix.split('<').skip(1).any(|s| {
+                    s.split_once('>')
+                        .is_some_and(|(w, _)| w.chars().all(|c| c.is_ascii_lowercase() || c == ' '))
+                });
+                assert!(
+                    !placeholder && !fix.contains('…'),
+                    "{}/{file}: {fix}",
+                    case.path().display()
+                );
+            }
+        }
+    }
+    assert!(seen > 20, "only {seen} fix lines");
 }
 
 /// The filter reads FILE instead of stdin; `-` is stdin. Helm gives no
