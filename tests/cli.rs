@@ -806,6 +806,31 @@ fn filter_reads_a_file_argument_and_dash_is_stdin() {
     fs::remove_dir_all(dir).unwrap();
 }
 
+/// An input without a document (a failed `helm template` upstream) gets a note
+/// on stderr; the output stays the lone separator and the exit code 0.
+#[test]
+fn empty_input_says_so_on_stderr() {
+    for input in [
+        "",
+        "\n  \n",
+        "---\n---\n",
+        "# only a comment\n---\n# and another\n",
+    ] {
+        let (code, out, err) = run(&mut bin(), input);
+        assert_eq!((code, out.as_str()), (0, "---\n"), "{input:?}");
+        assert_eq!(
+            err,
+            "ameide-tilt-render: note: the input has no Kubernetes objects (it is empty, or only comments and `---`): did `helm template` or the command before this one fail?\n",
+            "{input:?}"
+        );
+    }
+    // Documents that are all dropped are no empty input.
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b.c\n";
+    let (code, _, err) = run(&mut bin(), crd);
+    assert_eq!(code, 0);
+    assert!(!err.contains("no Kubernetes objects"), "{err}");
+}
+
 fn tempdir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
