@@ -10,7 +10,7 @@ use ameide_tilt_render::baseline::controllers::NoteKind;
 use ameide_tilt_render::cli::{Command, Format, generate, parse_from};
 use ameide_tilt_render::diff::diff_text;
 use ameide_tilt_render::redact::redact_secrets;
-use ameide_tilt_render::{Config, Error, check, check_copies, json, run};
+use ameide_tilt_render::{Config, Error, check, check_copies, json, other_settings, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -159,9 +159,13 @@ fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, ExitCode> {
 /// `check`: violations on stdout, one per line (or one JSON document); exit 1 if
 /// there is any.
 fn check_stream(input: &[u8], cfg: &Config, format: Format) -> ExitCode {
-    let found = check(input, cfg);
+    let mut found = check(input, cfg);
+    let settings = found
+        .as_mut()
+        .ok()
+        .and_then(|v| other_settings(input, cfg, v));
     if let (Format::Json, Ok(v)) = (format, &found) {
-        let _ = write_stdout(json::violations(v).as_bytes());
+        let _ = write_stdout(json::violations(v, settings.as_ref()).as_bytes());
     }
     match found {
         Err(e) => fail(&e.to_string(), e.exit_code()),
@@ -171,7 +175,10 @@ fn check_stream(input: &[u8], cfg: &Config, format: Format) -> ExitCode {
         }
         Ok(v) => {
             if format == Format::Text {
-                let lines: String = v.iter().map(|v| format!("{v}\n")).collect();
+                let mut lines: String = v.iter().map(|v| format!("{v}\n")).collect();
+                if let Some(note) = &settings {
+                    lines.push_str(&format!("{note}\n"));
+                }
                 let _ = write_stdout(lines.as_bytes());
             }
             let _ = writeln!(std::io::stderr(), "{NAME}: check: {} violation(s)", v.len());

@@ -463,11 +463,16 @@ fn check_json_holds_the_same_findings_as_the_lines() {
         assert_eq!(found.len(), lines.lines().count(), "{name}");
         assert_eq!(doc["ok"], code == 0, "{name}");
         for (f, line) in found.iter().zip(lines.lines()) {
-            let at = format!("document {} ", f["document"]);
-            assert!(line.starts_with(&at), "{name}: {line} / {f}");
             let message = f["message"].as_str().unwrap();
             let message = message.strip_suffix(')').unwrap_or(message);
             assert!(line.contains(message), "{name}: {line} / {f}");
+            // The note on the settings a copy was made with has no place.
+            if line.starts_with("note: ") {
+                assert_eq!(f["severity"], "note", "{name}: {line}");
+                continue;
+            }
+            let at = format!("document {} ", f["document"]);
+            assert!(line.starts_with(&at), "{name}: {line} / {f}");
             assert_eq!(f["severity"], "violation");
         }
         findings += found.len();
@@ -773,6 +778,77 @@ fn no_fix_line_holds_a_placeholder() {
         }
     }
     assert!(seen > 20, "only {seen} fix lines");
+}
+
+/// `check` of a copy made with other settings says so once, after the
+/// findings, with the flags that make the copy pass; in JSON it is the last
+/// finding, a note. A baseline gets no such note.
+#[test]
+fn check_names_the_settings_a_copy_was_made_with() {
+    let shop = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/shop/baseline.yaml"
+    ))
+    .unwrap();
+    for (made_with, says, flags) in [
+        (
+            vec!["--suffix", "-dev"],
+            "this looks like a copy made with other settings: 16 of its 16 distinct object names end with `-dev`, not `-tilt`; checked with --suffix -dev it has 0 findings, not 91",
+            "--suffix -dev",
+        ),
+        (
+            vec!["--host-map", "dev.ameide.io=dev.acme.io"],
+            "this looks like a copy made with other settings: its hostnames are under `dev.acme.io`, which no host map entry targets (the map targets local.ameide.io); checked with --host-map dev.ameide.io=dev.acme.io it has 0 findings, not 3",
+            "--host-map dev.ameide.io=dev.acme.io",
+        ),
+        (
+            vec![
+                "--suffix",
+                "-tilt-alice",
+                "--host-map",
+                "dev.ameide.io=dev.acme.io",
+            ],
+            "this looks like a copy made with other settings: 16 of its 16 distinct object names end with `-tilt-alice`, not `-tilt`; its hostnames are under `dev.acme.io`, which no host map entry targets (the map targets local.ameide.io); checked with --suffix -tilt-alice --host-map dev.ameide.io=dev.acme.io it has 0 findings, not 85",
+            "--suffix -tilt-alice --host-map dev.ameide.io=dev.acme.io",
+        ),
+    ] {
+        let (code, copy, err) = run(bin().args(&made_with), &shop);
+        assert_eq!(code, 0, "{err}");
+        let (code, lines, _) = run(bin().arg("check"), &copy);
+        assert_eq!(code, 1);
+        let note = format!(
+            "note: {says} (fix: check with the settings the copy was made with: {flags}, or its --config)"
+        );
+        assert_eq!(lines.lines().last(), Some(note.as_str()), "{made_with:?}");
+        assert_eq!(lines.matches("note: ").count(), 1);
+        let (_, json, _) = run(bin().args(["check", "--format", "json"]), &copy);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let found = doc["findings"].as_array().unwrap();
+        assert_eq!(found.len(), lines.lines().count());
+        let last = found.last().unwrap();
+        assert_eq!(
+            (&last["severity"], &last["category"], &last["message"]),
+            (&"note".into(), &"settings".into(), &says.into())
+        );
+        // The fix, followed: the copy passes.
+        let (code, _, err) = run(bin().arg("check").args(flags.split(' ')), &copy);
+        assert_eq!(code, 0, "{made_with:?}: {err}");
+    }
+    // An entry added for a domain of the chart's own: the note names it.
+    let (_, copy, _) = run(
+        bin().args(["--host-map", "example.com=local.example.com"]),
+        SHOP_ROUTE,
+    );
+    let (code, lines, _) = run(bin().arg("check"), &copy);
+    assert_eq!(code, 1);
+    assert!(
+        lines.ends_with("(fix: check with the settings the copy was made with: --host-map example.com=local.example.com, or its --config)\n"),
+        "{lines}"
+    );
+    // A baseline checked by mistake has findings, but no evidence of settings.
+    let (code, lines, _) = run(bin().arg("check"), &shop);
+    assert_eq!(code, 1);
+    assert!(!lines.contains("note: "), "{lines}");
 }
 
 /// The filter reads FILE instead of stdin; `-` is stdin. Helm gives no
