@@ -14,8 +14,8 @@ use std::path::PathBuf;
 /// Helm post-renderer: turns any chart's manifests into an isolated inner-loop
 /// (Tilt) copy that can run next to the Argo CD baseline in the same namespace.
 ///
-/// Reads a multi-document YAML stream on stdin, writes the rewritten stream on
-/// stdout. Every setting is also read from AMEIDE_TILT_<FLAG> (for example
+/// Reads a multi-document YAML stream on stdin (or FILE), writes the rewritten
+/// stream on stdout. Every setting is also read from AMEIDE_TILT_<FLAG> (for example
 /// AMEIDE_TILT_HOST_MAP=dev.ameide.io=local.ameide.io) and from the --config file;
 /// precedence is flag > environment > file > default.
 #[derive(Debug, Parser)]
@@ -33,6 +33,11 @@ pub struct Cli {
     /// complete-fish, complete-powershell, complete-elvish) on stdout and exit
     #[arg(long, value_enum, value_name = "KIND")]
     pub generate: Option<Generate>,
+
+    /// The rendered stream to read (default: stdin, which is what Helm gives;
+    /// `-` is stdin too)
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -56,12 +61,13 @@ pub struct Settings {
     )]
     pub suffix: Option<String>,
 
-    /// Hostname suffix rewrite for routes and ingresses, repeatable; giving any
-    /// replaces the default [default: dev.ameide.io=local.ameide.io]
+    /// Hostname suffix rewrite for routes and ingresses, repeatable; an entry for
+    /// a new FROM is added to the map, one for a FROM already mapped replaces
+    /// that entry [default: dev.ameide.io=local.ameide.io]
     #[arg(
         global = true,
         long = "host-map",
-        env = "AMEIDE_TILT_HOST_MAP",
+        env = HOST_MAP_ENV,
         value_name = "FROM=TO",
         value_delimiter = ','
     )]
@@ -225,7 +231,7 @@ pub enum Command {
     /// each hunk headed by the document it is in, coloured on a terminal (not with
     /// NO_COLOR); Secret values, secret env values and URL passwords redacted
     Diff {
-        /// The rendered stream to read (default: stdin)
+        /// The rendered stream to read (default: stdin; `-` is stdin too)
         file: Option<PathBuf>,
         /// One line per changed document with its count of changed lines, and a
         /// summary, instead of the diff
@@ -242,8 +248,8 @@ pub enum Command {
     /// against the baseline and against each other; each line then begins with
     /// the pair it belongs to
     Check {
-        /// The rewritten stream to read (default: stdin); with --baseline, one or
-        /// more copies
+        /// The rewritten stream to read (default: stdin; `-` is stdin too); with
+        /// --baseline, one or more copies
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
         /// The baseline stream (the chart rendered for Argo CD) to place beside the copies
@@ -257,6 +263,10 @@ pub enum Command {
     /// `--generate KIND` (not a subcommand: set from the flag by [`parse_from`]).
     #[command(skip)]
     Generate(Generate),
+    /// The filter reading FILE instead of stdin (not a subcommand: set from the
+    /// argument by [`parse_from`]).
+    #[command(skip)]
+    Filter(PathBuf),
 }
 
 /// The settings the flags and environment give, and the command. Errors are
@@ -268,13 +278,45 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::try_parse_from(args)?;
-    let command = match cli.generate {
-        Some(kind) => Some(Command::Generate(kind)),
-        None => cli.command,
+    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    // The host map is merged entry by entry (docs/configuration.md#the-host-map):
+    // the variable's entries come before the flags', which replace those of the
+    // same FROM, instead of clap dropping the variable when a flag is given.
+    if matches.value_source("host_map") == Some(ValueSource::CommandLine)
+        && let Some(env) = std::env::var_os(HOST_MAP_ENV)
+    {
+        let env = env.to_string_lossy();
+        let mut merged: Vec<String> = env
+            .split(',')
+            .filter(|m| !m.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        merged.extend(cli.settings.host_map.take().unwrap_or_default());
+        cli.settings.host_map = Some(merged);
+    }
+    let command = match (cli.generate, cli.file, cli.command) {
+        (Some(kind), _, _) => Some(Command::Generate(kind)),
+        (None, Some(file), Some(command)) => {
+            let name = match command {
+                Command::Diff { .. } => "diff",
+                _ => "check",
+            };
+            let mut cmd = Cli::command();
+            return Err(cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("FILE comes after the command: `{name} {}`", file.display()),
+            ));
+        }
+        (None, Some(file), None) => Some(Command::Filter(file)),
+        (None, None, command) => command,
     };
     Ok((cli.settings, cli.config, command))
 }
+
+/// The variable of `--host-map`.
+const HOST_MAP_ENV: &str = "AMEIDE_TILT_HOST_MAP";
 
 /// The man page or completion script `--generate` prints, made by clap's own
 /// generators from the definition above (flags, env vars and help text).

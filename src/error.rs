@@ -36,6 +36,9 @@ pub struct Error {
     pub message: String,
     /// How to fix it: the flag or config entry to use.
     pub hint: Option<String>,
+    /// The claimed hostname no host map entry covers, when that is what is
+    /// wrong (`check` reads it to tell which host map a copy was made with).
+    pub host: Option<String>,
 }
 
 impl Error {
@@ -45,6 +48,7 @@ impl Error {
             place: None,
             message: message.into(),
             hint: None,
+            host: None,
         }
     }
 
@@ -54,6 +58,7 @@ impl Error {
             place: Some(place),
             message: message.into(),
             hint: None,
+            host: None,
         }
     }
 

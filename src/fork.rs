@@ -639,13 +639,32 @@ fn no_match(sel: &ForkSel, plans: &[DocPlan<'_>]) -> Error {
         ForkSel::Name(_) => "no workload of the stream",
         ForkSel::Image(_) => "no workload of the stream has a container image that",
     };
+    // The workload the selector seems to mean (its name, misspelt), else the first.
+    let wanted = match sel {
+        ForkSel::Object(_, n) | ForkSel::Name(n) => n.as_str(),
+        ForkSel::Image(_) => "",
+    };
+    let names: Vec<&str> = workloads
+        .iter()
+        .map(|w| w.split_once('/').map_or(w.as_str(), |(_, n)| n))
+        .collect();
+    let pick = crate::config::did_you_mean(wanted, &names)
+        .and_then(|n| workloads.iter().find(|w| w.ends_with(&format!("/{n}"))))
+        .or(workloads.first());
+    let hint = match pick {
+        Some(w) => format!(
+            "fork a workload of the stream, e.g. --fork {w} (or in AMEIDE_TILT_FORK, or `fork:` in the config file)"
+        ),
+        None => "run without --fork: the stream has no workload to fork".to_string(),
+    };
     Error {
         class: Class::Input,
         place: None,
         message: format!("--fork {}: {what} matches ({listed})", sel.shown()),
         hint: None,
+        host: None,
     }
-    .with_hint("pass a workload of the stream to --fork (KIND/NAME, NAME or image=GLOB), or AMEIDE_TILT_FORK / `fork:` in the config file")
+    .with_hint(hint)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //!    "hint": "…", "places": […]}]}
 //! ```
 //!
+//! Without `--baseline` a last finding of severity `note` and category
+//! `settings` may say which settings the stream seems to have been made with.
 //! With `--baseline` the severity is `collision` or `note` and the category is
 //! the collision's (`object`, `host`, `made`, `select`, `reference`, `lost`,
 //! `leftover`) or the note's (`controller`, `lost`, `unproven`); `document` …
@@ -22,7 +24,7 @@
 use crate::baseline::controllers::{Note, NoteKind};
 use crate::baseline::model::{Place, Side};
 use crate::baseline::{Collision, Pair};
-use crate::check::Violation;
+use crate::check::{SettingsNote, Violation};
 use serde_json::{Map, Value, json};
 
 /// The version of this document's shape; it changes only when a field changes
@@ -32,9 +34,23 @@ const FORMAT: u64 = 1;
 /// What to say where the filter itself makes the change `check` reports.
 const FILTER_FIXES: &str = "ameide-tilt-render makes this change: run it over the stream with the settings the copy was made with";
 
-/// `check` without `--baseline`.
-pub fn violations(found: &[Violation]) -> String {
-    let findings: Vec<Value> = found.iter().map(violation).collect();
+/// `check` without `--baseline`; the note on the settings the stream seems to
+/// have been made with, if any, is the last finding (severity `note`, category
+/// `settings`, no place), as it is the last line of the text.
+pub fn violations(found: &[Violation], settings: Option<&SettingsNote>) -> String {
+    let mut findings: Vec<Value> = found.iter().map(violation).collect();
+    if let Some(n) = settings {
+        let mut out = Map::new();
+        out.insert("severity".into(), json!("note"));
+        out.insert("category".into(), json!("settings"));
+        out.insert("rule".into(), Value::Null);
+        for key in ["document", "kind", "name", "line", "path"] {
+            out.insert(key.into(), Value::Null);
+        }
+        out.insert("message".into(), json!(n.message));
+        out.insert("hint".into(), json!(n.hint));
+        findings.push(Value::Object(out));
+    }
     document(
         "check",
         found.is_empty(),

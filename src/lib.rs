@@ -42,6 +42,16 @@ pub fn check(input: &[u8], cfg: &Config) -> Result<Vec<check::Violation>, Error>
     check::check(text(input)?, cfg)
 }
 
+/// After `check`'s findings: the settings the stream seems to have been made
+/// with, when the findings show it (see [`check::other_settings`]).
+pub fn other_settings(
+    input: &[u8],
+    cfg: &Config,
+    found: &mut [check::Violation],
+) -> Option<check::SettingsNote> {
+    check::other_settings(text(input).ok()?, cfg, found)
+}
+
 /// Compares a baseline stream with a tilt stream (`ameide-tilt-render check
 /// --baseline`): can the two run side by side in one namespace?
 pub fn check_baseline(

@@ -9,7 +9,7 @@
 use ameide_tilt_render::baseline::controllers::NoteKind;
 use ameide_tilt_render::cli::{Command, Format, generate, parse_from};
 use ameide_tilt_render::diff::{self, diff_stream};
-use ameide_tilt_render::{Config, check, check_copies, json, run};
+use ameide_tilt_render::{Config, Error, check, check_copies, json, other_settings, run};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -70,10 +70,17 @@ fn main() -> ExitCode {
         }
         Some(Command::Check { files, format, .. }) => {
             if files.len() > 1 {
-                return fail(
-                    "check takes one FILE; to check several copies beside their baseline, give --baseline BASELINE",
-                    2,
-                );
+                let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                let e = Error::usage(format!(
+                    "check takes one FILE, not {}: several copies are checked beside their baseline",
+                    shown.len()
+                ))
+                .with_hint(format!(
+                    "if {} is the baseline: check --baseline {}",
+                    shown[0],
+                    shown.join(" ")
+                ));
+                return fail(&e.to_string(), e.exit_code());
             }
             match read_input(files.first()) {
                 Ok(input) => check_stream(&input, &cfg, format),
@@ -82,6 +89,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Diff { file, stat }) => match read_input(file.as_ref()) {
             Ok(input) => filter(&input, &cfg, Some(stat)),
+            Err(code) => code,
+        },
+        Some(Command::Filter(file)) => match read_input(Some(&file)) {
+            Ok(input) => filter(&input, &cfg, None),
             Err(code) => code,
         },
         Some(Command::Generate(_)) | None => match read_input(None) {
@@ -133,7 +144,11 @@ fn write_stdout(bytes: &[u8]) -> ExitCode {
     }
 }
 
+/// The file at `path`; `-` is stdin.
 fn read_file(path: &Path) -> Result<Vec<u8>, ExitCode> {
+    if path == Path::new("-") {
+        return read_stdin();
+    }
     std::fs::read(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display()), 2))
 }
 
@@ -148,9 +163,13 @@ fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, ExitCode> {
 /// `check`: violations on stdout, one per line (or one JSON document); exit 1 if
 /// there is any.
 fn check_stream(input: &[u8], cfg: &Config, format: Format) -> ExitCode {
-    let found = check(input, cfg);
+    let mut found = check(input, cfg);
+    let settings = found
+        .as_mut()
+        .ok()
+        .and_then(|v| other_settings(input, cfg, v));
     if let (Format::Json, Ok(v)) = (format, &found) {
-        let _ = write_stdout(json::violations(v).as_bytes());
+        let _ = write_stdout(json::violations(v, settings.as_ref()).as_bytes());
     }
     match found {
         Err(e) => fail(&e.to_string(), e.exit_code()),
@@ -160,7 +179,10 @@ fn check_stream(input: &[u8], cfg: &Config, format: Format) -> ExitCode {
         }
         Ok(v) => {
             if format == Format::Text {
-                let lines: String = v.iter().map(|v| format!("{v}\n")).collect();
+                let mut lines: String = v.iter().map(|v| format!("{v}\n")).collect();
+                if let Some(note) = &settings {
+                    lines.push_str(&format!("{note}\n"));
+                }
                 let _ = write_stdout(lines.as_bytes());
             }
             let _ = writeln!(std::io::stderr(), "{NAME}: check: {} violation(s)", v.len());

@@ -331,6 +331,10 @@ fn refuse(refused: &mut Option<&mut Vec<Error>>, e: Error) -> Result<(), Error> 
     }
 }
 
+/// Said on stderr when the input holds no document at all: an empty stream is
+/// what a failed command before the filter leaves.
+pub const NO_DOCUMENTS: &str = "note: the input has no Kubernetes objects (it is empty, or only comments and `---`): did `helm template` or the command before this one fail?";
+
 /// Runs the whole filter on one stream.
 pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     let mut out = Rendered::default();
@@ -358,6 +362,9 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
         edits.extend(o.edits);
     }
     if !planned.plans.iter().any(|p| p.status == Status::Object) {
+        if planned.plans.iter().all(|p| p.status == Status::Empty) {
+            out.notes.push(NO_DOCUMENTS.to_string());
+        }
         out.output = "---\n".to_string();
         return Ok(out);
     }

@@ -154,51 +154,163 @@ fn usage_errors_exit_2_with_nothing_on_stdout() {
 fn bad_config_file_names_file_and_line() {
     let dir = tempdir();
     let cfg = dir.join("c.yaml");
-    // (file, line, what the message must say): an unknown key, a wrong type, an
-    // unknown reference field, a reference whose path does not read, a reference
-    // shape that says which keys it needs but not which holds the name, an unknown
-    // shape field, a group default that is neither a group nor a mapping.
-    for (text, line, says) in [
-        ("suffix: -x\nsufix: -typo\n", 2, "unknown field `sufix`"),
-        ("suffix: -x\nno_redis: maybe\n", 2, "invalid boolean"),
+    // (file, line and key, what the message must say): an unknown key, a wrong
+    // type, an unknown reference field, a reference whose path does not read, a
+    // reference shape that says which keys it needs but not which holds the name,
+    // an unknown shape field, a group default that is neither a group nor a
+    // mapping, values the settings refuse.
+    for (text, at, says) in [
+        (
+            "suffix: -x\nsufix: -typo\n",
+            "line 2",
+            "unknown key `sufix`",
+        ),
+        (
+            "suffix: -x\nno_redis: maybe\n",
+            "line 2 at no_redis",
+            "invalid boolean",
+        ),
         (
             "references:\n  - kind: A\n    path: a.b\n    target: Secret\n    tagret: x\n",
-            5,
+            "line 5 at references",
             "unknown field `tagret`",
         ),
         (
             "suffix: -x\nreferences:\n  - {kind: A, path: a..b, target: Secret}\n",
-            3,
+            "line 3 at references",
             "empty key in path",
         ),
         (
             "reference_shapes:\n  - {key: passwordSecret, target: Secret, requires: [password]}\n",
-            2,
+            "line 2 at reference_shapes",
             "needs `name`",
         ),
         (
             "reference_shapes:\n  - key: passwordSecret\n    target: Secret\n    nmae: secretName\n",
-            4,
+            "line 4 at reference_shapes",
             "unknown field `nmae`",
         ),
         (
             "references:\n  - {kind: A, path: a.b, target: Secret, group_default: x}\n",
-            2,
+            "line 2 at references",
             "group_default needs a <key>",
         ),
         (
             "references:\n  - {kind: A, path: a.b, target: <kind>, group_default: [x]}\n",
-            2,
+            "line 2 at references",
             "an API group, or a mapping of kinds to API groups",
+        ),
+        (
+            "# the copy's settings\nlistener: \"\"\n",
+            "line 2 at listener",
+            "must not be empty",
+        ),
+        (
+            "host_map:\n  - dev.ameide.io=local.ameide.io\n  - example.com\n",
+            "line 1 at host_map",
+            "\"example.com\" is not FROM=TO",
         ),
     ] {
         fs::write(&cfg, text).unwrap();
         let (code, out, err) = run(bin().arg("--config").arg(&cfg), SVC);
         assert_eq!(code, 2, "{text}: {err}");
         assert!(out.is_empty());
-        let at = format!("config file {} line {line}: ", cfg.display());
+        let at = format!("config file {} {at}: ", cfg.display());
         assert!(err.contains(&at) && err.contains(says), "{text}: {err}");
+        // The file, the line and the key once each; the parser's own position
+        // is not repeated.
+        let message = err.lines().next().unwrap();
+        assert_eq!(message.matches("line ").count(), 1, "{message}");
+        assert_eq!(message.matches(&*cfg.display().to_string()).count(), 1);
+        assert!(!message.contains("column"), "{message}");
     }
+}
+
+/// A mistyped key is named once, with the key it seems to mean; renaming it as
+/// the fix says makes the file one the binary accepts.
+#[test]
+fn config_key_typo_says_did_you_mean_and_the_fix_works() {
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    let shown = cfg.display().to_string();
+    for (typo, key) in [
+        ("hostmap", "host_map"),
+        ("host-map", "host_map"),
+        ("sufix", "suffix"),
+        ("no_strng_refs", "no_string_refs"),
+    ] {
+        let value = if key == "host_map" {
+            "[dev.ameide.io=alice.local.ameide.io]"
+        } else if key == "suffix" {
+            "-dev"
+        } else {
+            "true"
+        };
+        fs::write(&cfg, format!("listener: https-local\n{typo}: {value}\n")).unwrap();
+        let (code, out, err) = run(bin().arg("--config").arg(&cfg), ROUTE);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert_eq!(
+            err,
+            format!(
+                "ameide-tilt-render: error: config file {shown} line 2: unknown key `{typo}`; did you mean `{key}`?\n  fix: in {shown}, rename `{typo}` to `{key}`\n"
+            )
+        );
+        fs::write(&cfg, format!("listener: https-local\n{key}: {value}\n")).unwrap();
+        let (code, _, err) = run(bin().arg("--config").arg(&cfg), ROUTE);
+        assert_eq!(code, 0, "{err}");
+    }
+    // A key nothing is near: the keys there are.
+    fs::write(&cfg, "colour: blue\n").unwrap();
+    let (code, _, err) = run(bin().arg("--config").arg(&cfg), SVC);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!(
+            "ameide-tilt-render: error: config file {shown} line 1: unknown key `colour`\n  fix: in {shown}, use one of the keys suffix, host_map, listener,"
+        )),
+        "{err}"
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// A value the file gives is refused with the file, its line and key, and a fix
+/// that edits the file, not a flag.
+#[test]
+fn config_value_errors_name_the_file_and_key_not_a_flag() {
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    let shown = cfg.display().to_string();
+    for (text, says, fix) in [
+        (
+            "suffix: tilt\n",
+            "line 1 at suffix: \"tilt\" must start with `-`: it is appended to every name (`web` would become `webtilt`)",
+            "write `suffix: -tilt`",
+        ),
+        (
+            "listener: https-local\nhost_map: [example.com]\n",
+            "line 2 at host_map: \"example.com\" is not FROM=TO with two different lowercase domain names",
+            "write the entry as `example.com=local.example.com`",
+        ),
+        (
+            "redis_secret: redis-auth\n",
+            "line 1 at redis_secret: \"redis-auth\" is not NAME/KEY",
+            "write `redis_secret: redis-auth/password` (NAME/KEY)",
+        ),
+    ] {
+        fs::write(&cfg, text).unwrap();
+        let (code, out, err) = run(bin().arg("--config").arg(&cfg), SVC);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert_eq!(
+            err,
+            format!(
+                "ameide-tilt-render: error: config file {shown} {says}\n  fix: in {shown}, {fix}\n"
+            )
+        );
+    }
+    // The same value from a flag names the flag.
+    let (code, _, err) = run(bin().args(["--suffix", "tilt"]), SVC);
+    assert_eq!(code, 2);
+    assert!(err.ends_with("\n  fix: --suffix -tilt\n"), "{err}");
+    fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -351,11 +463,16 @@ fn check_json_holds_the_same_findings_as_the_lines() {
         assert_eq!(found.len(), lines.lines().count(), "{name}");
         assert_eq!(doc["ok"], code == 0, "{name}");
         for (f, line) in found.iter().zip(lines.lines()) {
-            let at = format!("document {} ", f["document"]);
-            assert!(line.starts_with(&at), "{name}: {line} / {f}");
             let message = f["message"].as_str().unwrap();
             let message = message.strip_suffix(')').unwrap_or(message);
             assert!(line.contains(message), "{name}: {line} / {f}");
+            // The note on the settings a copy was made with has no place.
+            if line.starts_with("note: ") {
+                assert_eq!(f["severity"], "note", "{name}: {line}");
+                continue;
+            }
+            let at = format!("document {} ", f["document"]);
+            assert!(line.starts_with(&at), "{name}: {line} / {f}");
             assert_eq!(f["severity"], "violation");
         }
         findings += found.len();
@@ -804,6 +921,323 @@ fn diff_never_shows_a_secret_value_or_a_url_password() {
         checked > 1000,
         "only {checked} Secret values checked over the corpus"
     );
+}
+
+/// A route with a host outside the default map and one inside it.
+const SHOP_ROUTE: &str = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\nspec:\n  hostnames:\n    - shop.example.com\n    - www.dev.ameide.io\n";
+
+/// The `fix:` line of a failed run, without `  fix: `.
+fn fix_of(err: &str) -> &str {
+    err.lines()
+        .find_map(|l| l.strip_prefix("  fix: "))
+        .unwrap_or_else(|| panic!("no fix line: {err}"))
+}
+
+/// The unmapped host's fix names the entry (no placeholder), and following it
+/// as written, as a flag, a variable or a config file entry, makes the run
+/// succeed: the entry adds to the default map instead of replacing it.
+#[test]
+fn unmapped_host_fix_works_when_followed_as_written() {
+    let (code, out, err) = run(&mut bin(), SHOP_ROUTE);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(
+        err,
+        "ameide-tilt-render: error: document 1 (HTTPRoute/shop) line 7: hostname \"shop.example.com\" is not covered by the host map (dev.ameide.io=local.ameide.io): keeping it would make the tilt route compete with the baseline for the same host\n  fix: add --host-map example.com=local.example.com (or that entry to host_map in the config file)\n"
+    );
+    let fix = fix_of(&err);
+    let words: Vec<&str> = fix.split_whitespace().collect();
+    assert_eq!(words[..2], ["add", "--host-map"], "{fix}");
+    let entry = words[2];
+    let hosts = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter_map(|l| l.trim().strip_prefix("- "))
+            .map(str::to_string)
+            .collect()
+    };
+    let expected = ["shop.local.example.com", "www.local.ameide.io"];
+    let (code, out, err) = run(bin().args(["--host-map", entry]), SHOP_ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hosts(&out), expected);
+    let (code, out, err) = run(bin().env("AMEIDE_TILT_HOST_MAP", entry), SHOP_ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hosts(&out), expected);
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    fs::write(&cfg, format!("host_map:\n  - {entry}\n")).unwrap();
+    let (code, out, err) = run(bin().arg("--config").arg(&cfg), SHOP_ROUTE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hosts(&out), expected);
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// A host map entry for a new FROM adds to the map; one for a FROM already
+/// mapped replaces that entry, whichever of the default, the file, the
+/// environment and the flags it comes from (flag > environment > file >
+/// default, per FROM).
+#[test]
+fn host_map_entries_add_or_replace_by_from() {
+    let hosts = |cmd: &mut Command| -> Vec<String> {
+        let (code, out, err) = run(cmd, SHOP_ROUTE);
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .filter_map(|l| l.trim().strip_prefix("- "))
+            .map(str::to_string)
+            .collect()
+    };
+    let shop = "example.com=local.example.com";
+    // Per developer: the default's FROM, replaced.
+    assert_eq!(
+        hosts(bin().args([
+            "--host-map",
+            shop,
+            "--host-map",
+            "dev.ameide.io=alice.local.ameide.io"
+        ])),
+        ["shop.local.example.com", "www.alice.local.ameide.io"]
+    );
+    // The environment's entry stays beside a flag for another FROM, and a flag
+    // for the same FROM wins over it.
+    assert_eq!(
+        hosts(
+            bin()
+                .env(
+                    "AMEIDE_TILT_HOST_MAP",
+                    "dev.ameide.io=alice.local.ameide.io"
+                )
+                .args(["--host-map", shop])
+        ),
+        ["shop.local.example.com", "www.alice.local.ameide.io"]
+    );
+    assert_eq!(
+        hosts(
+            bin()
+                .env(
+                    "AMEIDE_TILT_HOST_MAP",
+                    format!("{shop},dev.ameide.io=alice.local.ameide.io")
+                )
+                .args(["--host-map", "dev.ameide.io=bob.local.ameide.io"])
+        ),
+        ["shop.local.example.com", "www.bob.local.ameide.io"]
+    );
+    // The file's entries stay beside the flags'.
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    fs::write(&cfg, "host_map: {dev.ameide.io: carol.local.ameide.io}\n").unwrap();
+    assert_eq!(
+        hosts(bin().arg("--config").arg(&cfg).args(["--host-map", shop])),
+        ["shop.local.example.com", "www.carol.local.ameide.io"]
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// The other fixes that name a flag work as written too: a suffix, a workload
+/// to fork, the baseline of several copies.
+#[test]
+fn flag_fixes_work_when_followed_as_written() {
+    let shop = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/shop/baseline.yaml"
+    ))
+    .unwrap();
+    for (refused, says) in [
+        (vec!["--suffix", "tilt"], "must start with `-`"),
+        (vec!["--suffix", ".tilt"], "must not hold a `.`"),
+        (vec!["--suffix", "-Tilt_Alice"], "must be lowercase"),
+        (
+            vec!["--suffix", "-tilt-"],
+            "must end with a letter or digit",
+        ),
+        (vec!["--host-map", "example.com"], "is not FROM=TO"),
+        (vec!["--fork", "wbe"], "no workload of the stream matches"),
+    ] {
+        let (code, out, err) = run(bin().args(&refused), &shop);
+        assert!(code != 0 && out.is_empty(), "{refused:?}: {err}");
+        assert!(err.contains(says), "{refused:?}: {err}");
+        let fix = fix_of(&err);
+        // `--flag VALUE`, maybe after a few words.
+        let words: Vec<&str> = fix.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == refused[0]).expect(fix);
+        let applied = [refused[0], words[at + 1]];
+        let (code, _, err) = run(bin().args(applied), &shop);
+        assert_eq!(code, 0, "{refused:?} → {applied:?}: {err}");
+    }
+    // `check a b`: the fix names the files.
+    let dir = tempdir();
+    fs::write(dir.join("base.yaml"), &shop).unwrap();
+    let (_, copy, _) = run(&mut bin(), &shop);
+    fs::write(dir.join("copy.yaml"), copy).unwrap();
+    let (code, _, err) = run(
+        bin()
+            .current_dir(&dir)
+            .args(["check", "base.yaml", "copy.yaml"]),
+        "",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "ameide-tilt-render: error: check takes one FILE, not 2: several copies are checked beside their baseline\n  fix: if base.yaml is the baseline: check --baseline base.yaml copy.yaml\n"
+    );
+    let fix = fix_of(&err);
+    let args: Vec<&str> = fix.split_once(": ").unwrap().1.split(' ').collect();
+    let (code, _, err) = run(bin().current_dir(&dir).args(args), "");
+    assert_eq!(code, 0, "{err}");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// No `fix:` line of any golden case holds a placeholder (`<its domain>`) or
+/// an ellipsis where a value belongs.
+#[test]
+fn no_fix_line_holds_a_placeholder() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+    let mut seen = 0;
+    for case in fs::read_dir(root).unwrap().flatten() {
+        for file in ["expected.stderr", "expected.stdout"] {
+            let Ok(text) = fs::read_to_string(case.path().join(file)) else {
+                continue;
+            };
+            for fix in text.split("fix: ").skip(1) {
+                let fix = fix.lines().next().unwrap_or("");
+                seen += 1;
+                let placeholder = fix.split('<').skip(1).any(|s| {
+                    s.split_once('>')
+                        .is_some_and(|(w, _)| w.chars().all(|c| c.is_ascii_lowercase() || c == ' '))
+                });
+                assert!(
+                    !placeholder && !fix.contains('…'),
+                    "{}/{file}: {fix}",
+                    case.path().display()
+                );
+            }
+        }
+    }
+    assert!(seen > 20, "only {seen} fix lines");
+}
+
+/// `check` of a copy made with other settings says so once, after the
+/// findings, with the flags that make the copy pass; in JSON it is the last
+/// finding, a note. A baseline gets no such note.
+#[test]
+fn check_names_the_settings_a_copy_was_made_with() {
+    let shop = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/shop/baseline.yaml"
+    ))
+    .unwrap();
+    for (made_with, says, flags) in [
+        (
+            vec!["--suffix", "-dev"],
+            "this looks like a copy made with other settings: 16 of its 16 distinct object names end with `-dev`, not `-tilt`; checked with --suffix -dev it has 0 findings, not 91",
+            "--suffix -dev",
+        ),
+        (
+            vec!["--host-map", "dev.ameide.io=dev.acme.io"],
+            "this looks like a copy made with other settings: its hostnames are under `dev.acme.io`, which no host map entry targets (the map targets local.ameide.io); checked with --host-map dev.ameide.io=dev.acme.io it has 0 findings, not 3",
+            "--host-map dev.ameide.io=dev.acme.io",
+        ),
+        (
+            vec![
+                "--suffix",
+                "-tilt-alice",
+                "--host-map",
+                "dev.ameide.io=dev.acme.io",
+            ],
+            "this looks like a copy made with other settings: 16 of its 16 distinct object names end with `-tilt-alice`, not `-tilt`; its hostnames are under `dev.acme.io`, which no host map entry targets (the map targets local.ameide.io); checked with --suffix -tilt-alice --host-map dev.ameide.io=dev.acme.io it has 0 findings, not 85",
+            "--suffix -tilt-alice --host-map dev.ameide.io=dev.acme.io",
+        ),
+    ] {
+        let (code, copy, err) = run(bin().args(&made_with), &shop);
+        assert_eq!(code, 0, "{err}");
+        let (code, lines, _) = run(bin().arg("check"), &copy);
+        assert_eq!(code, 1);
+        let note = format!(
+            "note: {says} (fix: check with the settings the copy was made with: {flags}, or its --config)"
+        );
+        assert_eq!(lines.lines().last(), Some(note.as_str()), "{made_with:?}");
+        assert_eq!(lines.matches("note: ").count(), 1);
+        let (_, json, _) = run(bin().args(["check", "--format", "json"]), &copy);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let found = doc["findings"].as_array().unwrap();
+        assert_eq!(found.len(), lines.lines().count());
+        let last = found.last().unwrap();
+        assert_eq!(
+            (&last["severity"], &last["category"], &last["message"]),
+            (&"note".into(), &"settings".into(), &says.into())
+        );
+        // The fix, followed: the copy passes.
+        let (code, _, err) = run(bin().arg("check").args(flags.split(' ')), &copy);
+        assert_eq!(code, 0, "{made_with:?}: {err}");
+    }
+    // An entry added for a domain of the chart's own: the note names it.
+    let (_, copy, _) = run(
+        bin().args(["--host-map", "example.com=local.example.com"]),
+        SHOP_ROUTE,
+    );
+    let (code, lines, _) = run(bin().arg("check"), &copy);
+    assert_eq!(code, 1);
+    assert!(
+        lines.ends_with("(fix: check with the settings the copy was made with: --host-map example.com=local.example.com, or its --config)\n"),
+        "{lines}"
+    );
+    // A baseline checked by mistake has findings, but no evidence of settings.
+    let (code, lines, _) = run(bin().arg("check"), &shop);
+    assert_eq!(code, 1);
+    assert!(!lines.contains("note: "), "{lines}");
+}
+
+/// The filter reads FILE instead of stdin; `-` is stdin. Helm gives no
+/// argument, and then it is stdin.
+#[test]
+fn filter_reads_a_file_argument_and_dash_is_stdin() {
+    let dir = tempdir();
+    let file = dir.join("in.yaml");
+    fs::write(&file, SVC).unwrap();
+    let expected = SVC.replace("name: web", "name: web-tilt");
+    let (code, out, err) = run(bin().arg(&file), "");
+    assert_eq!((code, out.as_str()), (0, expected.as_str()), "{err}");
+    let (code, out, err) = run(bin().arg("-"), SVC);
+    assert_eq!((code, out.as_str()), (0, expected.as_str()), "{err}");
+    let (code, out, err) = run(bin().args(["diff", "-"]), SVC);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("+  name: web-tilt"), "{out}");
+    // FILE before a command would be ignored by it: refused.
+    let (code, out, err) = run(bin().arg(&file).arg("check"), SVC);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with(&format!(
+            "error: FILE comes after the command: `check {}`",
+            file.display()
+        )),
+        "{err}"
+    );
+    let (code, out, err) = run(bin().arg(dir.join("missing.yaml")), SVC);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("cannot read"), "{err}");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// An input without a document (a failed `helm template` upstream) gets a note
+/// on stderr; the output stays the lone separator and the exit code 0.
+#[test]
+fn empty_input_says_so_on_stderr() {
+    for input in [
+        "",
+        "\n  \n",
+        "---\n---\n",
+        "# only a comment\n---\n# and another\n",
+    ] {
+        let (code, out, err) = run(&mut bin(), input);
+        assert_eq!((code, out.as_str()), (0, "---\n"), "{input:?}");
+        assert_eq!(
+            err,
+            "ameide-tilt-render: note: the input has no Kubernetes objects (it is empty, or only comments and `---`): did `helm template` or the command before this one fail?\n",
+            "{input:?}"
+        );
+    }
+    // Documents that are all dropped are no empty input.
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b.c\n";
+    let (code, _, err) = run(&mut bin(), crd);
+    assert_eq!(code, 0);
+    assert!(!err.contains("no Kubernetes objects"), "{err}");
 }
 
 fn tempdir() -> std::path::PathBuf {

@@ -129,7 +129,7 @@ fn inject(cx: &PlanCx<'_, '_>, env: NodeId, plan: &mut DocPlan<'_>) -> Result<()
             plan.place(cx.doc.node(env).line),
             "cannot add REDIS_PASSWORD: the env list's layout is not one this tool can extend",
         )
-        .with_hint("write env as a block list (`- name: …`), or pass --no-redis")
+        .with_hint("write the container's env as a block list in the chart (one `- name:` item per line), or pass --no-redis")
     })?;
     let inj = injection(plan, e);
     plan.injections.push(inj);
@@ -196,7 +196,10 @@ fn wire(
                     why.says()
                 ),
             )
-            .with_hint("write the env entry as `- name: …` in the chart, or pass --no-redis")
+            .with_hint(format!(
+                "write the env entry as a block mapping (`- name: {}` with `value:` below) in the chart, or pass --no-redis",
+                cfg.redis_env
+            ))
         })?;
         let line = format!("wired {} of {container} to the Redis Secret", cfg.redis_env);
         (e, line)

@@ -93,14 +93,22 @@ fn claim<'a>(
                 .iter()
                 .map(|(f, t)| format!("{f}={t}"))
                 .collect();
-            return Err(Error::input(
+            let hint = match cfg.host_map_entry_for(host) {
+                Some((from, to)) => format!(
+                    "add --host-map {from}={to} (or that entry to host_map in the config file)"
+                ),
+                None => "write the hostname in lowercase letters, digits, `-` and `.` in the chart: only such names can be mapped".to_string(),
+            };
+            let mut e = Error::input(
                 plan.place(whole.line),
                 format!(
                     "hostname {host:?} is not covered by the host map ({}): keeping it would make the tilt route compete with the baseline for the same host",
                     domains.join(", ")
                 ),
             )
-            .with_hint("add --host-map <its domain>=<a local domain> (or host_map in the config file)"));
+            .with_hint(hint);
+            e.host = Some(host.to_string());
+            return Err(e);
         }
         Mapped::To(new) => Some(new),
     };
@@ -169,14 +177,24 @@ fn listeners(cx: &PlanCx<'_, '_>, plan: &DocPlan<'_>, out: &mut DocOut) -> Resul
                 out.edits.push(e.because(Reason::Listener));
             }
             None => {
+                let gw = doc
+                    .get(r, "name")
+                    .and_then(|n| doc.str(n))
+                    .filter(|n| !n.trim().is_empty());
+                let fix = match gw {
+                    Some(gw) => format!(
+                        "write the parentRef as `- name: {gw}` or `{{name: {gw}}}` in the chart template"
+                    ),
+                    None => "write the parentRef as a block mapping, one `key: value` per line, with its Gateway's `name:`, in the chart template".to_string(),
+                };
                 let e =
                     edit::insert_pair(input, doc, r, "sectionName", &edit::quote(&cfg.listener))
                         .map_err(|why| {
                             Error::input(
-                        plan.place(doc.node(r).line),
-                        format!("cannot add sectionName to this parentRef: {}", why.says()),
-                    )
-                    .with_hint("write the parentRef as `- name: <gateway>` or `{name: <gateway>}` in the chart template")
+                                plan.place(doc.node(r).line),
+                                format!("cannot add sectionName to this parentRef: {}", why.says()),
+                            )
+                            .with_hint(fix)
                         })?;
                 out.edits.push(e.because(Reason::Listener));
             }

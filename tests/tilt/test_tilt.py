@@ -351,6 +351,8 @@ ameide_tilt_release('apps-www-ameide', './charts/www-ameide', config='tilt-rende
         for call, message in [
             ("ameide_tilt_release('web', 'c', suffix='')", "suffix must not be empty"),
             ("ameide_tilt_release('web', 'c', suffix='-tilt-First.Last')", "lowercase letters"),
+            ("ameide_tilt_release('web', 'c', suffix='tilt')", 'must start with "-"'),
+            ("ameide_tilt_release('web', 'c', suffix='-tilt-')", "must end with a letter or digit"),
             ("ameide_tilt_release('web', 'c', host_map=['local.ameide.io'])", "FROM=TO"),
             ("ameide_tilt_release('web', 'c', values='v.yaml')", "values must be a list"),
             ("ameide_tilt_release('web', 'c', fork='www')", "fork must be a list"),
