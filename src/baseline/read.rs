@@ -33,16 +33,30 @@ pub fn read_stream(
     cfg: &Config,
     watch: Option<&HashSet<String>>,
 ) -> Result<Stream, Error> {
-    let mut s = Stream::default();
     // Of the documents the copy never emits (a CRD can be megabytes) only the
     // identity matters here: glanced at. Which kinds those are is a fact of the
     // table (the kinds the baseline owns). Drop kinds are read like any object:
     // a copy that kept one (a drop kind that matched nothing) gets it applied.
-    let skip = |g: &yaml::Glance<'_>| cfg.k8s.is_not_emitted(g.kind);
-    let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), Error> {
-        read_doc(doc, cfg, watch, &mut s);
-        Ok(())
-    });
+    // The filter never parses a document it drops, so one that is not valid YAML
+    // passes it: such a stream is read again with its drop kinds glanced at.
+    let read = |glance_drops: bool| {
+        let mut s = Stream::default();
+        let skip = |g: &yaml::Glance<'_>| {
+            cfg.k8s.is_not_emitted(g.kind)
+                || glance_drops
+                    && cfg
+                        .drop_kinds
+                        .iter()
+                        .any(|d| d.matches(g.kind, api_group(g.api_version), &cfg.k8s))
+        };
+        let parsed =
+            yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), Error> {
+                read_doc(doc, cfg, watch, &mut s);
+                Ok(())
+            });
+        parsed.map(|r| r.map(|()| s))
+    };
+    let parsed = read(false).or_else(|_| read(true));
     match parsed {
         Err(e) => Err(Error::input(
             error::Place {
@@ -53,7 +67,7 @@ pub fn read_stream(
             format!("invalid YAML: {} (column {})", e.message, e.col),
         )
         .with_hint("fix the chart template that produced this document")),
-        Ok(r) => r.map(|()| s),
+        Ok(r) => r,
     }
 }
 
