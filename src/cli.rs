@@ -78,8 +78,8 @@ pub struct Settings {
     #[arg(global = true, long, env = "AMEIDE_TILT_LISTENER", value_name = "NAME")]
     pub listener: Option<String>,
 
-    /// Kind removed from the stream (KIND or KIND.GROUP), repeatable; giving any
-    /// replaces the default [default: ExternalSecret.external-secrets.io]
+    /// Kind removed from the stream (KIND or KIND.GROUP, matched as kubectl does),
+    /// repeatable; giving any replaces the default [default: ExternalSecret.external-secrets.io]
     #[arg(
         global = true,
         long = "drop-kind",

@@ -329,7 +329,16 @@ fn verbose_report_never_prints_secret_values() {
     let input = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  url: http://web:80/TOPSECRET\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n";
     let (code, _, err) = run(bin().arg("-v"), input);
     assert_eq!(code, 0);
-    assert!(err.contains("renamed Service/web -> web-tilt"), "{err}");
+    assert!(
+        err.contains(
+            "document 2 (Service/web) line 11 at metadata.name: `web` -> `web-tilt` (rename)\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("document 1 (Secret/s) line 6 at stringData.url: a hidden value changed (not shown) (string-ref)\n"),
+        "{err}"
+    );
     assert!(!err.contains("TOPSECRET"), "{err}");
 }
 
