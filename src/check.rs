@@ -88,7 +88,7 @@ fn refusals(input: &str, mut refused: Vec<Error>) -> Vec<Violation> {
 }
 
 /// The first line of `s`, trimmed and cut to a readable length.
-fn short(s: &str) -> String {
+pub(crate) fn short(s: &str) -> String {
     let line = s.trim().lines().next().unwrap_or("").trim();
     if line.chars().count() > 70 {
         format!("{}…", line.chars().take(70).collect::<String>())

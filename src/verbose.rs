@@ -28,6 +28,8 @@ pub fn report(
     let mut lines = Vec::new();
     let mut counts = Counts::default();
     let mut next = 0;
+    // Lines in one pass: documents come in input order, edits sorted within each.
+    let (mut line, mut at) = (1, 0);
     let _ = yaml::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
         // Plans and documents come in the same order; a document without a plan
         // (an empty one) has no edits.
@@ -46,7 +48,13 @@ pub fn report(
         for e in edits {
             let why = e.why.unwrap_or(Reason::Rename);
             counts.add(why);
-            lines.push(change_line(input, doc, plan, e, why, &hidden));
+            let to = e.start.max(at);
+            line += input.as_bytes()[at..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            at = to;
+            lines.push(change_line(input, doc, plan, e, why, line, &hidden));
         }
         lines.extend(out.report.iter().cloned());
         Ok(())
@@ -65,13 +73,13 @@ fn change_line(
     plan: &DocPlan<'_>,
     e: &Edit,
     why: Reason,
+    line: usize,
     hidden: &[Span],
 ) -> String {
     let head = format!("document {} ({})", plan.index, plan.object());
     if plan.status != Status::Object {
         return format!("{head}: removed ({})", why.key());
     }
-    let line = 1 + input[..e.start].matches('\n').count();
     let path = doc.path_at(e.start);
     let at = if path.is_empty() {
         String::new()
@@ -96,16 +104,9 @@ fn change_line(
     format!("{head} line {line}{at}: {what} ({})", why.key())
 }
 
-/// The first line of `s`, trimmed, URL passwords masked, cut to a readable
-/// length.
+/// [`check`'s short form](crate::check::short) of `s`, URL passwords masked.
 fn short(s: &str) -> String {
-    let line = s.trim().lines().next().unwrap_or("").trim();
-    let line = redact::redact_text(line);
-    if line.chars().count() > 70 {
-        format!("{}…", line.chars().take(70).collect::<String>())
-    } else {
-        line.into_owned()
-    }
+    crate::check::short(&redact::redact_text(s))
 }
 
 #[derive(Default)]
