@@ -13,6 +13,7 @@ use crate::index::StreamIndex;
 use crate::pipeline::{plan_stream, resolve_stream};
 use crate::plan::{DocPlan, Status};
 use crate::reason::Reason;
+use crate::redact::short;
 use crate::rules::RULES;
 use crate::rules::contract::ResolveCx;
 use crate::yaml::{self, Doc};
@@ -85,16 +86,6 @@ fn refusals(input: &str, mut refused: Vec<Error>) -> Vec<Violation> {
         });
     }
     out
-}
-
-/// The first line of `s`, trimmed and cut to a readable length.
-pub(crate) fn short(s: &str) -> String {
-    let line = s.trim().lines().next().unwrap_or("").trim();
-    if line.chars().count() > 70 {
-        format!("{}…", line.chars().take(70).collect::<String>())
-    } else {
-        line.to_string()
-    }
 }
 
 /// Checks a stream; `Ok(vec![])` means it is a correct tilt copy.

@@ -278,6 +278,16 @@ pub fn redact_secrets(text: &str, redis_env: &str) -> String {
     mask(text, &stream_spans(text, redis_env), |_| REDACTED)
 }
 
+/// The first line of `s`, trimmed and cut to a readable length.
+pub fn short(s: &str) -> String {
+    let line = s.trim().lines().next().unwrap_or("").trim();
+    if line.chars().count() > 70 {
+        format!("{}…", line.chars().take(70).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

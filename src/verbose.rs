@@ -104,9 +104,9 @@ fn change_line(
     format!("{head} line {line}{at}: {what} ({})", why.key())
 }
 
-/// [`check`'s short form](crate::check::short) of `s`, URL passwords masked.
+/// The [short form](redact::short) of `s`, URL passwords masked.
 fn short(s: &str) -> String {
-    crate::check::short(&redact::redact_text(s))
+    redact::short(&redact::redact_text(s))
 }
 
 #[derive(Default)]
