@@ -489,13 +489,17 @@ fn label_fates<'p>(plans: &'p [DocPlan<'_>], cfg: &Config) -> Fated<'p> {
                 name: set,
                 new,
             }
+        } else if let Some(owned) = made.get(&(k, v.to_string())) {
+            // What an operator's table says its pods carry under this very key
+            // outranks a guess from a name alone: a Pooler of a Cluster outside
+            // the stream labels its pods with that Cluster's name, unrenamed,
+            // whatever else of the stream shares the name.
+            owned.clone()
         } else if let Some(&(_, kind)) = owners.get(v) {
             let new = renamed_name(cfg, kind, v)
                 .map(|n| n.unwrap_or_else(|| v.to_string()))
                 .and_then(within);
             LabelFate::Owner { kind, name: v, new }
-        } else if let Some(owned) = made.get(&(k, v.to_string())) {
-            owned.clone()
         } else {
             continue;
         };

@@ -55,6 +55,14 @@ fn stale(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut Vec<Stale>) {
         if cx.index.labels.get(&(occ.key.as_ref(), value)) != Some(&LabelFate::Shared) {
             continue;
         }
+        // The pods an operator makes for a resource of this stream carry the
+        // pair as it is (a Pooler's pods carry the name of a Cluster outside the
+        // stream): the value selects them, whatever else shares it.
+        let key = occ.key.as_ref();
+        let mut made = cx.index.pod_sets.iter().flat_map(|s| &s.labels);
+        if made.any(|(k, v)| *k == key && v == value) {
+            continue;
+        }
         let new = format!("{value}{}", cx.cfg.suffix);
         if let Some(kind) = cx.index.label_owners.get(new.as_str()) {
             out.push(Stale {
