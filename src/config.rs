@@ -38,7 +38,7 @@
 use crate::cli::Settings;
 use crate::error::Error;
 use crate::k8s::refs::KindSel;
-use crate::k8s::{HostRule, K8s, OperatorObjects};
+use crate::k8s::{K8s, TableEntries};
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -300,34 +300,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// as table rules, each error at its entry's line; they extend the built-in
 /// tables.
 fn file_tables(file: &FileSettings<'_>, k8s: &mut K8s, f: &Settings) -> Result<(), Error> {
-    for r in &f.references {
-        let rules = k8s
-            .rules_for(&r.value)
-            .map_err(|e| file.entry_error(r.referenced.line(), "references", e))?;
-        k8s.references.extend(rules);
+    fn lines<T>(v: &[Spanned<T>]) -> Vec<(&T, u64)> {
+        v.iter().map(|e| (&e.value, e.referenced.line())).collect()
     }
-    for r in &f.produces {
-        let rules = k8s
-            .rules_for(&r.value)
-            .map_err(|e| file.entry_error(r.referenced.line(), "produces", e))?;
-        k8s.produces.extend(rules);
-    }
-    for c in &f.host_claims {
-        let rule = HostRule::build(&c.value)
-            .map_err(|e| file.entry_error(c.referenced.line(), "host_claims", e))?;
-        k8s.host_claims.push(rule);
-    }
-    for o in &f.operator_objects {
-        let made = OperatorObjects::build(&o.value)
-            .map_err(|e| file.entry_error(o.referenced.line(), "operator_objects", e))?;
-        k8s.operator_objects.push(made);
-    }
-    for s in &f.reference_shapes {
-        let shape = K8s::shape_for(&s.value)
-            .map_err(|e| file.entry_error(s.referenced.line(), "reference_shapes", e))?;
-        k8s.shapes.push(shape);
-    }
-    Ok(())
+    let entries = TableEntries {
+        references: lines(&f.references),
+        produces: lines(&f.produces),
+        reference_shapes: lines(&f.reference_shapes),
+        host_claims: lines(&f.host_claims),
+        operator_objects: lines(&f.operator_objects),
+    };
+    k8s.extend(&entries, |key, line, e| file.entry_error(line, key, e))
 }
 
 fn is_dns_chars(s: &str) -> bool {

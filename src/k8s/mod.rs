@@ -202,12 +202,15 @@ fn traefik_hosts(rule: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// The entries of `builtin.yaml` that compile into paths and rules.
-struct Tables {
-    host_claims: Vec<HostClaim>,
-    references: Vec<Reference>,
-    reference_shapes: Vec<ReferenceShape>,
-    produces: Vec<Reference>,
+/// The table entries that compile into paths and rules, from the built-in table
+/// or a config file, each with where it was written (`L`: the entry's number in
+/// `builtin.yaml`, its line in a config file). [`K8s::extend`] reads both.
+pub struct TableEntries<'t, L> {
+    pub references: Vec<(&'t Reference, L)>,
+    pub produces: Vec<(&'t Reference, L)>,
+    pub reference_shapes: Vec<(&'t ReferenceShape, L)>,
+    pub host_claims: Vec<(&'t HostClaim, L)>,
+    pub operator_objects: Vec<(&'t OperatorObjectsEntry, L)>,
 }
 
 /// The facts, ready to use.
@@ -293,11 +296,21 @@ impl K8s {
     }
 
     fn from_file(mut f: File) -> Result<K8s, String> {
-        let tables = Tables {
-            host_claims: std::mem::take(&mut f.host_claims),
-            references: std::mem::take(&mut f.references),
-            reference_shapes: std::mem::take(&mut f.reference_shapes),
-            produces: std::mem::take(&mut f.produces),
+        let host_claims = std::mem::take(&mut f.host_claims);
+        let references = std::mem::take(&mut f.references);
+        let reference_shapes = std::mem::take(&mut f.reference_shapes);
+        let produces = std::mem::take(&mut f.produces);
+        let operator_objects = std::mem::take(&mut f.operator_objects);
+        // An entry of the built-in table is found by its number in its list.
+        fn numbered<T>(v: &[T]) -> Vec<(&T, usize)> {
+            v.iter().zip(1..).collect()
+        }
+        let tables = TableEntries {
+            references: numbered(&references),
+            produces: numbered(&produces),
+            reference_shapes: numbered(&reference_shapes),
+            host_claims: numbered(&host_claims),
+            operator_objects: numbered(&operator_objects),
         };
         let mut k = K8s {
             not_emitted: f.not_emitted,
@@ -320,12 +333,7 @@ impl K8s {
                 .map(OperatorPods::build)
                 .collect::<Result<_, _>>()
                 .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?,
-            operator_objects: f
-                .operator_objects
-                .iter()
-                .map(OperatorObjects::build)
-                .collect::<Result<_, _>>()
-                .map_err(|e| format!("src/k8s/builtin.yaml: {e}"))?,
+            operator_objects: Vec::new(),
             pod_name_labels: f
                 .pod_name_labels
                 .iter()
@@ -354,34 +362,48 @@ impl K8s {
             shapes: Vec::new(),
             produces: Vec::new(),
         };
-        k.compile_tables(&tables)?;
+        k.extend(&tables, |key, n, e| {
+            format!("src/k8s/builtin.yaml: {key} entry {n}: {e}")
+        })?;
         Ok(k)
     }
 
-    /// The table entries that compile into paths and rules.
-    fn compile_tables(&mut self, f: &Tables) -> Result<(), String> {
-        let k = self;
-        for (i, c) in f.host_claims.iter().enumerate() {
-            let rule = HostRule::build(c)
-                .map_err(|e| format!("src/k8s/builtin.yaml: host claim {}: {e}", i + 1))?;
-            k.host_claims.push(rule);
+    /// Adds a table's entries to these facts: the one reader of the built-in
+    /// table and of a user's config file, which extends it. `fail(key, at,
+    /// message)` makes the error of an entry that does not compile, naming where
+    /// it was written.
+    pub fn extend<L: Copy, E>(
+        &mut self,
+        t: &TableEntries<'_, L>,
+        fail: impl Fn(&'static str, L, String) -> E,
+    ) -> Result<(), E> {
+        // A message that names its key already (`operator_objects: …`) names it once.
+        let fail = |key: &'static str, at: L, e: String| {
+            let e = match e.strip_prefix(key).and_then(|r| r.strip_prefix(": ")) {
+                Some(rest) => rest.to_string(),
+                None => e,
+            };
+            fail(key, at, e)
+        };
+        for &(r, at) in &t.references {
+            let rules = self.rules_for(r).map_err(|e| fail("references", at, e))?;
+            self.references.extend(rules);
         }
-        for (i, r) in f.references.iter().enumerate() {
-            let rules = k
-                .rules_for(r)
-                .map_err(|e| format!("src/k8s/builtin.yaml: reference {}: {e}", i + 1))?;
-            k.references.extend(rules);
+        for &(r, at) in &t.produces {
+            let rules = self.rules_for(r).map_err(|e| fail("produces", at, e))?;
+            self.produces.extend(rules);
         }
-        for (i, s) in f.reference_shapes.iter().enumerate() {
-            let shape = Self::shape_for(s)
-                .map_err(|e| format!("src/k8s/builtin.yaml: reference shape {}: {e}", i + 1))?;
-            k.shapes.push(shape);
+        for &(s, at) in &t.reference_shapes {
+            let shape = Self::shape_for(s).map_err(|e| fail("reference_shapes", at, e))?;
+            self.shapes.push(shape);
         }
-        for (i, r) in f.produces.iter().enumerate() {
-            let rules = k
-                .rules_for(r)
-                .map_err(|e| format!("src/k8s/builtin.yaml: produces {}: {e}", i + 1))?;
-            k.produces.extend(rules);
+        for &(c, at) in &t.host_claims {
+            let rule = HostRule::build(c).map_err(|e| fail("host_claims", at, e))?;
+            self.host_claims.push(rule);
+        }
+        for &(o, at) in &t.operator_objects {
+            let made = OperatorObjects::build(o).map_err(|e| fail("operator_objects", at, e))?;
+            self.operator_objects.push(made);
         }
         Ok(())
     }

@@ -183,3 +183,41 @@ fn builtin_table_reads() {
         ["spec", "controllerName"]
     );
 }
+
+#[test]
+fn one_reader_for_the_builtin_table_and_a_users() {
+    // The same entry that does not compile, once in the built-in table and once
+    // in a config file: one reader says the same thing, each naming its place.
+    let bad = || OperatorObjectsEntry {
+        kind: "Database.example.com".into(),
+        target: "Service".into(),
+        names: vec!["primary".into()],
+    };
+    let mut f = K8s::read_yaml(BUILTIN_YAML).unwrap();
+    f.operator_objects.push(bad());
+    let n = f.operator_objects.len();
+    let builtin = K8s::from_file(f).unwrap_err();
+    let mut k = K8s::builtin().unwrap().clone();
+    let entry = bad();
+    let user = TableEntries {
+        references: vec![],
+        produces: vec![],
+        reference_shapes: vec![],
+        host_claims: vec![],
+        operator_objects: vec![(&entry, "config.yaml line 2")],
+    };
+    let from_file = k
+        .extend(&user, |key, at, e| format!("{at} at {key}: {e}"))
+        .unwrap_err();
+    let said = "name `primary` of Database.example.com does not contain {name}";
+    assert!(
+        builtin.starts_with(&format!(
+            "src/k8s/builtin.yaml: operator_objects entry {n}: {said}"
+        )),
+        "{builtin}"
+    );
+    assert!(
+        from_file.starts_with(&format!("config.yaml line 2 at operator_objects: {said}")),
+        "{from_file}"
+    );
+}
