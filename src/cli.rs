@@ -5,7 +5,7 @@
 
 use crate::k8s::{HostClaim, OperatorObjectsEntry, Reference, ReferenceShape};
 use clap::builder::BoolishValueParser;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -145,11 +145,12 @@ pub struct Settings {
     #[serde(default, deserialize_with = "string_list")]
     pub fork: Option<Vec<String>>,
 
-    /// Report on stderr what was renamed, rewritten, kept, dropped and injected
-    #[arg(global = true, short, long, env = "AMEIDE_TILT_VERBOSE", num_args = 0..=1,
-          require_equals = true, default_missing_value = "true", value_name = "BOOL",
-          value_parser = BoolishValueParser::new())]
-    pub verbose: Option<bool>,
+    /// Report on stderr one line per change and a summary; -vv adds each rule's
+    /// reasons and what it kept
+    #[arg(global = true, short, long, env = "AMEIDE_TILT_VERBOSE", action = ArgAction::Count,
+          value_parser = verbosity_level)]
+    #[serde(default, deserialize_with = "verbosity")]
+    pub verbose: Option<u8>,
 
     /// The config file's `references:` (rule 2).
     #[arg(skip)]
@@ -171,6 +172,44 @@ pub struct Settings {
     #[arg(skip)]
     #[serde(default)]
     pub operator_objects: Vec<Spanned<OperatorObjectsEntry>>,
+}
+
+/// A verbosity as the variable spells it: a level (`0`, `1`, `2`) or a boolean
+/// (`true` is `1`, as `-v`).
+fn verbosity_level(s: &str) -> Result<u8, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Ok(1),
+        "false" | "no" | "off" | "" => Ok(0),
+        n => n.parse::<u8>().map_err(|_| {
+            format!("`{s}` is no verbosity: write 0, 1 (as -v), 2 (as -vv), true or false")
+        }),
+    }
+}
+
+/// `verbose:` in the config file: `true`/`false` or a level (`2` is `-vv`).
+fn verbosity<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = u8;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("true, false or a level (0, 1, 2)")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<u8, E> {
+            Ok(u8::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u8, E> {
+            u8::try_from(v)
+                .map_err(|_| E::custom(format!("verbosity {v} is too high: write 0, 1 or 2")))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u8, E> {
+            u8::try_from(v)
+                .map_err(|_| E::custom(format!("verbosity {v} is no level: write 0, 1 or 2")))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<u8, E> {
+            verbosity_level(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_any(V).map(Some)
 }
 
 /// A list the way the flags spell it: one string, a list of strings, or (for
@@ -281,6 +320,11 @@ where
     use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
     let matches = Cli::command().try_get_matches_from(args)?;
     let mut cli = Cli::from_arg_matches(&matches)?;
+    // `-v` counts, and a count is 0 when neither the flag nor its variable is
+    // given: that leaves the config file's `verbose:` to decide.
+    if matches.value_source("verbose") == Some(ValueSource::DefaultValue) {
+        cli.settings.verbose = None;
+    }
     // The host map is merged entry by entry (docs/configuration.md#the-host-map):
     // the variable's entries come before the flags', which replace those of the
     // same FROM, instead of clap dropping the variable when a flag is given.

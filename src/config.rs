@@ -15,7 +15,7 @@
 //! strict_names: false
 //! strict: false                               # rule 11: a reported old name is an error
 //! fork: [web, image=ghcr.io/acme/api*]        # a partial copy: only these and what exists for them
-//! verbose: false
+//! verbose: false                             # true (-v) or 2 (-vv)
 //! references:
 //!   - kind: Database.example.com
 //!     path: spec.credentials.secretName
@@ -68,7 +68,10 @@ pub struct Config {
     pub strict_names: bool,
     /// Rule 11: a reported old name is an error.
     pub strict: bool,
+    /// `-v`: one line per change and a summary on stderr.
     pub verbose: bool,
+    /// `-vv`: each rule's reasons and what it kept, too.
+    pub reasons: bool,
     /// A partial copy: the workloads to fork (empty: the whole stream is copied).
     pub fork: Vec<ForkSel>,
     /// The Kubernetes facts: built-in, plus the config file's `references:` and
@@ -425,6 +428,7 @@ impl Config {
             let fix = "write the fork entry as KIND/NAME, NAME or image=GLOB (`Deployment/web`, `web`, `image=ghcr.io/acme/web*`)";
             from_file(e, "fork", fix, fork_in_file)
         })?;
+        let verbosity = given.verbose.or(f.verbose).unwrap_or(0);
         Ok(Config {
             fork,
             suffix,
@@ -439,7 +443,8 @@ impl Config {
             string_refs: !given.no_string_refs.or(f.no_string_refs).unwrap_or(false),
             strict_names: given.strict_names.or(f.strict_names).unwrap_or(false),
             strict: given.strict.or(f.strict).unwrap_or(false),
-            verbose: given.verbose.or(f.verbose).unwrap_or(false),
+            verbose: verbosity >= 1,
+            reasons: verbosity >= 2,
             k8s,
         })
     }

@@ -248,7 +248,7 @@ pub fn choose(
     notes.insert(
         0,
         format!(
-            "partial copy (--fork {}): {forked} object(s) forked, {shared} left to the baseline (-v says why each)",
+            "partial copy (--fork {}): {forked} object(s) forked, {shared} left to the baseline (-vv says why each)",
             chosen.join(", --fork ")
         ),
     );

@@ -354,6 +354,7 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
             &planned.outs,
             &cfg.redis_env,
             warnings,
+            cfg.reasons,
         );
     }
     let mut edits = Vec::new();

@@ -24,6 +24,7 @@ pub fn report(
     outs: &[DocOut],
     redis_env: &str,
     warnings: usize,
+    reasons: bool,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     let mut counts = Counts::default();
@@ -39,7 +40,8 @@ pub fn report(
         let Some((plan, out)) = plans.get(next).zip(outs.get(next)) else {
             return Ok(());
         };
-        if plan.index != doc.index || (out.edits.is_empty() && out.report.is_empty()) {
+        let report: &[String] = if reasons { &out.report } else { &[] };
+        if plan.index != doc.index || (out.edits.is_empty() && report.is_empty()) {
             return Ok(());
         }
         let hidden = redact::document_spans(doc, redis_env);
@@ -56,7 +58,7 @@ pub fn report(
             at = to;
             lines.push(change_line(input, doc, plan, e, why, line, &hidden));
         }
-        lines.extend(out.report.iter().cloned());
+        lines.extend(report.iter().cloned());
         Ok(())
     });
     lines.push(format!(

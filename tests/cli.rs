@@ -1260,3 +1260,59 @@ fn tempdir() -> std::path::PathBuf {
     fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn verbosity_counts_and_comes_from_flag_env_or_file() {
+    // A Service whose selected pair no pod template carries: rule 3 keeps it
+    // shared, a reason only -vv prints; its rename is a change -v prints.
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: other\n";
+    let change = "document 1 (Service/web) line 4 at metadata.name: `web` -> `web-tilt` (rename)";
+    let reason = "kept shared app=other in Service/web";
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    let levels = |cmd: &mut Command| {
+        let (code, _, err) = run(cmd, svc);
+        assert_eq!(code, 0, "{err}");
+        (
+            err.contains(change),
+            err.contains(reason),
+            err.contains("summary: 1 name renamed"),
+        )
+    };
+    assert_eq!(levels(&mut bin()), (false, false, false));
+    assert_eq!(levels(bin().arg("-v")), (true, false, true));
+    assert_eq!(levels(bin().arg("-vv")), (true, true, true));
+    assert_eq!(
+        levels(bin().args(["--verbose", "--verbose"])),
+        (true, true, true)
+    );
+    assert_eq!(
+        levels(bin().env("AMEIDE_TILT_VERBOSE", "true")),
+        (true, false, true)
+    );
+    assert_eq!(
+        levels(bin().env("AMEIDE_TILT_VERBOSE", "2")),
+        (true, true, true)
+    );
+    for (file, want) in [
+        ("verbose: true\n", (true, false, true)),
+        ("verbose: 2\n", (true, true, true)),
+    ] {
+        fs::write(&cfg, file).unwrap();
+        assert_eq!(levels(bin().arg("--config").arg(&cfg)), want, "{file}");
+        // The variable overrides the file, saying 0 as well.
+        let off = levels(
+            bin()
+                .arg("--config")
+                .arg(&cfg)
+                .env("AMEIDE_TILT_VERBOSE", "0"),
+        );
+        assert_eq!(off, (false, false, false), "{file}");
+    }
+    let (code, out, err) = run(bin().env("AMEIDE_TILT_VERBOSE", "loud"), svc);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.contains("`loud` is no verbosity: write 0, 1 (as -v), 2 (as -vv), true or false"),
+        "{err}"
+    );
+}

@@ -83,6 +83,7 @@ fn forking_each_workload_of_the_corpus() {
             let cfg = Config {
                 fork: vec![ForkSel::Object(KindSel::parse(kind), name.clone())],
                 verbose: true,
+                reasons: true,
                 ..base.clone()
             };
             let what = format!("{stream}: --fork {kind}/{name}");

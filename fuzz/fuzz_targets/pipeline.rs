@@ -134,6 +134,7 @@ fuzz_target!(|data: &[u8]| {
             // one the filter never saw is not.
             let verbose = Config {
                 verbose: true,
+                reasons: true,
                 ..cfg.clone()
             };
             let told = run(input, &verbose).expect("the same run with -v succeeds");
