@@ -862,12 +862,14 @@ fn with_secret_values_changed(stream: &str) -> Option<(String, usize)> {
     (changed > 0).then_some((out, changed))
 }
 
-/// `diff` and `diff --stat` of `input` show no Secret value of the input or
-/// of the copy (as written, decoded, and each long line of a decoded text) and
-/// no URL password, but where the same text stands in the stream outside every
-/// Secret value (a name, a placeholder), where a diff may show it as itself.
-/// Returns how many values it checked, and how many values `diff` marks changed.
-fn assert_diff_hides_secrets(name: &str, input: &str) -> (usize, usize) {
+/// `diff`, `diff --stat`, `-vv`, `check` (of the input and of its copy, as text
+/// and as JSON) and `check --baseline` of `input` show no Secret value of the
+/// input or of the copy (as written, decoded, and each long line of a decoded
+/// text) and no URL password, but where the same text stands in the stream
+/// outside every Secret value (a name, a placeholder), where an output may show
+/// it as itself. Returns how many (value, output) pairs it checked, and how many
+/// values `diff` marks changed.
+fn assert_outputs_hide_secrets(name: &str, input: &str) -> (usize, usize) {
     let (_, copy, _) = run(&mut bin(), input);
     let (mut values, elsewhere) = secret_values(input);
     let (copy_values, copy_elsewhere) = secret_values(&copy);
@@ -880,41 +882,76 @@ fn assert_diff_hides_secrets(name: &str, input: &str) -> (usize, usize) {
         .filter(|v| v.len() >= 4 && !elsewhere.contains(v.as_str()))
         .filter(|v| !copy_elsewhere.contains(v.as_str()))
         .collect();
-    let mut changed = 0;
-    for args in [&["diff"][..], &["diff", "--stat"]] {
-        let (code, out, err) = run(bin().args(args), input);
-        assert_eq!(code, 0, "{name} {args:?}: {err}");
-        for v in &values {
-            assert!(
-                !out.contains(v.as_str()),
-                "{name} {args:?} shows a Secret value"
-            );
+    let dir = tempdir();
+    let (base, tilt) = (dir.join("baseline.yaml"), dir.join("copy.yaml"));
+    fs::write(&base, input).unwrap();
+    fs::write(&tilt, &copy).unwrap();
+    let (mut changed, mut outputs) = (0, 0);
+    let commands: [(&[&str], &str); 8] = [
+        (&["diff"], input),
+        (&["diff", "--stat"], input),
+        (&["-vv"], input),
+        (&["check"], input),
+        (&["check", "--format", "json"], input),
+        (&["check"], &copy),
+        (&["check", "--format", "json"], &copy),
+        (&["check", "--baseline"], ""),
+    ];
+    for (args, stdin) in commands {
+        let mut cmd = bin();
+        cmd.args(args);
+        if stdin.is_empty() {
+            cmd.arg(&base).arg(&tilt);
         }
-        for p in &urls {
-            assert!(
-                !out.contains(&format!(":{p}@")),
-                "{name} {args:?} shows a URL password"
-            );
+        let (code, out, err) = run(&mut cmd, stdin);
+        assert!(
+            code == 0 || code == 1,
+            "{name} {args:?} exits {code}: {err}"
+        );
+        // `-vv` writes the copy itself on stdout: its report is stderr.
+        let shown: &[(&str, &String)] = if args[0] == "-vv" {
+            &[("stderr", &err)]
+        } else {
+            &[("stdout", &out), ("stderr", &err)]
+        };
+        for &(what, text) in shown {
+            for v in &values {
+                assert!(
+                    !text.contains(v.as_str()),
+                    "{name} {args:?} shows a Secret value on {what}"
+                );
+            }
+            for p in &urls {
+                assert!(
+                    !text.contains(&format!(":{p}@")),
+                    "{name} {args:?} shows a URL password on {what}"
+                );
+            }
         }
-        changed += out.matches("<redacted, changed>").count();
+        if args[0] == "diff" {
+            changed += out.matches("<redacted, changed>").count();
+        }
+        outputs += 1;
     }
-    (values.len() * 2, changed)
+    fs::remove_dir_all(dir).unwrap();
+    (values.len() * outputs, changed)
 }
 
 /// Over every corpus stream, and the same stream with every Secret value
-/// rewritten by the filter (so every value is a changed line of the diff),
-/// `diff` and `diff --stat` show no Secret value and no URL password.
+/// rewritten by the filter (so every value is a changed line of the diff and
+/// an edit of `-vv`), no output shows a Secret value or a URL password.
 #[test]
-fn diff_never_shows_a_secret_value_or_a_url_password() {
+fn no_output_shows_a_secret_value_or_a_url_password() {
     let (mut checked, mut changed_streams) = (0, 0);
     for path in common::corpus_files() {
         let name = path.display().to_string();
         let input = fs::read_to_string(&path).unwrap();
-        checked += assert_diff_hides_secrets(&name, &input).0;
+        checked += assert_outputs_hide_secrets(&name, &input).0;
         let Some((variant, rewritten)) = with_secret_values_changed(&input) else {
             continue;
         };
-        let (n, changed) = assert_diff_hides_secrets(&format!("{name} (values changed)"), &variant);
+        let (n, changed) =
+            assert_outputs_hide_secrets(&format!("{name} (values changed)"), &variant);
         assert!(
             changed >= rewritten,
             "{name}: {changed} of {rewritten} values marked changed"
@@ -927,8 +964,8 @@ fn diff_never_shows_a_secret_value_or_a_url_password() {
         "only {changed_streams} corpus streams hold Secrets"
     );
     assert!(
-        checked > 1000,
-        "only {checked} Secret values checked over the corpus"
+        checked > 4000,
+        "only {checked} (Secret value, output) pairs checked over the corpus"
     );
 }
 
