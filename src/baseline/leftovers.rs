@@ -27,7 +27,8 @@
 //!   that name lives (`kafka.server`: `server` is no namespace);
 //! - a word after a `prefix/` that is a path (`/data/web`), not a namespace of the
 //!   streams or the kind (`ns/web`, `deployment/web`);
-//! - `NAMESPACE=web` inside a text (a namespace's name).
+//! - `NAMESPACE=web` inside a text (a namespace's name);
+//! - a URL's user name (`postgres://web:pw@db`): an account, not an object.
 //!
 //! Namespaces must agree: the old name's object lives where the string's object
 //! does (or where its `ns/` or host says). A word `<set>-<n>` is a pod of a
@@ -155,7 +156,7 @@ pub fn mentions(
                     (Stands::Host(rest), Vec::new())
                 }
             };
-            if leftover::in_query(value, w.start) {
+            if leftover::in_query(value, w.start) || leftover::url_user(value, w.start, w.end) {
                 continue;
             }
             // A literal block keeps its lines: the word's is the string's first

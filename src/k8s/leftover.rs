@@ -544,9 +544,41 @@ pub fn in_query(value: &str, at: usize) -> bool {
             .any(|q| before.ends_with(q))
 }
 
+/// Is `value[start..end]` the user name of a URL (`postgres://api:pw@db`):
+/// right after `scheme://`, with an `@` ending the URL's authority before its
+/// path, query, fragment or the end of the URL? It names an account, not a
+/// host.
+pub fn url_user(value: &str, start: usize, end: usize) -> bool {
+    let after = &value.as_bytes()[end..];
+    let authority = after
+        .iter()
+        .position(|b| {
+            matches!(
+                b,
+                b'/' | b'?' | b'#' | b'"' | b'\'' | b' ' | b'\t' | b'\n' | b'\r' | b','
+            )
+        })
+        .unwrap_or(after.len());
+    value[..start].ends_with("://") && after[..authority].contains(&b'@')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_urls_user_name_is_told_from_its_host() {
+        let user = |v: &str, w: &str| {
+            let start = v.find(w).unwrap();
+            url_user(v, start, start + w.len())
+        };
+        assert!(user("postgres://api:pw@db:5432/x", "api"));
+        assert!(user("https://api@db/x", "api"));
+        assert!(!user("http://api:8080/x", "api"));
+        assert!(!user("http://api/x?to=a@b", "api"));
+        assert!(!user("user api@db", "api"));
+        assert!(!user("http://api", "api"));
+    }
 
     fn shown(v: &str) -> Vec<(String, String)> {
         words(v)

@@ -27,7 +27,7 @@ use crate::edit::Edit;
 use crate::error::Error;
 use crate::index::StreamIndex;
 use crate::k8s::base64::{base64_decode, base64_encode};
-use crate::k8s::leftover::{Exempt, last_word};
+use crate::k8s::leftover::{self, Exempt, last_word};
 use crate::k8s::refs::walk;
 use crate::k8s::words::{FLAG_KINDS, HOST_WORDS, PUBLIC_TLDS};
 use crate::plan::{DocOut, DocPlan, LeftCand, NodeSpan, SecretField, renamed_name};
@@ -258,7 +258,7 @@ fn host_context(
     // After a `/` that is no `://`, a word is a path's or an image's
     // (`bitnami/postgresql:16`), unless the `/` follows a namespace (below).
     let in_path = before.ends_with('/') && !before.ends_with("://");
-    if before.ends_with("://")
+    if (before.ends_with("://") && !leftover::url_user(raw, i, j))
         || before.ends_with('@')
         || (!in_path && port_follows(after))
         || (host_key && whole_item(raw, i, j))

@@ -93,6 +93,11 @@ pub(super) fn judge<'i>(
     if let Some(e) = c.exempt {
         return Some(Verdict::Keep(Cow::Borrowed(e.why())));
     }
+    if leftover::url_user(value, w.start, w.end) {
+        return Some(Verdict::Keep(Cow::Borrowed(
+            "a URL's user name (`scheme://user:password@host`) names an account, not an object",
+        )));
+    }
     // A host names a Service (or a pod by its StatefulSet): rule 9's business.
     // After a `/` that is no `://` a word is a path's (`/data/db:5432`).
     if w.form == Form::Host {
