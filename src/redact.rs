@@ -2,7 +2,9 @@
 //!
 //! - every value under a Secret's `data` and `stringData`;
 //! - the literal `value` of a `{name, value}` entry (an env var, in every kind
-//!   of pod spec) whose name says it is a secret ([`is_secret_name`]);
+//!   of pod spec) whose name says it is a secret ([`is_secret_name`]), and the
+//!   value of a ConfigMap's `data` key that says so (`envFrom` makes it an env
+//!   var);
 //! - the password of a URL (`scheme://user:password@host`,
 //!   [`redact_text`]).
 //!
@@ -178,6 +180,23 @@ pub fn document_spans(doc: &Doc<'_>, redis_env: &str) -> Vec<Span> {
         }
     } else {
         values.extend(secret_env_values(doc, redis_env));
+        // A ConfigMap's keys become env vars through `envFrom`: a key that says
+        // secret (`DB_PASSWORD`) hides its value as such an env var's.
+        if doc
+            .get_all(root, "kind")
+            .any(|(_, k)| doc.str(k) == Some("ConfigMap"))
+        {
+            for (_, map) in doc.get_all(root, "data").filter(|&(_, m)| doc.is_map(m)) {
+                values.extend(
+                    doc.pairs(map)
+                        .filter(|&(k, v)| {
+                            doc.is_scalar(v)
+                                && doc.str(k).is_some_and(|k| is_secret_name(k, redis_env))
+                        })
+                        .map(|(_, v)| v),
+                );
+            }
+        }
     }
     values
         .into_iter()

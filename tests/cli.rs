@@ -693,6 +693,24 @@ fn diff_redacts_url_passwords_and_secret_env_values() {
     for secret in ["hunter2", "hunter3", "hunter4"] {
         assert!(!out.contains(secret), "{secret}: {out}");
     }
+    // A ConfigMap's key becomes an env var through `envFrom`: one that says
+    // secret hides its value, changed or not; the others show.
+    let cm = format!(
+        "{SVC}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: env\ndata:\n  DB_PASSWORD: hunter5-web\n  DB_URL: postgres://web:5432/app\n"
+    );
+    let (code, out, err) = run(bin().args(["diff"]), &cm);
+    assert_eq!(code, 0, "{err}");
+    let data: Vec<&str> = out.lines().skip_while(|l| *l != " data:").collect();
+    assert_eq!(
+        data,
+        [
+            " data:",
+            "   DB_PASSWORD: <redacted>",
+            "-  DB_URL: postgres://web:5432/app",
+            "+  DB_URL: postgres://web-tilt:5432/app",
+        ],
+        "{out}"
+    );
 }
 
 /// `diff --stat`: one line per changed document, redacted values counted as
