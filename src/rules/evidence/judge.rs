@@ -82,14 +82,7 @@ pub(super) fn judge<'i>(
     pod: bool,
 ) -> Option<Verdict<'i>> {
     let text = w.text(value);
-    let new_for = |t: &OldName<'_>| {
-        if pod {
-            let (_, n) = text.rsplit_once('-').unwrap_or((text, ""));
-            format!("{}-{n}", t.new)
-        } else {
-            t.new.clone()
-        }
-    };
+    let new_for = |t: &OldName<'_>| new_name(t, text, pod);
     if let Some(e) = c.exempt {
         return Some(Verdict::Keep(Cow::Borrowed(e.why())));
     }
@@ -98,56 +91,8 @@ pub(super) fn judge<'i>(
             "a URL's user name (`scheme://user:password@host`) names an account, not an object",
         )));
     }
-    // A host names a Service (or a pod by its StatefulSet): rule 9's business.
-    // After a `/` that is no `://` a word is a path's (`/data/db:5432`).
     if w.form == Form::Host {
-        let keep = |why: &'static str| Some(Verdict::Keep(Cow::Borrowed(why)));
-        let before = &value[..w.start];
-        if before.ends_with('/') && !before.ends_with("://") {
-            return keep("a word of a path (`/data/db:5432`), not a host");
-        }
-        let rest = &value[w.end..w.word_end];
-        let rest = rest.strip_prefix('.').unwrap_or(rest);
-        let mut parts: Vec<&str> = rest.split('.').collect();
-        // A pod's address names its headless Service next: `<set>-<n>.<svc>[.ns…]`.
-        if pod {
-            if parts.first().is_none_or(|svc| svc.is_empty()) {
-                return keep("a pod's name without its Service is no address");
-            }
-            parts.remove(0);
-            if parts.is_empty() {
-                parts.push("");
-            }
-        }
-        let lives_there = |ns: &str| {
-            index.namespaces.contains(ns) || plan.ns.as_deref() == Some(ns) || ns.starts_with("$(")
-        };
-        // `svc.ns…` names the Service of that namespace.
-        let ns = match parts.as_slice() {
-            [""] => None,
-            [ns] if lives_there(ns) => Some(*ns),
-            [ns, "svc", ..] if !ns.is_empty() => Some(*ns),
-            _ => {
-                return keep(
-                    "a dotted word whose rest is no namespace of this stream: not a host of it",
-                );
-            }
-        };
-        // A host is a Service's name, or a StatefulSet's pod's (`<set>-<n>.<headless
-        // Service>`): what else shares the name is not what the host names.
-        let Some(named) = targets.iter().find(|t| {
-            (t.kind == "Service" || pod)
-                && (ns.is_none_or(|n| n.starts_with("$(")) || ns_compatible(ns, t.ns))
-        }) else {
-            return keep("a host naming no Service of this stream in that namespace");
-        };
-        return Some(if cfg.string_refs {
-            Verdict::Report(named)
-        } else {
-            Verdict::Keep(Cow::Borrowed(
-                "a host of this stream, and rule 9 is off (--no-string-refs)",
-            ))
-        });
+        return judge_host(cfg, index, plan, value, w, targets, pod);
     }
     // Rule 2 and rule 10 judged this place already, knowing the kind, group and
     // namespace it names: what they kept names an object the copy does not emit.
@@ -206,6 +151,35 @@ pub(super) fn judge<'i>(
     {
         return Some(Verdict::Keep(Cow::Borrowed(Exempt::Namespace.why())));
     }
+    by_keys(cfg, index, c, a, value, w, &targets, pod)
+}
+
+/// The new name of an old one the string holds: a StatefulSet's pod
+/// `<set>-<n>` keeps its ordinal.
+fn new_name(t: &OldName<'_>, text: &str, pod: bool) -> String {
+    if pod {
+        let (_, n) = text.rsplit_once('-').unwrap_or((text, ""));
+        format!("{}-{n}", t.new)
+    } else {
+        t.new.clone()
+    }
+}
+
+/// The verdict on an old name by the keys around it (the key, a flag before
+/// it, the mapping's other keys and values), once its form has said nothing.
+#[allow(clippy::too_many_arguments)]
+fn by_keys<'i>(
+    cfg: &Config,
+    index: &StreamIndex<'_>,
+    c: &LeftCand<'_>,
+    a: &Holder<'_>,
+    value: &str,
+    w: &Word<'_>,
+    targets: &[&'i OldName<'i>],
+    pod: bool,
+) -> Option<Verdict<'i>> {
+    let text = w.text(value);
+    let new_for = |t: &OldName<'_>| new_name(t, text, pod);
     // The keys that may say what the value is.
     let keys: Vec<&str> = match w.form {
         // `--configmap=$(POD_NAMESPACE)/web`: the prefix is a namespace, which says
@@ -241,7 +215,7 @@ pub(super) fn judge<'i>(
                     && names_kind(k, other)
             })
     };
-    for t in &targets {
+    for t in targets {
         if keys
             .iter()
             .any(|k| names_kind(k, t.kind) && !longer(k, t.kind))
@@ -275,7 +249,7 @@ pub(super) fn judge<'i>(
     // (a) The mapping says the kind beside the name (`type: topic`,
     // `resources: [secrets]`).
     if w.form == Form::Whole {
-        for t in &targets {
+        for t in targets {
             if siblings(a, c).any(|s| value_names_kind(s, t.kind)) {
                 return Some(Verdict::Follow(
                     "the mapping names the kind beside it",
@@ -307,7 +281,7 @@ pub(super) fn judge<'i>(
         }
         if a.beside_namespace
             && !a.beside_kind
-            && let [t] = targets.as_slice()
+            && let [t] = targets
         {
             return Some(Verdict::Follow(
                 "a {name, namespace} reference's shape naming one object of the stream",
@@ -374,6 +348,67 @@ pub(super) fn judge<'i>(
         )));
     }
     Some(Verdict::Report(targets[0]))
+}
+
+/// The verdict on an old name written as a host: a host names a Service (or a
+/// pod by its StatefulSet), rule 9's business (docs/rules.md#rule-9). After a
+/// `/` that is no `://` a word is a path's (`/data/db:5432`).
+fn judge_host<'i>(
+    cfg: &Config,
+    index: &StreamIndex<'_>,
+    plan: &DocPlan<'_>,
+    value: &str,
+    w: &Word<'_>,
+    targets: &[&'i OldName<'i>],
+    pod: bool,
+) -> Option<Verdict<'i>> {
+    let keep = |why: &'static str| Some(Verdict::Keep(Cow::Borrowed(why)));
+    let before = &value[..w.start];
+    if before.ends_with('/') && !before.ends_with("://") {
+        return keep("a word of a path (`/data/db:5432`), not a host");
+    }
+    let rest = &value[w.end..w.word_end];
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    let mut parts: Vec<&str> = rest.split('.').collect();
+    // A pod's address names its headless Service next: `<set>-<n>.<svc>[.ns…]`.
+    if pod {
+        if parts.first().is_none_or(|svc| svc.is_empty()) {
+            return keep("a pod's name without its Service is no address");
+        }
+        parts.remove(0);
+        if parts.is_empty() {
+            parts.push("");
+        }
+    }
+    let lives_there = |ns: &str| {
+        index.namespaces.contains(ns) || plan.ns.as_deref() == Some(ns) || ns.starts_with("$(")
+    };
+    // `svc.ns…` names the Service of that namespace.
+    let ns = match parts.as_slice() {
+        [""] => None,
+        [ns] if lives_there(ns) => Some(*ns),
+        [ns, "svc", ..] if !ns.is_empty() => Some(*ns),
+        _ => {
+            return keep(
+                "a dotted word whose rest is no namespace of this stream: not a host of it",
+            );
+        }
+    };
+    // A host is a Service's name, or a StatefulSet's pod's (`<set>-<n>.<headless
+    // Service>`): what else shares the name is not what the host names.
+    let Some(named) = targets.iter().find(|t| {
+        (t.kind == "Service" || pod)
+            && (ns.is_none_or(|n| n.starts_with("$(")) || ns_compatible(ns, t.ns))
+    }) else {
+        return keep("a host naming no Service of this stream in that namespace");
+    };
+    Some(if cfg.string_refs {
+        Verdict::Report(named)
+    } else {
+        Verdict::Keep(Cow::Borrowed(
+            "a host of this stream, and rule 9 is off (--no-string-refs)",
+        ))
+    })
 }
 
 /// Does a value beside the name say its kind: the kind itself, its plural, or
