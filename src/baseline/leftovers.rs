@@ -209,23 +209,14 @@ fn beside_label(doc: &Doc<'_>, holder: NodeId) -> bool {
 pub fn key_names_kind(words: &[String], kind: &str) -> bool {
     let kw = key_words(kind);
     let joined = kind.to_ascii_lowercase();
-    let short = match kind {
-        "Service" => "svc",
-        "ServiceAccount" => "sa",
-        "ConfigMap" => "cm",
-        "PersistentVolumeClaim" => "pvc",
-        "StatefulSet" => "sts",
-        "Deployment" => "deploy",
-        "DaemonSet" => "ds",
-        _ => "",
-    };
+    let short = crate::k8s::words::short_name(kind);
     !kw.is_empty()
         && (words.windows(kw.len()).any(|w| w == kw.as_slice())
             || words.iter().any(|w| {
                 *w == joined
                     || w.strip_suffix('s') == Some(&joined)
                     || w.strip_suffix("es") == Some(&joined)
-                    || *w == short
+                    || short == Some(w.as_str())
             }))
 }
 
@@ -431,5 +422,17 @@ mod tests {
         assert!(names_kind("deployments.apps", "Deployment"));
         assert!(names_kind("networkpolicies", "NetworkPolicy"));
         assert!(!names_kind("etc", "Deployment"));
+    }
+
+    #[test]
+    fn keys_name_kinds_by_words_plurals_and_kubectls_short_names() {
+        let named = |key: &str, kind: &str| key_names_kind(&key_words(key), kind);
+        assert!(named("configMapName", "ConfigMap"));
+        assert!(named("secrets", "Secret"));
+        assert!(named("svcName", "Service"));
+        assert!(named("HPA_TARGET", "HorizontalPodAutoscaler"));
+        assert!(named("pdb", "PodDisruptionBudget"));
+        assert!(!named("svcName", "ServiceAccount"));
+        assert!(!named("image", "Deployment"));
     }
 }

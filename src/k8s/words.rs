@@ -18,6 +18,26 @@ pub const HOST_WORDS: &[&str] = &[
     "SVCNAME",
 ];
 
+/// Short names kubectl gives kinds (`kubectl api-resources`), which keys use too
+/// (`svcName`, `cm`).
+pub fn short_name(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Service" => "svc",
+        "ServiceAccount" => "sa",
+        "ConfigMap" => "cm",
+        "PersistentVolumeClaim" => "pvc",
+        "StatefulSet" => "sts",
+        "Deployment" => "deploy",
+        "DaemonSet" => "ds",
+        "CronJob" => "cj",
+        "HorizontalPodAutoscaler" => "hpa",
+        "PodDisruptionBudget" => "pdb",
+        "NetworkPolicy" => "netpol",
+        "Ingress" => "ing",
+        _ => return None,
+    })
+}
+
 /// Top-level domains of the public internet that a URL or e-mail address ends
 /// with; never read as a namespace after a Service's name. (Words that are also
 /// likely namespace names, `dev`, `test`, `app`, `local`, are left out: a

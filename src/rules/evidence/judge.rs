@@ -3,25 +3,6 @@
 
 use super::*;
 
-/// Short names kubectl gives kinds (`kubectl api-resources`), which keys use too.
-fn short_name(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "Service" => "svc",
-        "ServiceAccount" => "sa",
-        "ConfigMap" => "cm",
-        "PersistentVolumeClaim" => "pvc",
-        "StatefulSet" => "sts",
-        "Deployment" => "deploy",
-        "DaemonSet" => "ds",
-        "CronJob" => "cj",
-        "HorizontalPodAutoscaler" => "hpa",
-        "PodDisruptionBudget" => "pdb",
-        "NetworkPolicy" => "netpol",
-        "Ingress" => "ing",
-        _ => return None,
-    })
-}
-
 /// Does a key name `kind`: its words hold the kind's words in a row
 /// (`deploymentName`, `DEPLOYMENT_NAME`, `tls-secret`, `brokerRef`), the kind's
 /// short name (`svc`, `cm`), or the kind's last word when it says enough
@@ -55,7 +36,7 @@ fn names_kind_as(key: &str, kind: &str, by_last_word: bool) -> bool {
     {
         return true;
     }
-    if let Some(s) = short_name(kind)
+    if let Some(s) = crate::k8s::words::short_name(kind)
         && words.iter().any(|w| w == s)
     {
         return true;
