@@ -30,8 +30,8 @@ pub struct Violation {
     pub detail: String,
     /// The `fix:` of a document the filter refuses.
     pub hint: Option<String>,
-    /// A refused claimed hostname no host map entry covers.
-    pub host: Option<String>,
+    /// Refused claimed hostnames no host map entry covers.
+    pub hosts: Vec<String>,
     /// Byte offset in the input (to compute `path`).
     offset: usize,
 }
@@ -81,7 +81,7 @@ fn refusals(input: &str, mut refused: Vec<Error>) -> Vec<Violation> {
             rule: Reason::Refused,
             detail: e.message,
             hint: e.hint,
-            host: e.host,
+            hosts: e.hosts.into_iter().map(|(_, h)| h).collect(),
             offset: at,
         });
     }
@@ -146,7 +146,7 @@ fn violation(plan: &DocPlan<'_>, offset: usize, rule: Reason, detail: String) ->
         rule,
         detail,
         hint: None,
-        host: None,
+        hosts: Vec::new(),
         offset,
     }
 }
@@ -266,7 +266,10 @@ pub fn other_settings(input: &str, cfg: &Config, found: &mut [Violation]) -> Opt
     // one found above). In a baseline they are the baseline's own hosts, and
     // the refusal's fix says which entry to add.
     let hosts: Vec<&str> = if is_copy(input, &best) {
-        found.iter().filter_map(|v| v.host.as_deref()).collect()
+        found
+            .iter()
+            .flat_map(|v| v.hosts.iter().map(String::as_str))
+            .collect()
     } else {
         Vec::new()
     };
@@ -329,10 +332,7 @@ pub fn other_settings(input: &str, cfg: &Config, found: &mut [Violation]) -> Opt
         flags.join(" ")
     );
     for v in found.iter_mut() {
-        if v.host
-            .as_deref()
-            .is_some_and(|h| best.map_host(h) == Mapped::Already)
-        {
+        if !v.hosts.is_empty() && v.hosts.iter().all(|h| best.map_host(h) == Mapped::Already) {
             v.hint = Some(hint.clone());
         }
     }

@@ -36,9 +36,10 @@ pub struct Error {
     pub message: String,
     /// How to fix it: the flag or config entry to use.
     pub hint: Option<String>,
-    /// The claimed hostname no host map entry covers, when that is what is
-    /// wrong (`check` reads it to tell which host map a copy was made with).
-    pub host: Option<String>,
+    /// The claimed hostnames no host map entry covers, with their places, when
+    /// that is what is wrong, the one the message begins with first (`check`
+    /// reads them to tell which host map a copy was made with).
+    pub hosts: Vec<(Place, String)>,
 }
 
 impl Error {
@@ -48,7 +49,7 @@ impl Error {
             place: None,
             message: message.into(),
             hint: None,
-            host: None,
+            hosts: Vec::new(),
         }
     }
 
@@ -58,7 +59,7 @@ impl Error {
             place: Some(place),
             message: message.into(),
             hint: None,
-            host: None,
+            hosts: Vec::new(),
         }
     }
 

@@ -218,6 +218,23 @@ pub fn choose(
 ) -> Result<Vec<String>, Error> {
     let mut notes = Vec::new();
     let why = reasons(plans, cfg, &mut notes)?;
+    // A forked document's refusal ends the run; when it is an unmapped hostname,
+    // its fix names the entries every forked document's unmapped hosts need.
+    let mut refusals = plans
+        .iter()
+        .zip(outs.iter())
+        .zip(&why)
+        .filter(|((p, _), w)| p.status == Status::Object && w.is_some())
+        .filter_map(|((_, o), _)| o.held.as_ref());
+    if let Some(first) = refusals.next() {
+        let mut hosts = first.hosts.clone();
+        hosts.extend(refusals.flat_map(|e| e.hosts.iter().cloned()));
+        let all = match first.hosts.is_empty() {
+            true => None,
+            false => crate::rules::routes::unmapped(cfg, hosts),
+        };
+        return Err(all.unwrap_or_else(|| first.clone()));
+    }
     let mut forked = 0;
     let mut shared = 0;
     for ((plan, out), why) in plans.iter_mut().zip(outs.iter_mut()).zip(why) {
@@ -226,9 +243,6 @@ pub fn choose(
         }
         match why {
             Some(why) => {
-                if let Some(e) = out.held.take() {
-                    return Err(e);
-                }
                 forked += 1;
                 out.report
                     .insert(0, format!("forked {}: {why}", plan.object()));
@@ -662,7 +676,7 @@ fn no_match(sel: &ForkSel, plans: &[DocPlan<'_>]) -> Error {
         place: None,
         message: format!("--fork {}: {what} matches ({listed})", sel.shown()),
         hint: None,
-        host: None,
+        hosts: Vec::new(),
     }
     .with_hint(hint)
 }

@@ -338,7 +338,10 @@ pub const NO_DOCUMENTS: &str = "note: the input has no Kubernetes objects (it is
 /// Runs the whole filter on one stream.
 pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     let mut out = Rendered::default();
-    let mut planned = plan_stream(input, cfg, None)?;
+    let mut planned = match plan_stream(input, cfg, None) {
+        Err(e) if !e.hosts.is_empty() => return Err(all_unmapped(input, cfg, e)),
+        planned => planned?,
+    };
     if !cfg.fork.is_empty() {
         let note = fork::choose(&mut planned.plans, &mut planned.outs, cfg)?;
         out.notes.extend(note);
@@ -386,6 +389,30 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
         )
     })?;
     Ok(out)
+}
+
+/// The refusal of the first document with an unmapped hostname, extended by
+/// those of every later document, so its fix names every host map entry the
+/// stream needs (a second run would otherwise stop at the next domain). Found
+/// by reading the stream again, collecting refusals as `check` does: this costs
+/// only a run that fails.
+fn all_unmapped(input: &str, cfg: &Config, first: Error) -> Error {
+    let mut refused = Vec::new();
+    if plan_stream(input, cfg, Some(&mut refused)).is_err() {
+        return first;
+    }
+    let doc = first.place.as_ref().map_or(0, |p| p.doc);
+    let later: Vec<(Place, String)> = refused
+        .into_iter()
+        .flat_map(|e| e.hosts)
+        .filter(|(p, _)| p.doc > doc)
+        .collect();
+    if later.is_empty() {
+        return first;
+    }
+    let mut hosts = first.hosts.clone();
+    hosts.extend(later);
+    crate::rules::routes::unmapped(cfg, hosts).unwrap_or(first)
 }
 
 fn syntax_line(input: &str, at: usize) -> usize {

@@ -1034,6 +1034,51 @@ fn unmapped_host_fix_works_when_followed_as_written() {
     fs::remove_dir_all(dir).unwrap();
 }
 
+/// Three unmapped domains in two documents: one error names every place, and
+/// its fix holds an entry for each domain, so following it once is enough (as
+/// flags, or as config file entries).
+#[test]
+fn several_unmapped_domains_get_one_fix_that_works() {
+    let input = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\nspec:\n  hostnames:\n    - shop.example.com\n    - api.other.org\n    - www.dev.ameide.io\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - host: web.third.net\n";
+    let (code, out, err) = run(&mut bin(), input);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(
+        err,
+        "ameide-tilt-render: error: document 1 (HTTPRoute/shop) line 7: hostname \"shop.example.com\" is not covered by the host map (dev.ameide.io=local.ameide.io): keeping it would make the tilt route compete with the baseline for the same host; nor are \"api.other.org\" (line 8), \"web.third.net\" (document 2 (Ingress/web) line 17)\n  fix: add --host-map example.com=local.example.com --host-map other.org=local.other.org --host-map third.net=local.third.net (or those entries to host_map in the config file)\n"
+    );
+    let fix = fix_of(&err);
+    let entries: Vec<&str> = fix
+        .split_whitespace()
+        .skip_while(|w| *w != "--host-map")
+        .collect::<Vec<_>>()
+        .chunks(2)
+        .take_while(|c| c[0] == "--host-map")
+        .map(|c| c[1])
+        .collect();
+    assert_eq!(entries.len(), 3, "{fix}");
+    let mut cmd = bin();
+    for e in &entries {
+        cmd.args(["--host-map", e]);
+    }
+    let (code, out, err) = run(&mut cmd, input);
+    assert_eq!(code, 0, "{err}");
+    for host in [
+        "shop.local.example.com",
+        "api.local.other.org",
+        "www.local.ameide.io",
+        "web.local.third.net",
+    ] {
+        assert!(out.contains(host), "{host} missing:\n{out}");
+    }
+    let dir = tempdir();
+    let cfg = dir.join("c.yaml");
+    let listed: String = entries.iter().map(|e| format!("  - {e}\n")).collect();
+    fs::write(&cfg, format!("host_map:\n{listed}")).unwrap();
+    let (code, _, err) = run(bin().arg("--config").arg(&cfg), input);
+    assert_eq!(code, 0, "{err}");
+    fs::remove_dir_all(dir).unwrap();
+}
+
 /// A host map entry for a new FROM adds to the map; one for a FROM already
 /// mapped replaces that entry, whichever of the default, the file, the
 /// environment and the flags it comes from (flag > environment > file >

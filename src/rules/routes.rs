@@ -16,9 +16,10 @@
 //! host). Inside a longer value (`a.dev.ameide.io,b.dev.ameide.io`,
 //! `` Host(`a.dev.ameide.io`) ``) only the host's text is replaced.
 
+use crate::config::Config;
 use crate::config::Mapped;
 use crate::edit::{self, Edit};
-use crate::error::Error;
+use crate::error::{Error, Place};
 use crate::k8s::refs::walk;
 use crate::k8s::{HostRule, hosts_in};
 use crate::plan::{DocOut, DocPlan, NodeSpan, locate_in_scalar, rewrite_scalar};
@@ -50,6 +51,7 @@ fn hostnames<'a>(
     let (doc, root, cfg) = (cx.doc, cx.root, cx.cfg);
     let group = plan.group().to_string();
     let mut found = Vec::new();
+    let mut missed = Vec::new();
     for rule in &cfg.k8s.host_claims {
         if !rule.from.iter().any(|k| k.matches(&plan.kind, &group)) {
             continue;
@@ -66,11 +68,93 @@ fn hostnames<'a>(
             // every string.
             let ns = plan.ns.as_deref();
             for (at, host) in hosts_in(&whole.value, rule.format, ns) {
-                claim(cx, plan, out, rule, &whole, at, host)?;
+                if claim(cx, plan, out, rule, &whole, at, host)? == Claim::Unmapped {
+                    missed.push((plan.place(whole.line), host.to_string()));
+                }
             }
         }
     }
-    Ok(())
+    match unmapped(cfg, missed) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The refusal for claimed hostnames no host map entry covers (keeping one would
+/// make the tilt route compete with the baseline for its host), or `None` when
+/// there are none. The first host is the error's place and the others are
+/// listed after it; the fix adds an entry for every domain among them, so
+/// following it does not stop at the next one.
+pub fn unmapped(cfg: &Config, mut hosts: Vec<(Place, String)>) -> Option<Error> {
+    if let Some(rest) = hosts.get_mut(1..) {
+        rest.sort_by_key(|(p, _)| (p.doc, p.line));
+    }
+    let ((place, first), rest) = hosts.split_first()?;
+    let map: Vec<String> = cfg
+        .host_map
+        .iter()
+        .map(|(f, t)| format!("{f}={t}"))
+        .collect();
+    let mut message = format!(
+        "hostname {first:?} is not covered by the host map ({}): keeping it would make the tilt route compete with the baseline for the same host",
+        map.join(", ")
+    );
+    if !rest.is_empty() {
+        const LISTED: usize = 5;
+        let mut others: Vec<String> = rest
+            .iter()
+            .take(LISTED)
+            .map(|(p, h)| match &p.object {
+                _ if p.doc == place.doc => format!("{h:?} (line {})", p.line),
+                Some(o) => format!("{h:?} (document {} ({o}) line {})", p.doc, p.line),
+                None => format!("{h:?} (document {} line {})", p.doc, p.line),
+            })
+            .collect();
+        if rest.len() > LISTED {
+            others.push(format!("{} more", rest.len() - LISTED));
+        }
+        message.push_str(&format!("; nor are {}", others.join(", ")));
+    }
+    let mut entries: Vec<String> = Vec::new();
+    let mut unmappable: Vec<&str> = Vec::new();
+    for (_, h) in &hosts {
+        match cfg.host_map_entry_for(h) {
+            Some((from, to)) => {
+                let flag = format!("--host-map {from}={to}");
+                if !entries.contains(&flag) {
+                    entries.push(flag);
+                }
+            }
+            None => unmappable.push(h),
+        }
+    }
+    let mut fixes = Vec::new();
+    if !entries.is_empty() {
+        let those = if entries.len() == 1 {
+            "that entry"
+        } else {
+            "those entries"
+        };
+        fixes.push(format!(
+            "add {} (or {those} to host_map in the config file)",
+            entries.join(" ")
+        ));
+    }
+    for h in unmappable {
+        fixes.push(format!("write {h:?} in lowercase letters, digits, `-` and `.` in the chart: only such names can be mapped"));
+    }
+    let mut e = Error::input(place.clone(), message).with_hint(fixes.join("; "));
+    e.hosts = hosts;
+    Some(e)
+}
+
+/// What became of one hostname: mapped or left as it may stay (`Done`), or a
+/// claimed one the map does not cover, refused with the document's others
+/// ([`unmapped`]).
+#[derive(PartialEq, Eq)]
+enum Claim {
+    Done,
+    Unmapped,
 }
 
 /// One hostname found at `at` in the value of `whole`.
@@ -82,34 +166,12 @@ fn claim<'a>(
     whole: &NodeSpan<'_>,
     at: usize,
     host: &str,
-) -> Result<(), Error> {
+) -> Result<Claim, Error> {
     let cfg = cx.cfg;
     let new = match cfg.map_host(host) {
         Mapped::Already => None,
-        Mapped::Unmapped if !rule.claims => return Ok(()),
-        Mapped::Unmapped => {
-            let domains: Vec<String> = cfg
-                .host_map
-                .iter()
-                .map(|(f, t)| format!("{f}={t}"))
-                .collect();
-            let hint = match cfg.host_map_entry_for(host) {
-                Some((from, to)) => format!(
-                    "add --host-map {from}={to} (or that entry to host_map in the config file)"
-                ),
-                None => "write the hostname in lowercase letters, digits, `-` and `.` in the chart: only such names can be mapped".to_string(),
-            };
-            let mut e = Error::input(
-                plan.place(whole.line),
-                format!(
-                    "hostname {host:?} is not covered by the host map ({}): keeping it would make the tilt route compete with the baseline for the same host",
-                    domains.join(", ")
-                ),
-            )
-            .with_hint(hint);
-            e.host = Some(host.to_string());
-            return Err(e);
-        }
+        Mapped::Unmapped if !rule.claims => return Ok(Claim::Done),
+        Mapped::Unmapped => return Ok(Claim::Unmapped),
         Mapped::To(new) => Some(new),
     };
     if let Some(new) = new {
@@ -141,7 +203,7 @@ fn claim<'a>(
     if rule.claims {
         plan.hosts.push(Cow::Owned(host.to_string()));
     }
-    Ok(())
+    Ok(Claim::Done)
 }
 
 /// Rule 4: every parentRef to a Gateway gets the tilt listener.
