@@ -56,7 +56,12 @@ pub fn report(
                 .filter(|&&b| b == b'\n')
                 .count();
             at = to;
-            lines.push(change_line(input, doc, plan, e, why, line, &hidden));
+            // Two edits at one place that read alike (a repeated key's value
+            // and the one Kubernetes keeps) are one line.
+            let said = change_line(input, doc, plan, e, why, line, &hidden);
+            if lines.last() != Some(&said) {
+                lines.push(said);
+            }
         }
         lines.extend(report.iter().cloned());
         Ok(())

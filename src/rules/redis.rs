@@ -153,7 +153,8 @@ fn wire(
         ));
         return Ok(());
     }
-    let (e, line) = if let Some((k, v)) = doc.get_pair(first, "value") {
+    // The edit's own -v line says what was wired: no report line repeats it.
+    let e = if let Some((k, v)) = doc.get_pair(first, "value") {
         // A repeated `value:` (Kubernetes keeps the last): the earlier ones go,
         // so no inline password survives in any of them.
         let values: Vec<(NodeId, NodeId)> = doc.get_all(first, "value").collect();
@@ -177,11 +178,7 @@ fn wire(
             )
             .with_hint("write the env entry's value out in the chart, or pass --no-redis")
         })?;
-        let line = format!(
-            "replaced the literal {} of {container} by a secretKeyRef",
-            cfg.redis_env
-        );
-        (e, line)
+        e
     } else {
         let value = format!(
             "{{secretKeyRef: {{name: {MARK}, key: {}}}}}",
@@ -201,12 +198,10 @@ fn wire(
                 cfg.redis_env
             ))
         })?;
-        let line = format!("wired {} of {container} to the Redis Secret", cfg.redis_env);
-        (e, line)
+        e
     };
     let inj = injection(plan, e);
     plan.injections.push(inj);
-    out.report.push(line);
     Ok(())
 }
 
