@@ -168,7 +168,7 @@ fn wire(
             })?;
             out.edits.push(gone.because(Reason::RedisPassword));
         }
-        let e = edit::replace_pair(input, doc, first, k, v, &secret_lines(cfg, 0)).map_err(|_| {
+        edit::replace_pair(input, doc, first, k, v, &secret_lines(cfg, 0)).map_err(|_| {
             Error::input(
                 plan.place(doc.node(k).line),
                 format!(
@@ -177,14 +177,13 @@ fn wire(
                 ),
             )
             .with_hint("write the env entry's value out in the chart, or pass --no-redis")
-        })?;
-        e
+        })?
     } else {
         let value = format!(
             "{{secretKeyRef: {{name: {MARK}, key: {}}}}}",
             edit::quote(&cfg.redis_key)
         );
-        let e = edit::insert_pair(input, doc, first, "valueFrom", &value).map_err(|why| {
+        edit::insert_pair(input, doc, first, "valueFrom", &value).map_err(|why| {
             Error::input(
                 plan.place(doc.node(first).line),
                 format!(
@@ -197,8 +196,7 @@ fn wire(
                 "write the env entry as a block mapping (`- name: {}` with `value:` below) in the chart, or pass --no-redis",
                 cfg.redis_env
             ))
-        })?;
-        e
+        })?
     };
     let inj = injection(plan, e);
     plan.injections.push(inj);
