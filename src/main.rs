@@ -9,7 +9,10 @@
 use ameide_tilt_render::baseline::controllers::NoteKind;
 use ameide_tilt_render::cli::{Command, Format, generate, parse_from};
 use ameide_tilt_render::diff::{self, diff_stream};
-use ameide_tilt_render::{Config, Error, check, check_copies, json, other_settings, run};
+use ameide_tilt_render::error::Class;
+use ameide_tilt_render::{
+    Config, Error, check, check_copies, json, other_settings, run as filter_input,
+};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,51 +30,58 @@ fn main() -> ExitCode {
             "ameide-tilt-render: internal error{at}; please report this input (no value is shown)"
         );
     }));
+    match run() {
+        Ok(code) => code,
+        // The one place an error is printed.
+        Err(e) => {
+            let line = format!("{NAME}: error: {e}");
+            let _ = writeln!(std::io::stderr(), "{line}");
+            surface_failure(&line);
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+/// The command line read and carried out, in one match on the command; an
+/// error goes back to `main`, which prints it.
+fn run() -> Result<ExitCode, Error> {
     let (given, config, command) = match parse_from(std::env::args_os()) {
         Ok(g) => g,
         Err(e) => {
+            // clap's own output (a usage error, --help, --version), as clap
+            // formats it.
             if e.use_stderr() {
                 surface_failure(&e.to_string());
             }
-            e.exit()
+            let _ = e.print();
+            return Ok(ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)));
         }
     };
-    if let Some(Command::Generate(kind)) = command {
-        return write_stdout(&generate(kind));
-    }
-    let cfg = match Config::from_settings(given, config.as_deref()) {
-        Ok(c) => c,
-        Err(e) => return fail(&e.to_string(), e.exit_code()),
-    };
+    // Every command but --generate reads the settings, before any input.
+    let settings = move || Config::from_settings(given, config.as_deref());
     match command {
+        Some(Command::Generate(kind)) => write_stdout(&generate(kind)),
         Some(Command::Check {
             files,
             baseline: Some(path),
             format,
         }) => {
-            let baseline = match read_file(&path) {
-                Ok(b) => b,
-                Err(code) => return code,
-            };
-            let mut copies = Vec::new();
-            for f in &files {
-                match read_file(f) {
-                    Ok(b) => copies.push((f.display().to_string(), b)),
-                    Err(code) => return code,
-                }
-            }
+            let cfg = settings()?;
+            let baseline = read_file(&path)?;
+            let mut copies = files
+                .iter()
+                .map(|f| Ok((f.display().to_string(), read_file(f)?)))
+                .collect::<Result<Vec<_>, Error>>()?;
             if copies.is_empty() {
-                match read_stdin() {
-                    Ok(b) => copies.push(("stdin".to_string(), b)),
-                    Err(code) => return code,
-                }
+                copies.push(("stdin".to_string(), read_stdin()?));
             }
             check_side_by_side(&baseline, &copies, &cfg, format)
         }
         Some(Command::Check { files, format, .. }) => {
+            let cfg = settings()?;
             if files.len() > 1 {
                 let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-                let e = Error::usage(format!(
+                return Err(Error::usage(format!(
                     "check takes one FILE, not {}: several copies are checked beside their baseline",
                     shown.len()
                 ))
@@ -79,37 +89,30 @@ fn main() -> ExitCode {
                     "if {} is the baseline: check --baseline {}",
                     shown[0],
                     shown.join(" ")
-                ));
-                return fail(&e.to_string(), e.exit_code());
+                )));
             }
-            match read_input(files.first()) {
-                Ok(input) => check_stream(&input, &cfg, format),
-                Err(code) => code,
-            }
+            check_stream(&read_input(files.first())?, &cfg, format)
         }
-        Some(Command::Diff { file, stat }) => match read_input(file.as_ref()) {
-            Ok(input) => filter(&input, &cfg, Some(stat)),
-            Err(code) => code,
-        },
-        Some(Command::Filter(file)) => match read_input(Some(&file)) {
-            Ok(input) => filter(&input, &cfg, None),
-            Err(code) => code,
-        },
-        Some(Command::Generate(_)) | None => match read_input(None) {
-            Ok(input) => filter(&input, &cfg, None),
-            Err(code) => code,
-        },
+        Some(Command::Diff { file, stat }) => {
+            let cfg = settings()?;
+            filter(&read_input(file.as_ref())?, &cfg, Some(stat))
+        }
+        Some(Command::Filter(file)) => {
+            let cfg = settings()?;
+            filter(&read_input(Some(&file))?, &cfg, None)
+        }
+        None => {
+            let cfg = settings()?;
+            filter(&read_input(None)?, &cfg, None)
+        }
     }
 }
 
 /// The filter (or, with `diff`, what it changed; `Some(true)`: `--stat`): notes
 /// and the -v report on stderr, the output on stdout only when the whole stream
 /// succeeded.
-fn filter(input: &[u8], cfg: &Config, diff: Option<bool>) -> ExitCode {
-    let rendered = match run(input, cfg) {
-        Ok(r) => r,
-        Err(e) => return fail(&e.to_string(), e.exit_code()),
-    };
+fn filter(input: &[u8], cfg: &Config, diff: Option<bool>) -> Result<ExitCode, Error> {
+    let rendered = filter_input(input, cfg)?;
     let mut err = std::io::stderr().lock();
     for n in &rendered.notes {
         let _ = writeln!(err, "{NAME}: {n}");
@@ -125,7 +128,7 @@ fn filter(input: &[u8], cfg: &Config, diff: Option<bool>) -> ExitCode {
                 colour: use_colour(),
                 stat,
             };
-            // run() succeeded, so the input is UTF-8.
+            // The filter succeeded, so the input is UTF-8.
             let input = String::from_utf8_lossy(input);
             write_stdout(diff_stream(&input, &rendered, &cfg.redis_env, opts).as_bytes())
         }
@@ -135,25 +138,33 @@ fn filter(input: &[u8], cfg: &Config, diff: Option<bool>) -> ExitCode {
 
 /// Writes all of `bytes` to stdout. A reader that closed the pipe early
 /// (`… | head`) has what it wanted: that is no error, and says nothing.
-fn write_stdout(bytes: &[u8]) -> ExitCode {
+fn write_stdout(bytes: &[u8]) -> Result<ExitCode, Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write stdout: {e}"), 1),
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(unplaced(format!("cannot write stdout: {e}"))),
+    }
+}
+
+/// An input error that belongs to no document (exit 1).
+fn unplaced(message: String) -> Error {
+    Error {
+        class: Class::Input,
+        ..Error::usage(message)
     }
 }
 
 /// The file at `path`; `-` is stdin.
-fn read_file(path: &Path) -> Result<Vec<u8>, ExitCode> {
+fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     if path == Path::new("-") {
         return read_stdin();
     }
-    std::fs::read(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display()), 2))
+    std::fs::read(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))
 }
 
 /// The FILE given, else stdin.
-fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, ExitCode> {
+fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, Error> {
     match file {
         Some(path) => read_file(path),
         None => read_stdin(),
@@ -162,40 +173,36 @@ fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, ExitCode> {
 
 /// `check`: violations on stdout, one per line (or one JSON document); exit 1 if
 /// there is any.
-fn check_stream(input: &[u8], cfg: &Config, format: Format) -> ExitCode {
-    let mut found = check(input, cfg);
-    let settings = found
-        .as_mut()
-        .ok()
-        .and_then(|v| other_settings(input, cfg, v));
-    if let (Format::Json, Ok(v)) = (format, &found) {
-        let _ = write_stdout(json::violations(v, settings.as_ref()).as_bytes());
+fn check_stream(input: &[u8], cfg: &Config, format: Format) -> Result<ExitCode, Error> {
+    let mut found = check(input, cfg)?;
+    let settings = other_settings(input, cfg, &mut found);
+    if format == Format::Json {
+        write_stdout(json::violations(&found, settings.as_ref()).as_bytes())?;
     }
-    match found {
-        Err(e) => fail(&e.to_string(), e.exit_code()),
-        Ok(v) if v.is_empty() => {
-            let _ = writeln!(std::io::stderr(), "{NAME}: check: no violations");
-            ExitCode::SUCCESS
-        }
-        Ok(v) => {
-            if format == Format::Text {
-                let mut lines: String = v.iter().map(|v| format!("{v}\n")).collect();
-                if let Some(note) = &settings {
-                    lines.push_str(&format!("{note}\n"));
-                }
-                let _ = write_stdout(lines.as_bytes());
-            }
-            let _ = writeln!(std::io::stderr(), "{NAME}: check: {} violation(s)", v.len());
-            ExitCode::from(1)
-        }
+    if found.is_empty() {
+        let _ = writeln!(std::io::stderr(), "{NAME}: check: no violations");
+        return Ok(ExitCode::SUCCESS);
     }
+    if format == Format::Text {
+        let mut lines: String = found.iter().map(|v| format!("{v}\n")).collect();
+        if let Some(note) = &settings {
+            lines.push_str(&format!("{note}\n"));
+        }
+        write_stdout(lines.as_bytes())?;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "{NAME}: check: {} violation(s)",
+        found.len()
+    );
+    Ok(ExitCode::from(1))
 }
 
-fn read_stdin() -> Result<Vec<u8>, ExitCode> {
+fn read_stdin() -> Result<Vec<u8>, Error> {
     let mut buf = Vec::new();
     match std::io::stdin().lock().read_to_end(&mut buf) {
         Ok(_) => Ok(buf),
-        Err(e) => Err(fail(&format!("cannot read stdin: {e}"), 1)),
+        Err(e) => Err(unplaced(format!("cannot read stdin: {e}"))),
     }
 }
 
@@ -207,11 +214,8 @@ fn check_side_by_side(
     copies: &[(String, Vec<u8>)],
     cfg: &Config,
     format: Format,
-) -> ExitCode {
-    let pairs = match check_copies(baseline, copies, cfg) {
-        Ok(r) => r,
-        Err(e) => return fail(&e.to_string(), e.exit_code()),
-    };
+) -> Result<ExitCode, Error> {
+    let pairs = check_copies(baseline, copies, cfg)?;
     let several = copies.len() > 1;
     let (mut collisions, mut notes) = (Vec::new(), Vec::new());
     for pair in &pairs {
@@ -227,7 +231,7 @@ fn check_side_by_side(
             .map(|l| format!("{l}\n"))
             .collect(),
     };
-    let _ = write_stdout(text.as_bytes());
+    write_stdout(text.as_bytes())?;
     let mut err = std::io::stderr().lock();
     let kinds = pairs.iter().flat_map(|p| &p.report.notes).map(|n| n.kind);
     let controller = kinds.clone().filter(|&k| k == NoteKind::Controller).count();
@@ -254,23 +258,16 @@ fn check_side_by_side(
     }
     if collisions.is_empty() {
         let _ = writeln!(err, "{NAME}: check --baseline: no collision");
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     } else {
         let n = collisions.len();
         let _ = writeln!(err, "{NAME}: check --baseline: {n} collision(s)");
-        ExitCode::from(1)
+        Ok(ExitCode::from(1))
     }
 }
 
 fn use_colour() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
-}
-
-fn fail(message: &str, code: i32) -> ExitCode {
-    let line = format!("{NAME}: error: {message}");
-    let _ = writeln!(std::io::stderr(), "{line}");
-    surface_failure(&line);
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
 /// Where a failed run under Helm 4 leaves its message: AMEIDE_TILT_ERROR_LOG, else
