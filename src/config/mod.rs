@@ -233,6 +233,39 @@ impl Config {
     /// no entry can cover (not lowercase DNS characters). The rule is in
     /// docs/configuration.md#the-host-map.
     pub fn host_map_entry_for(&self, host: &str) -> Option<(String, String)> {
+        self.entry_avoiding(host, &[])
+    }
+
+    /// The entries that cover every one of `hosts` (the claimed hostnames of a
+    /// stream the map leaves unmapped), and the hosts no entry can cover. Each
+    /// host in turn: skipped when an entry chosen for an earlier one covers it,
+    /// else its own entry, whose target no host of the stream lies under (a
+    /// baseline host under a target would count as already mapped, and stay).
+    pub fn host_map_entries_for<'h>(
+        &self,
+        hosts: &[&'h str],
+    ) -> (Vec<(String, String)>, Vec<&'h str>) {
+        let mut with = self.clone();
+        let (mut entries, mut unmappable) = (Vec::new(), Vec::new());
+        for &host in hosts {
+            if matches!(with.map_host(host), Mapped::To(_)) {
+                continue;
+            }
+            match with.entry_avoiding(host, hosts) {
+                Some(entry) => {
+                    with.host_map.push(entry.clone());
+                    with.host_map
+                        .sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+                    entries.push(entry);
+                }
+                None => unmappable.push(host),
+            }
+        }
+        (entries, unmappable)
+    }
+
+    /// [`Config::host_map_entry_for`], with a target none of `avoid` lies under.
+    fn entry_avoiding(&self, host: &str, avoid: &[&str]) -> Option<(String, String)> {
         let name = host
             .strip_prefix("*.")
             .unwrap_or(host)
@@ -250,6 +283,9 @@ impl Config {
         };
         let taken = |to: &str| {
             under(name, to)
+                || avoid
+                    .iter()
+                    .any(|h| under(h.strip_prefix("*.").unwrap_or(h), to))
                 || self
                     .host_map
                     .iter()

@@ -173,3 +173,46 @@ fn host_map_longest_suffix_and_wildcards() {
     assert_eq!(cfg.map_host("xdev.ameide.io"), Mapped::Unmapped);
     assert_eq!(cfg.map_host("example.com"), Mapped::Unmapped);
 }
+
+/// The entries for all of a stream's unmapped hosts: each host is covered, by
+/// its own entry or an earlier one's, and no target holds a host of the stream
+/// (which would count as already mapped and keep the baseline's host).
+#[test]
+fn entries_for_a_streams_hosts_cover_each_and_take_none_of_them() {
+    let cfg = Config::default();
+    let hosts = [
+        "shop.example.com",
+        "a.local.example.com",
+        "example.com",
+        "b.example.co.uk",
+        "a.b.example.co.uk",
+        "10.0.0.1",
+        "Bad_Host.example.org",
+        "api.other.org",
+    ];
+    let (entries, unmappable) = cfg.host_map_entries_for(&hosts);
+    assert_eq!(unmappable, ["Bad_Host.example.org"]);
+    let pairs: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("example.com", "tilt.example.com"),
+            ("example.co.uk", "local.example.co.uk"),
+            ("10.0.0.1", "local.10.0.0.1"),
+            ("other.org", "local.other.org"),
+        ]
+    );
+    let mut with = cfg.clone();
+    with.host_map.extend(entries);
+    with.host_map
+        .sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+    for host in hosts.iter().filter(|h| !unmappable.contains(h)) {
+        match with.map_host(host) {
+            Mapped::To(new) => assert!(!hosts.contains(&new.as_str()), "{host} -> {new}"),
+            other => panic!("{host}: {other:?}"),
+        }
+    }
+}

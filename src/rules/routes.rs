@@ -115,19 +115,12 @@ pub fn unmapped(cfg: &Config, mut hosts: Vec<(Place, String)>) -> Option<Error> 
         }
         message.push_str(&format!("; nor are {}", others.join(", ")));
     }
-    let mut entries: Vec<String> = Vec::new();
-    let mut unmappable: Vec<&str> = Vec::new();
-    for (_, h) in &hosts {
-        match cfg.host_map_entry_for(h) {
-            Some((from, to)) => {
-                let flag = format!("--host-map {from}={to}");
-                if !entries.contains(&flag) {
-                    entries.push(flag);
-                }
-            }
-            None => unmappable.push(h),
-        }
-    }
+    let names: Vec<&str> = hosts.iter().map(|(_, h)| h.as_str()).collect();
+    let (entries, unmappable) = cfg.host_map_entries_for(&names);
+    let entries: Vec<String> = entries
+        .iter()
+        .map(|(from, to)| format!("--host-map {from}={to}"))
+        .collect();
     let mut fixes = Vec::new();
     if !entries.is_empty() {
         let those = if entries.len() == 1 {
