@@ -195,3 +195,21 @@ fn the_cluster_model_imports_neither_the_pipeline_nor_the_rules() {
     // The test can fail: the pipeline reaches the rules.
     assert!(reached(&graph, "pipeline").contains("rules"));
 }
+
+/// A file has one job, and a reader can hold it: none under `src/` is over 700
+/// lines (a unit test module goes to its own file beside the code).
+#[test]
+fn no_source_file_is_over_700_lines() {
+    const MOST: usize = 700;
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    assert!(all.len() > 10, "only {} files under src/", all.len());
+    let long: Vec<String> = all
+        .iter()
+        .map(|f| (f, std::fs::read_to_string(f).unwrap().lines().count()))
+        .filter(|&(_, n)| n > MOST)
+        .map(|(f, n)| format!("{} ({n} lines)", f.strip_prefix(&src).unwrap().display()))
+        .collect();
+    assert!(long.is_empty(), "over {MOST} lines: {}", long.join(", "));
+}
