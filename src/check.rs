@@ -129,7 +129,7 @@ pub fn check(input: &str, cfg: &Config) -> Result<Vec<Violation>, Error> {
         at = to;
         v.line = line;
     }
-    fill_paths(input, &mut out);
+    fill_paths(input, cfg, &mut out);
     Ok(out)
 }
 
@@ -192,16 +192,22 @@ fn stale_names(cx: &ResolveCx<'_, '_>, plan: &DocPlan<'_>, out: &mut Vec<Violati
     );
 }
 
-fn fill_paths(input: &str, violations: &mut [Violation]) {
+fn fill_paths(input: &str, cfg: &Config, violations: &mut [Violation]) {
     if violations.is_empty() {
         return;
     }
-    let _ = yaml::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
+    let mut fill = |doc: &Doc<'_>| -> Result<(), ()> {
         for v in violations.iter_mut().filter(|v| v.doc == doc.index) {
             v.path = doc.path_at(v.offset);
         }
         Ok(())
-    });
+    };
+    // Every document; when one the filter dropped unread does not parse (a
+    // CRD), the documents the filter read.
+    if !matches!(yaml::for_each_doc(input, &mut fill), Ok(Ok(()))) {
+        let unread = crate::rules::drop::unread(cfg);
+        let _ = yaml::for_each_doc_skipping(input, unread, &mut fill);
+    }
 }
 
 /// What `check` says once after its findings when they show, on evidence, that

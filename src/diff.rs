@@ -9,6 +9,7 @@
 //! document its first changed line is in, numbered as `-v`, `check` and error
 //! messages number documents: `@@ -3,14 +3,14 @@ document 1 (Service/web)`.
 
+use crate::config::Config;
 use crate::pipeline::Rendered;
 use crate::redact::{self, REDACTED, REDACTED_CHANGED, Span};
 use crate::yaml::{self, Doc};
@@ -31,8 +32,9 @@ pub struct Options {
 
 /// `diff`'s output: `input` against `rendered` (what the filter made of it),
 /// both redacted.
-pub fn diff_stream(input: &str, rendered: &Rendered, redis_env: &str, opts: Options) -> String {
-    let before = Shown::input(input, redis_env);
+pub fn diff_stream(input: &str, rendered: &Rendered, cfg: &Config, opts: Options) -> String {
+    let redis_env = cfg.redis_env.as_str();
+    let before = Shown::input(input, cfg);
     let output = rendered.output.as_str();
     let after_spans = redact::stream_spans(output, redis_env);
     let kept = Unchanged::new(input, &before.spans, rendered);
@@ -67,25 +69,37 @@ struct DocStart {
 }
 
 impl Shown {
-    fn input(input: &str, redis_env: &str) -> Shown {
-        let mut spans = Vec::new();
-        let mut docs = Vec::new();
-        let parsed = yaml::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
-            spans.extend(redact::document_spans(doc, redis_env));
-            docs.push((doc.region_start, label(doc)));
-            Ok(())
-        });
-        let spans = match parsed {
-            Ok(Ok(())) => redact::with_url_spans(input, spans),
-            // Not shown at all: a document the filter dropped unread (a CRD)
-            // may not parse.
-            _ => {
-                docs.clear();
+    fn input(input: &str, cfg: &Config) -> Shown {
+        // Every document read; if one the filter dropped unread does not parse
+        // (a CRD), the documents the filter read, and the others hidden whole;
+        // if that fails too, nothing is shown.
+        let read = |skip: &dyn Fn(&yaml::Glance<'_>) -> bool| {
+            let (mut spans, mut docs) = (Vec::new(), Vec::new());
+            let parsed =
+                yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'_>| -> Result<(), ()> {
+                    match &doc.glance {
+                        // Dropped unread, so never read for values to hide.
+                        Some(_) => spans.push(Span {
+                            start: doc.region_start,
+                            end: doc.region_end,
+                        }),
+                        None => spans.extend(redact::document_spans(doc, &cfg.redis_env)),
+                    }
+                    docs.push((doc.region_start, label(doc)));
+                    Ok(())
+                });
+            matches!(parsed, Ok(Ok(()))).then_some((spans, docs))
+        };
+        let unread = crate::rules::drop::unread(cfg);
+        let (spans, docs) = match read(&|_| false).or_else(|| read(&unread)) {
+            Some((spans, docs)) => (redact::with_url_spans(input, spans), docs),
+            None => (
                 vec![Span {
                     start: 0,
                     end: input.len(),
-                }]
-            }
+                }],
+                Vec::new(),
+            ),
         };
         Shown {
             text: redact::mask(input, &spans, |_| REDACTED),
@@ -98,6 +112,10 @@ impl Shown {
 /// `document N (Kind/name)`, as messages name a document; `document N` for one
 /// that is no object.
 fn label(doc: &Doc<'_>) -> String {
+    if let Some(g) = &doc.glance {
+        let name = g.name.unwrap_or("<generateName>");
+        return format!("document {} ({}/{name})", doc.index, g.kind);
+    }
     let object = doc.root().filter(|&r| doc.is_map(r)).and_then(|r| {
         let kind = doc.get(r, "kind").filter(|&k| !doc.is_null(k))?;
         let name = doc
@@ -373,7 +391,7 @@ mod tests {
     fn diff(input: &str, opts: Options) -> String {
         let cfg = Config::default();
         let rendered = crate::pipeline::render(input, &cfg).unwrap();
-        diff_stream(input, &rendered, &cfg.redis_env, opts)
+        diff_stream(input, &rendered, &cfg, opts)
     }
 
     const SVC: &str =

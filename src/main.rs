@@ -130,7 +130,7 @@ fn filter(input: &[u8], cfg: &Config, diff: Option<bool>) -> Result<ExitCode, Er
             };
             // The filter succeeded, so the input is UTF-8.
             let input = String::from_utf8_lossy(input);
-            write_stdout(diff_stream(&input, &rendered, &cfg.redis_env, opts).as_bytes())
+            write_stdout(diff_stream(&input, &rendered, cfg, opts).as_bytes())
         }
         None => write_stdout(rendered.output.as_bytes()),
     }

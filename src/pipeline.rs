@@ -253,8 +253,7 @@ pub fn plan_stream<'a>(
 ) -> Result<Planned<'a>, Error> {
     let mut planned = Planned::default();
     // Documents that are dropped whole need no parse (a CRD can be megabytes).
-    let skip =
-        |g: &yaml::Glance<'_>| drop::not_emitted(cfg, g.kind, api_group(g.api_version)).is_some();
+    let skip = drop::unread(cfg);
     // A partial copy keeps the filter's refusals until it knows what it emits.
     let hold = !cfg.fork.is_empty() && refused.is_none();
     let parsed = yaml::for_each_doc_skipping(input, skip, |doc: &Doc<'a>| -> Result<(), Error> {
@@ -351,14 +350,7 @@ pub fn render(input: &str, cfg: &Config) -> Result<Rendered, Error> {
     out.notes.extend(drop::unmatched(&planned.plans, cfg));
     if cfg.verbose {
         let warnings = out.notes.len() + planned.outs.iter().map(|o| o.notes.len()).sum::<usize>();
-        out.report = verbose::report(
-            input,
-            &planned.plans,
-            &planned.outs,
-            &cfg.redis_env,
-            warnings,
-            cfg.reasons,
-        );
+        out.report = verbose::report(input, &planned.plans, &planned.outs, cfg, warnings);
     }
     let mut edits = Vec::new();
     for o in planned.outs {

@@ -10,10 +10,12 @@
 //! secret env value reads `(hidden value)`, an inline password `an inline
 //! password`, and URL passwords are masked ([`crate::redact`]).
 
+use crate::config::Config;
 use crate::edit::Edit;
 use crate::plan::{DocOut, DocPlan, Status};
 use crate::reason::Reason;
 use crate::redact::{self, Span};
+use crate::rules::drop;
 use crate::yaml::{self, Doc};
 
 /// The change lines of every document (edits in input order), each document's
@@ -22,50 +24,54 @@ pub fn report(
     input: &str,
     plans: &[DocPlan<'_>],
     outs: &[DocOut],
-    redis_env: &str,
+    cfg: &Config,
     warnings: usize,
-    reasons: bool,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     let mut counts = Counts::default();
     let mut next = 0;
     // Lines in one pass: documents come in input order, edits sorted within each.
     let (mut line, mut at) = (1, 0);
-    let _ = yaml::for_each_doc(input, |doc: &Doc<'_>| -> Result<(), ()> {
-        // Plans and documents come in the same order; a document without a plan
-        // (an empty one) has no edits.
-        while next < plans.len() && plans[next].index < doc.index {
-            next += 1;
-        }
-        let Some((plan, out)) = plans.get(next).zip(outs.get(next)) else {
-            return Ok(());
-        };
-        let report: &[String] = if reasons { &out.report } else { &[] };
-        if plan.index != doc.index || (out.edits.is_empty() && report.is_empty()) {
-            return Ok(());
-        }
-        let hidden = redact::document_spans(doc, redis_env);
-        let mut edits: Vec<&Edit> = out.edits.iter().filter(|e| e.why.is_some()).collect();
-        edits.sort_by_key(|e| (e.start, e.end));
-        for e in edits {
-            let why = e.why.unwrap_or(Reason::Rename);
-            counts.add(why);
-            let to = e.start.max(at);
-            line += input.as_bytes()[at..to]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            at = to;
-            // Two edits at one place that read alike (a repeated key's value
-            // and the one Kubernetes keeps) are one line.
-            let said = change_line(input, doc, plan, e, why, line, &hidden);
-            if lines.last() != Some(&said) {
-                lines.push(said);
+    // The documents the filter read (one it dropped unread need not parse).
+    let _ = yaml::for_each_doc_skipping(
+        input,
+        drop::unread(cfg),
+        |doc: &Doc<'_>| -> Result<(), ()> {
+            // Plans and documents come in the same order; a document without a plan
+            // (an empty one) has no edits.
+            while next < plans.len() && plans[next].index < doc.index {
+                next += 1;
             }
-        }
-        lines.extend(report.iter().cloned());
-        Ok(())
-    });
+            let Some((plan, out)) = plans.get(next).zip(outs.get(next)) else {
+                return Ok(());
+            };
+            let report: &[String] = if cfg.reasons { &out.report } else { &[] };
+            if plan.index != doc.index || (out.edits.is_empty() && report.is_empty()) {
+                return Ok(());
+            }
+            let hidden = redact::document_spans(doc, &cfg.redis_env);
+            let mut edits: Vec<&Edit> = out.edits.iter().filter(|e| e.why.is_some()).collect();
+            edits.sort_by_key(|e| (e.start, e.end));
+            for e in edits {
+                let why = e.why.unwrap_or(Reason::Rename);
+                counts.add(why);
+                let to = e.start.max(at);
+                line += input.as_bytes()[at..to]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                at = to;
+                // Two edits at one place that read alike (a repeated key's value
+                // and the one Kubernetes keeps) are one line.
+                let said = change_line(input, doc, plan, e, why, line, &hidden);
+                if lines.last() != Some(&said) {
+                    lines.push(said);
+                }
+            }
+            lines.extend(report.iter().cloned());
+            Ok(())
+        },
+    );
     lines.push(format!(
         "{}, {warnings} warning{}",
         counts.summary(),

@@ -90,7 +90,7 @@ fuzz_target!(|data: &[u8]| {
         let input_text = std::str::from_utf8(input).expect("a stream that ran is UTF-8");
         for stat in [false, true] {
             let opts = diff::Options { colour: stat, stat };
-            let _ = diff_stream(input_text, &first, &cfg.redis_env, opts);
+            let _ = diff_stream(input_text, &first, cfg, opts);
         }
         if cfg.fork.is_empty() {
             assert_eq!(objects(input_text, cfg), objects(&first.output, cfg), "objects lost or joined");

@@ -19,6 +19,14 @@ use crate::plan::{DocPlan, Status};
 use crate::reason::Reason;
 use crate::yaml;
 
+/// Whether the filter drops a document unread, from a glance at its top-level
+/// lines (a CRD can be megabytes, and need not parse). Every reader of a stream
+/// the filter ran on skips the same documents, so a dropped document that does
+/// not parse stops none of them (-v, `check`'s paths, `diff`).
+pub fn unread(cfg: &Config) -> impl Fn(&yaml::Glance<'_>) -> bool + '_ {
+    |g| not_emitted(cfg, g.kind, crate::plan::api_group(g.api_version)).is_some()
+}
+
 /// Whether documents of this kind leave the stream: owned by the baseline
 /// (rule 1) or a drop kind (rule 5).
 pub fn not_emitted(cfg: &Config, kind: &str, group: &str) -> Option<Status> {
