@@ -227,13 +227,12 @@ pub fn choose(
         .filter(|((p, _), w)| p.status == Status::Object && w.is_some())
         .filter_map(|((_, o), _)| o.held.as_ref());
     if let Some(first) = refusals.next() {
-        let mut hosts = first.hosts.clone();
-        hosts.extend(refusals.flat_map(|e| e.hosts.iter().cloned()));
-        let all = match first.hosts.is_empty() {
-            true => None,
-            false => crate::rules::routes::unmapped(cfg, hosts),
-        };
-        return Err(all.unwrap_or_else(|| first.clone()));
+        let later = refusals.flat_map(|e| e.hosts.iter().cloned());
+        return Err(crate::rules::routes::with_later_hosts(
+            cfg,
+            first.clone(),
+            later,
+        ));
     }
     let mut forked = 0;
     let mut shared = 0;

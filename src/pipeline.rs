@@ -394,17 +394,11 @@ fn all_unmapped(input: &str, cfg: &Config, first: Error) -> Error {
         return first;
     }
     let doc = first.place.as_ref().map_or(0, |p| p.doc);
-    let later: Vec<(Place, String)> = refused
+    let later = refused
         .into_iter()
         .flat_map(|e| e.hosts)
-        .filter(|(p, _)| p.doc > doc)
-        .collect();
-    if later.is_empty() {
-        return first;
-    }
-    let mut hosts = first.hosts.clone();
-    hosts.extend(later);
-    crate::rules::routes::unmapped(cfg, hosts).unwrap_or(first)
+        .filter(|(p, _)| p.doc > doc);
+    crate::rules::routes::with_later_hosts(cfg, first, later)
 }
 
 fn syntax_line(input: &str, at: usize) -> usize {

@@ -141,6 +141,25 @@ pub fn unmapped(cfg: &Config, mut hosts: Vec<(Place, String)>) -> Option<Error> 
     Some(e)
 }
 
+/// `first`, a refusal, extended by the unmapped hostnames of later documents
+/// when it is itself one: one error, and one fix for all of them, for the filter
+/// and for a partial copy alike. Any other refusal comes back as it is.
+pub fn with_later_hosts(
+    cfg: &Config,
+    first: Error,
+    later: impl IntoIterator<Item = (Place, String)>,
+) -> Error {
+    if first.hosts.is_empty() {
+        return first;
+    }
+    let mut hosts = first.hosts.clone();
+    hosts.extend(later);
+    if hosts.len() == first.hosts.len() {
+        return first;
+    }
+    unmapped(cfg, hosts).unwrap_or(first)
+}
+
 /// What became of one hostname: mapped or left as it may stay (`Done`), or a
 /// claimed one the map does not cover, refused with the document's others
 /// ([`unmapped`]).
